@@ -1,0 +1,2 @@
+//! Bench accessibility (in progress).
+fn main() {}

@@ -1,0 +1,2 @@
+//! Bench coverage (in progress).
+fn main() {}

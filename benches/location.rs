@@ -1,0 +1,2 @@
+//! Bench location (in progress).
+fn main() {}

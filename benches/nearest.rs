@@ -1,0 +1,2 @@
+//! Bench nearest (in progress).
+fn main() {}

@@ -1,0 +1,3 @@
+//! `ssmplan`: command-line interface.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! catchment (in progress).

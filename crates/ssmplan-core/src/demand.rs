@@ -1,0 +1,1 @@
+//! demand (in progress).

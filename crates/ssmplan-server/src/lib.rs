@@ -1,0 +1,1 @@
+//! HTTP map service of ssmplan (in progress).
