@@ -1,1 +1,226 @@
-//! catchment (in progress).
+//! Site catchments: the demand allocated to each site (nearest site), with its population,
+//! distances, and a polygon: the part of the territory nearer to the site than to any other
+//! (its Voronoi cell clipped to the territory), which is the catchment of nearest-site
+//! allocation for residents spread continuously.
+
+use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+
+use crate::{Commune, DemandPoint, DistanceSummary, Neighbour, par};
+
+/// The catchment of one site.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Catchment {
+    /// Index of the site.
+    pub site: usize,
+    /// Residents whose nearest site this is.
+    pub population: u64,
+    /// Demand points allocated.
+    pub demand_points: usize,
+    /// Distinct communes with residents allocated.
+    pub communes: usize,
+    /// Access distances of the allocated residents.
+    pub distance: DistanceSummary,
+    /// Area of [`Catchment::polygon`].
+    ///
+    /// # Units
+    /// Square kilometres.
+    pub area_km2: f64,
+    /// Territory nearer to this site than to any other (EPSG:3812). Empty for a site sharing
+    /// its location with a site of lower index (that site takes the whole cell).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub polygon: MultiPolygon<f64>,
+}
+
+/// The union of the communes' boundaries.
+#[must_use]
+pub fn territory(communes: &[Commune]) -> MultiPolygon<f64> {
+    geo::unary_union(communes.iter().map(|c| &c.geometry))
+}
+
+/// Catchments of every site: nearest-site allocation of `demand` (from
+/// [`nearest_sites`](crate::nearest_sites)) and Voronoi polygons clipped to `territory`.
+#[must_use]
+pub fn site_catchments(
+    sites: &[Coord<f64>],
+    demand: &[DemandPoint],
+    nearest: &[Option<Neighbour>],
+    territory: &MultiPolygon<f64>,
+) -> Vec<Catchment> {
+    let mut pairs: Vec<Vec<(f64, u64)>> = vec![Vec::new(); sites.len()];
+    let mut communes: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); sites.len()];
+    let mut points = vec![0usize; sites.len()];
+    for (p, n) in demand.iter().zip(nearest) {
+        if let Some(n) = n {
+            pairs[n.index].push((n.distance_m, p.population));
+            points[n.index] += 1;
+            if p.population > 0 {
+                communes[n.index].insert(p.commune);
+            }
+        }
+    }
+    let polygons = voronoi_polygons(sites, territory);
+    polygons
+        .into_iter()
+        .enumerate()
+        .map(|(i, polygon)| Catchment {
+            site: i,
+            population: pairs[i].iter().map(|p| p.1).sum(),
+            demand_points: points[i],
+            communes: communes[i].len(),
+            distance: DistanceSummary::from_pairs(&pairs[i]),
+            area_km2: polygon.unsigned_area() / 1.0e6,
+            polygon,
+        })
+        .collect()
+}
+
+/// Voronoi cells of `sites` clipped to `territory` (one per site, in order).
+#[must_use]
+pub fn voronoi_polygons(sites: &[Coord<f64>], territory: &MultiPolygon<f64>) -> Vec<MultiPolygon<f64>> {
+    let Some(frame) = territory.bounding_rect() else {
+        return vec![MultiPolygon(vec![]); sites.len()];
+    };
+    par::map_range(sites.len(), |i| {
+        let cell = voronoi_cell(sites, i, frame);
+        if cell.len() < 3 {
+            return MultiPolygon(vec![]);
+        }
+        let cell = Polygon::new(LineString::from(cell), vec![]);
+        territory.intersection(&cell)
+    })
+}
+
+/// Convex Voronoi cell of site `i` within `frame` (grown to include every site), as a ring
+/// without the closing point; empty when a lower-index site shares the location.
+fn voronoi_cell(sites: &[Coord<f64>], i: usize, frame: Rect<f64>) -> Vec<Coord<f64>> {
+    let s = sites[i];
+    let (mut min, mut max) = (frame.min(), frame.max());
+    for p in sites {
+        min.x = min.x.min(p.x);
+        min.y = min.y.min(p.y);
+        max.x = max.x.max(p.x);
+        max.y = max.y.max(p.y);
+    }
+    let mut cell = vec![
+        Coord { x: min.x - 1.0, y: min.y - 1.0 },
+        Coord { x: max.x + 1.0, y: min.y - 1.0 },
+        Coord { x: max.x + 1.0, y: max.y + 1.0 },
+        Coord { x: min.x - 1.0, y: max.y + 1.0 },
+    ];
+    for (j, &o) in sites.iter().enumerate() {
+        if j == i {
+            continue;
+        }
+        if o == s {
+            if j < i {
+                return Vec::new();
+            }
+            continue;
+        }
+        // Keep p with (p - m) . (o - s) <= 0, m the midpoint: the side of s.
+        let n = Coord { x: o.x - s.x, y: o.y - s.y };
+        let m = Coord { x: (o.x + s.x) / 2.0, y: (o.y + s.y) / 2.0 };
+        let side = |p: Coord<f64>| (p.x - m.x) * n.x + (p.y - m.y) * n.y;
+        cell = clip_half_plane(&cell, side);
+        if cell.is_empty() {
+            return cell;
+        }
+    }
+    cell
+}
+
+/// Sutherland-Hodgman clipping of a convex ring by the half plane `side(p) <= 0`.
+fn clip_half_plane(ring: &[Coord<f64>], side: impl Fn(Coord<f64>) -> f64) -> Vec<Coord<f64>> {
+    let mut out = Vec::with_capacity(ring.len() + 1);
+    for k in 0..ring.len() {
+        let a = ring[k];
+        let b = ring[(k + 1) % ring.len()];
+        let (sa, sb) = (side(a), side(b));
+        if sa <= 0.0 {
+            out.push(a);
+        }
+        if (sa <= 0.0) != (sb <= 0.0) {
+            let t = sa / (sa - sb);
+            out.push(Coord {
+                x: a.x + t * (b.x - a.x),
+                y: a.y + t * (b.y - a.y),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Nis, StraightLine, nearest_sites};
+    use geo::{Contains, Point};
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![Polygon::new(
+            LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)]),
+            vec![],
+        )])
+    }
+
+    #[test]
+    fn two_sites_split_a_square_at_the_bisector() {
+        let territory = rect(0.0, 0.0, 10_000.0, 10_000.0);
+        let sites = [Coord { x: 2_000.0, y: 5_000.0 }, Coord { x: 6_000.0, y: 5_000.0 }];
+        let cells = voronoi_polygons(&sites, &territory);
+        // Bisector x = 4,000: areas 40 and 60 km2.
+        assert!((cells[0].unsigned_area() / 1e6 - 40.0).abs() < 1e-9);
+        assert!((cells[1].unsigned_area() / 1e6 - 60.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn cells_partition_the_territory_and_contain_their_nearest_points() {
+        let territory = rect(0.0, 0.0, 50_000.0, 30_000.0);
+        let mut state = 17u64;
+        let mut next = || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut sites: Vec<Coord<f64>> = (0..25)
+            .map(|_| Coord { x: next() * 60_000.0 - 5_000.0, y: next() * 30_000.0 })
+            .collect();
+        sites.push(sites[3]); // a duplicate location: empty cell
+        let cells = voronoi_polygons(&sites, &territory);
+        let total: f64 = cells.iter().map(Area::unsigned_area).sum();
+        assert!((total - 1.5e9).abs() < 1.0, "cells cover the territory once: {total}");
+        assert!(cells[25].0.is_empty());
+        let index = crate::PointIndex::new(&sites);
+        for _ in 0..2_000 {
+            let q = Coord { x: next() * 50_000.0, y: next() * 30_000.0 };
+            let nearest = index.nearest(q).expect("non-empty").index;
+            assert!(cells[nearest].contains(&Point::from(q)) || {
+                // Points within a few mm of a bisector may fall on either side.
+                let d = |k: usize| (sites[k].x - q.x).hypot(sites[k].y - q.y);
+                (0..sites.len()).any(|k| k != nearest && (d(k) - d(nearest)).abs() < 1e-3)
+            });
+        }
+    }
+
+    #[test]
+    fn catchment_population_comes_from_allocation() {
+        let communes = vec![Commune {
+            nis: Nis::try_from("90001").expect("valid"),
+            name: "T".into(),
+            arrondissement_nis: Nis::try_from("90000").expect("valid"),
+            arrondissement: String::new(),
+            province: String::new(),
+            geometry: rect(0.0, 0.0, 10_000.0, 10_000.0),
+            population: 1_000,
+            typology: None,
+        }];
+        let demand = crate::regular_grid(&communes, 1_000.0).expect("valid").points;
+        let sites = [Coord { x: 2_000.0, y: 5_000.0 }, Coord { x: 6_000.0, y: 5_000.0 }];
+        let nearest = nearest_sites(&demand, &sites, &StraightLine);
+        let c = site_catchments(&sites, &demand, &nearest, &territory(&communes));
+        // Cell centres x = 500..9,500: four columns (x < 4,000) go to site 0: 40 cells x 10.
+        assert_eq!((c[0].population, c[0].demand_points), (400, 40));
+        assert_eq!((c[1].population, c[1].demand_points), (600, 60));
+        assert!((c[0].area_km2 - 40.0).abs() < 1e-9);
+    }
+}

@@ -7,6 +7,7 @@
 //! I/O. With the `rayon` feature (default) the per-demand-point work runs in parallel; with
 //! `serde` the result types serialize.
 
+mod access;
 mod accessibility;
 mod apportion;
 mod catchment;
@@ -21,6 +22,7 @@ mod site;
 mod stats;
 mod typology;
 
+pub use access::*;
 pub use accessibility::*;
 pub use apportion::apportion;
 pub use catchment::*;
