@@ -1,3 +1,32 @@
-//! `ssmplan`: command-line interface.
+//! `ssmplan`: command-line interface of the SSM coverage-planning engine.
 
-fn main() {}
+mod accessibility;
+mod args;
+mod catchments;
+mod common;
+mod coverage;
+mod report;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Coverage(a) => coverage::run(&cli.data, a),
+        Command::Catchments(a) => catchments::run(&cli.data, a),
+        Command::Accessibility(a) => accessibility::run(&cli.data, a),
+        Command::Validate => validate::run(&cli.data),
+    };
+    match result.and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// ssmplan: coverage planning for the Walloon mental-health services (SSM).
+#[derive(Parser, Debug)]
+#[command(name = "ssmplan", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data comes from and what is in scope (options of every command).
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Dataset directory (standard layout, see geodata/README.md).
+    #[arg(long, global = true, default_value_os_t = default_data_dir())]
+    pub data: PathBuf,
+    /// Scope: `aviq` leaves out the 9 German-speaking communes; `wallonia` keeps them.
+    #[arg(long, global = true, value_enum, default_value_t = ScopeArg::Aviq)]
+    pub scope: ScopeArg,
+    /// Keep only this province (repeatable), e.g. --province Namur.
+    #[arg(long = "province", global = true)]
+    pub provinces: Vec<String>,
+    /// Boundary layer of the dataset to read.
+    #[arg(long, global = true, value_enum, default_value_t = BoundariesArg::Geojson)]
+    pub boundaries: BoundariesArg,
+    /// Another boundary file (GeoJSON, or .shp with its .dbf/.prj).
+    #[arg(long, global = true)]
+    pub boundary_file: Option<PathBuf>,
+    /// CRS of the boundary file when it cannot be detected: EPSG:3812, EPSG:31370 or EPSG:4326.
+    #[arg(long, global = true)]
+    pub crs: Option<String>,
+    /// Population reference year (1 January).
+    #[arg(long, global = true, default_value_t = 2025)]
+    pub year: u16,
+    /// Another SSM sites file (e.g. AVIQ's full list; schema in README.md).
+    #[arg(long, global = true)]
+    pub sites: Option<PathBuf>,
+    /// An official typology table (`nis,group`).
+    #[arg(long, global = true)]
+    pub typology: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to this file instead of standard output (CSV gets a `.meta.json` sidecar
+    /// with the parameters, inputs and caveats).
+    #[arg(long, global = true)]
+    pub out: Option<PathBuf>,
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("geodata")
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeArg {
+    Aviq,
+    Wallonia,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoundariesArg {
+    Geojson,
+    Shapefile,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Geojson,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Access distances and norm coverage (1 SSM per 50,000 inhabitants) per zone.
+    Coverage(CoverageArgs),
+    /// Catchment of every site (nearest-site allocation) with its polygon.
+    Catchments(DemandArgs),
+    /// Floating-catchment accessibility (2SFCA, E2SFCA, G2SFCA) per commune.
+    Accessibility(AccessibilityArgs),
+    /// Check the dataset: counts, codes, geometries, sites, totals.
+    Validate,
+}
+
+/// How demand is modelled.
+#[derive(Args, Debug, Clone)]
+pub struct DemandArgs {
+    /// Demand model: `communes` (one point per commune), `popgrid` (1 km GHS-POP cells rescaled
+    /// to the Statbel totals), `grid:<metres>` (regular grid, population spread by area) or
+    /// `points:<file.csv>` (weighted points rescaled to the commune totals).
+    #[arg(long, default_value = "popgrid")]
+    pub demand: String,
+    /// Detour factor applied to straight-line distances (1 = straight line).
+    #[arg(long, default_value_t = 1.0)]
+    pub detour: f64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub demand: DemandArgs,
+    /// Zonings to report (repeatable): total, province, arrondissement, commune, typology,
+    /// catchment, or all.
+    #[arg(long = "level", value_enum, default_values_t = [LevelArg::Total, LevelArg::Province, LevelArg::Arrondissement, LevelArg::Typology, LevelArg::Catchment])]
+    pub levels: Vec<LevelArg>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelArg {
+    Total,
+    Province,
+    Arrondissement,
+    Commune,
+    Typology,
+    Catchment,
+    All,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AccessibilityArgs {
+    #[command(flatten)]
+    pub demand: DemandArgs,
+    /// Method: 2sfca (step), e2sfca (step weights), g2sfca (Gaussian).
+    #[arg(long, value_enum, default_value_t = MethodArg::E2sfca)]
+    pub method: MethodArg,
+    /// Catchment radius d0.
+    #[arg(long, default_value_t = 20.0)]
+    pub radius_km: f64,
+    /// E2SFCA steps as `upper_km:weight,...` (bounds inclusive).
+    #[arg(long, default_value = "5:1,10:0.68,15:0.22,20:0.03")]
+    pub steps: String,
+    /// G2SFCA Gaussian bandwidth (default: radius / 2).
+    #[arg(long)]
+    pub sigma_km: Option<f64>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodArg {
+    #[value(name = "2sfca")]
+    TwoStep,
+    #[value(name = "e2sfca")]
+    E2sfca,
+    #[value(name = "g2sfca")]
+    G2sfca,
+}

@@ -1,0 +1,93 @@
+//! `ssmplan catchments`: the catchment of every site (nearest-site allocation) and its polygon.
+
+use anyhow::Result;
+use serde_json::json;
+use ssmplan_core::{nearest_sites, site_catchments, territory};
+
+use crate::args::{DataArgs, DemandArgs, Format};
+use crate::common::{self, Progress, km};
+use crate::report::{Cell, Feature, Report, Table};
+
+const COLUMNS: [&str; 17] = [
+    "site_id",
+    "ssm_id",
+    "ssm_name",
+    "site_name",
+    "kind",
+    "commune_nis",
+    "commune",
+    "population",
+    "norm_share_ssm",
+    "demand_points",
+    "communes_served",
+    "area_km2",
+    "mean_distance_km",
+    "p90_distance_km",
+    "max_distance_km",
+    "pop_beyond_10km",
+    "pop_beyond_20km",
+];
+
+pub fn run(data: &DataArgs, args: &DemandArgs) -> Result<Report> {
+    let progress = Progress::new();
+    let mut dataset = common::load(data, &progress)?;
+    let (demand, spec, model) = common::demand(&mut dataset, args, &progress)?;
+    let locations = dataset.site_locations();
+    progress.stage("nearest sites");
+    let nearest = nearest_sites(&demand.points, &locations, model.as_ref());
+    progress.stage("catchment polygons");
+    let scope_shape = territory(&dataset.communes);
+    let catchments = site_catchments(&locations, &demand.points, &nearest, &scope_shape);
+    let mut rows = Vec::new();
+    let mut features = Vec::new();
+    for (site, c) in dataset.sites.iter().zip(&catchments) {
+        let commune = &dataset.communes[site.commune];
+        let d = &c.distance;
+        let row: Vec<Cell> = vec![
+            site.id.0.clone().into(),
+            site.ssm.0.clone().into(),
+            site.ssm_name.clone().into(),
+            site.name.clone().into(),
+            site.kind.key().into(),
+            commune.nis.to_string().into(),
+            commune.name.clone().into(),
+            c.population.into(),
+            Cell::Num(c.population as f64 / ssmplan_core::NORM_INHABITANTS_PER_SSM, 2),
+            c.demand_points.into(),
+            c.communes.into(),
+            Cell::Num(c.area_km2, 2),
+            Cell::opt(km(d.mean_m), 2),
+            Cell::opt(km(d.p90_m), 2),
+            Cell::opt(km(d.max_m), 2),
+            d.beyond[1].into(),
+            d.beyond[3].into(),
+        ];
+        if data.format == Format::Geojson {
+            features.push(Feature {
+                geometry: common::geojson_multipolygon(&c.polygon),
+                properties: COLUMNS.iter().copied().zip(row.iter().cloned()).collect(),
+            });
+        }
+        rows.push(row);
+    }
+    let empty = catchments.iter().filter(|c| c.demand_points == 0).count();
+    let mut caveats = dataset.caveats();
+    if empty > 0 {
+        caveats.push(format!(
+            "{empty} site(s) share their location with an earlier site (locality-level geocoding) and get an empty catchment: the earlier site takes all"
+        ));
+    }
+    let mut parameters = common::base_parameters(&dataset);
+    parameters.push(("demand", json!(spec.describe())));
+    parameters.push(("distance_model", json!(model.describe())));
+    parameters.push(("allocation", json!("nearest site (ties to the earlier site); polygon = Voronoi cell of the site clipped to the territory in scope")));
+    Ok(Report {
+        command: "catchments",
+        parameters,
+        inputs: dataset.inputs.clone(),
+        caveats,
+        summary: vec![("sites".into(), dataset.sites.len().to_string()), ("empty catchments".into(), empty.to_string())],
+        tables: vec![Table { name: "catchments".into(), title: "Catchment of each site".into(), columns: COLUMNS.to_vec(), rows }],
+        features,
+    })
+}

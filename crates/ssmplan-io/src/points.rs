@@ -1,0 +1,97 @@
+//! Weighted demand points: the 1 km population grid (GHS-POP cells with their commune) and user
+//! CSVs of weighted points.
+//!
+//! Columns: a location (`x_lambert2008`/`y_lambert2008` or `x`/`y` in EPSG:3812 metres, or
+//! `lat`/`lon` in WGS84), a weight (`pop_ghs_2020`, `weight`, `population` or `pop`), and
+//! optionally the commune (`nis_2025` or `nis`; 2019-2024 codes mapped). A point without a NIS
+//! code is placed in the commune containing it.
+
+use std::path::{Path, PathBuf};
+
+use geo::Coord;
+use ssmplan_core::{CommuneLocator, WeightedPoint};
+
+use crate::crosswalk::{NisMatch, NisResolver};
+use crate::crs::{Crs, project_coord};
+use crate::table::{CsvError, Table, read_bytes};
+
+/// Weighted points read from a file.
+#[derive(Clone, Debug)]
+pub struct PointTable {
+    /// The file.
+    pub path: PathBuf,
+    /// The points (commune indexes refer to the communes given to the parser).
+    pub points: Vec<WeightedPoint>,
+    /// Points whose commune is not loaded (outside the boundary layer's Walloon communes) were
+    /// rejected; points of communes dropped later by the scope are counted by the caller.
+    pub rows: usize,
+}
+
+const WEIGHT: &[&str] = &["pop_ghs_2020", "weight", "population", "pop"];
+
+/// Parses weighted points.
+///
+/// # Errors
+/// Missing columns, malformed rows, negative or non-numeric weights, unknown NIS codes, points
+/// outside every commune (when no NIS is given), an empty table.
+pub fn parse_points(
+    path: &Path,
+    bytes: &[u8],
+    locator: &CommuneLocator,
+    resolver: &NisResolver<'_>,
+) -> Result<PointTable, CsvError> {
+    let table = Table::parse(path, bytes)?;
+    table.require(WEIGHT)?;
+    let lambert = if table.has("x_lambert2008") {
+        Some(["x_lambert2008", "y_lambert2008"])
+    } else if table.has("x") {
+        Some(["x", "y"])
+    } else {
+        table.require(&["lat"])?;
+        table.require(&["lon"])?;
+        None
+    };
+    table.non_empty()?;
+    let mut points = Vec::new();
+    let mut rows = 0;
+    for row in table.rows() {
+        rows += 1;
+        let location = match lambert {
+            Some([x, y]) => Coord { x: row.number(&[x])?, y: row.number(&[y])? },
+            None => project_coord(Crs::Wgs84, Coord { x: row.number(&["lon"])?, y: row.number(&["lat"])? }),
+        };
+        let weight = row.number(WEIGHT)?;
+        if weight < 0.0 {
+            return Err(row.bad(WEIGHT.iter().find(|w| row.opt(&[w]).is_some()).unwrap_or(&"weight"), &weight.to_string(), "weight must be zero or positive"));
+        }
+        let commune = match row.opt(&["nis_2025", "nis"]) {
+            Some(text) => {
+                let nis = row.nis(&["nis_2025", "nis"])?;
+                match resolver.resolve(nis) {
+                    NisMatch::Direct(i) | NisMatch::Mapped { commune: i, .. } => i,
+                    NisMatch::Unknown => {
+                        return Err(CsvError::UnknownNis {
+                            path: path.to_path_buf(),
+                            line: row.line,
+                            field: "nis".into(),
+                            nis: text.to_owned(),
+                        });
+                    }
+                }
+            }
+            None => locator.locate(location).ok_or_else(|| {
+                row.bad("x/y", &format!("{:.1}, {:.1}", location.x, location.y), "point lies outside every commune")
+            })?,
+        };
+        points.push(WeightedPoint { location, commune, weight });
+    }
+    Ok(PointTable { path: path.to_path_buf(), points, rows })
+}
+
+/// Reads weighted points.
+///
+/// # Errors
+/// As [`parse_points`], plus an unreadable file.
+pub fn read_points(path: &Path, locator: &CommuneLocator, resolver: &NisResolver<'_>) -> Result<PointTable, CsvError> {
+    parse_points(path, &read_bytes(path)?, locator, resolver)
+}

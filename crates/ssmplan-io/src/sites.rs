@@ -1,0 +1,203 @@
+//! SSM sites table.
+//!
+//! Schema (one row per site; header names are case-insensitive; aliases in brackets):
+//!
+//! | column | required | meaning |
+//! |---|---|---|
+//! | `site_id` | no | unique site id; default `<ssm_id>#<n>` (n-th row of that SSM) |
+//! | `ssm_id` | yes | the service; an antenne's parent SSM [`parent_ssm`] |
+//! | `ssm_name` | no | name of the service |
+//! | `site_name` [`name`] | no | name of the site |
+//! | `site_kind` [`kind`] | yes | `siege`/`siège`, `antenne`, or `unknown` |
+//! | `lat`, `lon` | one pair | WGS84 degrees |
+//! | `x`, `y` | one pair | EPSG:3812 metres |
+//! | `nis` | no | NIS code the source gives (2019-2024 codes are mapped); checked against the location |
+//! | `etp` | no | framework of the service in full-time equivalents |
+//! | `public_private` [`sector`] | no | `public`, `private` or `unknown` |
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use geo::Coord;
+use ssmplan_core::{CommuneLocator, Nis, Sector, Site, SiteId, SiteKind, SsmId};
+
+use crate::crosswalk::{NisMatch, NisResolver};
+use crate::crs::{Crs, project_coord};
+use crate::table::{CsvError, Table, read_bytes};
+
+/// A site whose location falls in another commune than the NIS code of its row.
+#[derive(Clone, Debug)]
+pub struct NisMismatch {
+    /// 1-based line.
+    pub line: u64,
+    /// Site id.
+    pub site: SiteId,
+    /// Code given by the row (after crosswalk).
+    pub stated: Nis,
+    /// Code of the commune containing the point.
+    pub located: Nis,
+}
+
+/// The loaded sites and what the loader noticed.
+#[derive(Clone, Debug)]
+pub struct SiteTable {
+    /// The file.
+    pub path: PathBuf,
+    /// Sites in file order (commune indexes refer to the communes given to the parser).
+    pub sites: Vec<Site>,
+    /// Lines of the rows, parallel to `sites`.
+    pub lines: Vec<u64>,
+    /// Rows whose NIS was a 2019-2024 code mapped to 2025: (line, old, new).
+    pub mapped: Vec<(u64, Nis, Nis)>,
+    /// Rows whose location lies in another commune than their NIS says.
+    pub nis_mismatches: Vec<NisMismatch>,
+    /// Rows sharing exactly the same location as an earlier row: (line, earlier line).
+    pub colocated: Vec<(u64, u64)>,
+}
+
+/// Parses a sites table; every site must lie in one of the communes indexed by `locator`
+/// (Wallonia), else it is an error.
+///
+/// # Errors
+/// Missing columns, malformed rows, unknown site kind, bad coordinates, duplicate site id, a
+/// NIS code that matches no commune, a site outside every commune, an empty table.
+pub fn parse_sites(
+    path: &Path,
+    bytes: &[u8],
+    locator: &CommuneLocator,
+    resolver: &NisResolver<'_>,
+    commune_nis: &[Nis],
+) -> Result<SiteTable, CsvError> {
+    let table = Table::parse(path, bytes)?;
+    table.require(&["ssm_id", "parent_ssm"])?;
+    table.require(&["site_kind", "kind"])?;
+    let geographic = table.has("lat") && table.has("lon");
+    let projected = table.has("x") && table.has("y");
+    if !geographic && !projected {
+        table.require(&["lat"])?;
+        table.require(&["lon"])?;
+    }
+    table.non_empty()?;
+    let mut out = SiteTable {
+        path: path.to_path_buf(),
+        sites: Vec::new(),
+        lines: Vec::new(),
+        mapped: Vec::new(),
+        nis_mismatches: Vec::new(),
+        colocated: Vec::new(),
+    };
+    let mut ids: HashMap<String, u64> = HashMap::new();
+    let mut per_ssm: HashMap<String, usize> = HashMap::new();
+    let mut at: HashMap<(u64, u64), u64> = HashMap::new();
+    for row in table.rows() {
+        let ssm = row.req(&["ssm_id", "parent_ssm"])?.to_owned();
+        let n = per_ssm.entry(ssm.clone()).or_insert(0);
+        *n += 1;
+        let id = row.opt(&["site_id"]).map_or_else(|| format!("{ssm}#{n}"), str::to_owned);
+        if let Some(&first_line) = ids.get(&id) {
+            return Err(CsvError::Duplicate {
+                path: path.to_path_buf(),
+                line: row.line,
+                field: "site_id".into(),
+                value: id,
+                first_line,
+            });
+        }
+        ids.insert(id.clone(), row.line);
+        let kind_text = row.req(&["site_kind", "kind"])?;
+        let kind = SiteKind::try_from(kind_text)
+            .map_err(|e| row.bad("site_kind", kind_text, &e.to_string()))?;
+        let location = if geographic && row.opt(&["lat"]).is_some() {
+            let lat = row.number(&["lat"])?;
+            let lon = row.number(&["lon"])?;
+            if !(-90.0..=90.0).contains(&lat) {
+                return Err(row.bad("lat", &lat.to_string(), "latitude must be within -90..90 degrees"));
+            }
+            if !(-180.0..=180.0).contains(&lon) {
+                return Err(row.bad("lon", &lon.to_string(), "longitude must be within -180..180 degrees"));
+            }
+            project_coord(Crs::Wgs84, Coord { x: lon, y: lat })
+        } else if projected {
+            Coord { x: row.number(&["x"])?, y: row.number(&["y"])? }
+        } else {
+            return Err(row.bad("lat", "", "required value is empty (give lat/lon or x/y)"));
+        };
+        let Some(commune) = locator.locate(location) else {
+            return Err(row.bad(
+                if geographic { "lat/lon" } else { "x/y" },
+                &format!("{:.1}, {:.1} (EPSG:3812)", location.x, location.y),
+                "site lies outside every commune in the boundary layer (outside Wallonia?)",
+            ));
+        };
+        if let Some(stated) = row.opt(&["nis"]) {
+            let nis = Nis::try_from(stated).map_err(|_| row.bad("nis", stated, "expected a 5-digit NIS code"))?;
+            let stated_commune = match resolver.resolve(nis) {
+                NisMatch::Direct(i) => i,
+                NisMatch::Mapped { to, commune } => {
+                    out.mapped.push((row.line, nis, to));
+                    commune
+                }
+                NisMatch::Unknown => {
+                    return Err(CsvError::UnknownNis {
+                        path: path.to_path_buf(),
+                        line: row.line,
+                        field: "nis".into(),
+                        nis: nis.to_string(),
+                    });
+                }
+            };
+            if stated_commune != commune {
+                out.nis_mismatches.push(NisMismatch {
+                    line: row.line,
+                    site: SiteId(id.clone()),
+                    stated: commune_nis[stated_commune],
+                    located: commune_nis[commune],
+                });
+            }
+        }
+        let etp = row.opt_number(&["etp", "framework_etp"])?;
+        if let Some(e) = etp
+            && e < 0.0
+        {
+            return Err(row.bad("etp", &e.to_string(), "ETP must be zero or positive"));
+        }
+        let sector = match row.opt(&["public_private", "sector"]).map(str::to_lowercase).as_deref() {
+            Some("public") => Sector::Public,
+            Some("private" | "privé" | "prive") => Sector::Private,
+            None | Some("unknown" | "") => Sector::Unknown,
+            Some(other) => return Err(row.bad("public_private", other, "expected public, private or unknown")),
+        };
+        let key = (location.x.to_bits(), location.y.to_bits());
+        if let Some(&first) = at.get(&key) {
+            out.colocated.push((row.line, first));
+        } else {
+            at.insert(key, row.line);
+        }
+        out.sites.push(Site {
+            id: SiteId(id),
+            ssm: SsmId(ssm.clone()),
+            ssm_name: row.opt(&["ssm_name"]).unwrap_or(&ssm).to_owned(),
+            name: row.opt(&["site_name", "name"]).unwrap_or_default().to_owned(),
+            kind,
+            location,
+            commune,
+            etp,
+            sector,
+        });
+        out.lines.push(row.line);
+    }
+    Ok(out)
+}
+
+/// Reads a sites table.
+///
+/// # Errors
+/// As [`parse_sites`], plus an unreadable file.
+pub fn read_sites(
+    path: &Path,
+    locator: &CommuneLocator,
+    resolver: &NisResolver<'_>,
+    commune_nis: &[Nis],
+) -> Result<SiteTable, CsvError> {
+    parse_sites(path, &read_bytes(path)?, locator, resolver, commune_nis)
+}
