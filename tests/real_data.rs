@@ -1,1 +1,134 @@
-//! End-to-end tests on the real data.
+//! End-to-end tests on the real Walloon data, against figures computed independently (Statbel
+//! totals, the NGI layer's area, the shapefile reprojected by pyproj).
+
+use geo::{Area, Coord};
+use ssmplan_core::{
+    Commune, CoverageInput, StraightLine, ZoneLevel, nearest_sites, site_catchments, territory,
+    zone_coverage,
+};
+use ssmplan_e2e::default_data;
+use ssmplan_io::{BoundaryFormat, Dataset, LoadParams, Scope};
+
+fn load(scope: Scope) -> Dataset {
+    Dataset::load(&LoadParams::new(default_data()).scope(scope)).expect("default dataset loads")
+}
+
+#[test]
+fn communes_population_and_area_match_the_official_figures() {
+    let wallonia = load(Scope::Wallonia);
+    assert_eq!(wallonia.communes.len(), 261);
+    assert_eq!(wallonia.population_total(), 3_704_990);
+    let area: f64 = wallonia.communes.iter().map(Commune::area_km2).sum();
+    assert!((area - 16_901.5).abs() < 0.5, "area {area}");
+    let aviq = load(Scope::Aviq);
+    assert_eq!(aviq.communes.len(), 252);
+    assert_eq!(aviq.population_total(), 3_625_453);
+    assert_eq!(wallonia.population_total() - aviq.population_total(), 79_537);
+    // By province (Statbel 2025, SOURCES.md).
+    for (province, population) in [
+        ("Hainaut", 1_365_328),
+        ("Liège", 1_122_925),
+        ("Namur", 505_348),
+        ("Brabant wallon", 415_381),
+        ("Luxembourg", 296_008),
+    ] {
+        let sum: u64 = wallonia.communes.iter().filter(|c| c.province == province).map(|c| c.population).sum();
+        assert_eq!(sum, population, "{province}");
+    }
+}
+
+#[test]
+fn shapefile_and_geojson_agree_after_reprojection() {
+    let geojson = load(Scope::Wallonia);
+    let shp = Dataset::load(&LoadParams::new(default_data()).scope(Scope::Wallonia).boundaries(BoundaryFormat::Shapefile))
+        .expect("shapefile loads");
+    assert_eq!(shp.layer.skipped_outside_wallonia, 565 - 261);
+    assert_eq!(shp.communes.len(), 261);
+    let mut worst: f64 = 0.0;
+    for (a, b) in geojson.communes.iter().zip(&shp.communes) {
+        assert_eq!(a.nis, b.nis);
+        assert!((a.geometry.unsigned_area() - b.geometry.unsigned_area()).abs() / b.geometry.unsigned_area() < 1e-5);
+        // The GeoJSON (1e-6 degree, ~0.1 m) and the shapefile (pyproj, 1 cm) hold the same vertices.
+        let pa: Vec<Coord<f64>> = a.geometry.0.iter().flat_map(|p| p.exterior().0.clone()).collect();
+        let pb: Vec<Coord<f64>> = b.geometry.0.iter().flat_map(|p| p.exterior().0.clone()).collect();
+        assert_eq!(pa.len(), pb.len(), "{}", a.nis);
+        // Rings may start elsewhere or run the other way: match each vertex to its nearest.
+        let index = ssmplan_core::PointIndex::new(&pb);
+        for u in &pa {
+            worst = worst.max(index.nearest(*u).expect("non-empty").distance_m);
+        }
+    }
+    assert!(worst < 0.15, "largest vertex gap {worst} m");
+}
+
+#[test]
+fn population_2024_is_mapped_through_the_crosswalk() {
+    let d = Dataset::load(&LoadParams::new(default_data()).scope(Scope::Wallonia).year(2024)).expect("2024 loads");
+    assert_eq!(d.population_total(), 3_692_283);
+    assert_eq!(d.population.rows, 262);
+    let mapped: Vec<String> = d.population.mapped.iter().map(|m| format!("{}->{}", m.1, m.2)).collect();
+    assert_eq!(mapped, ["82003->82039", "82005->82039"]);
+}
+
+#[test]
+fn every_demand_model_keeps_every_commune_total() {
+    let mut d = load(Scope::Aviq);
+    let grid = d.weighted_demand(None).expect("popgrid");
+    let regular = ssmplan_core::regular_grid(&d.communes, 1_000.0).expect("grid");
+    let points = ssmplan_core::commune_points(&d.communes).expect("points");
+    for demand in [&grid, &regular, &points] {
+        assert_eq!(demand.population(), 3_625_453);
+        let mut per = vec![0u64; d.communes.len()];
+        for p in &demand.points {
+            per[p.commune] += p.population;
+        }
+        for (c, sum) in d.communes.iter().zip(per) {
+            assert_eq!(sum, c.population, "{}", c.nis);
+        }
+    }
+    // The GHS cells cover every commune in scope (no fallback needed).
+    assert!(grid.fallback_communes.is_empty());
+    assert!(grid.points.len() > 16_000 && grid.points.len() < 16_890);
+}
+
+#[test]
+fn grid_250_has_about_270_thousand_cells() {
+    let d = load(Scope::Wallonia);
+    let demand = ssmplan_core::regular_grid(&d.communes, 250.0).expect("grid");
+    // 16,901.5 km2 / 0.0625 km2 = 270,424 cells; communes with no centre fall back to one point.
+    let n = demand.points.len() as f64;
+    assert!((n - 270_424.0).abs() < 400.0, "{n}");
+    assert_eq!(demand.population(), 3_704_990);
+}
+
+#[test]
+fn catchments_partition_population_and_territory() {
+    let mut d = load(Scope::Aviq);
+    let demand = d.weighted_demand(None).expect("popgrid");
+    let sites = d.site_locations();
+    let nearest = nearest_sites(&demand.points, &sites, &StraightLine);
+    let shape = territory(&d.communes);
+    let catchments = site_catchments(&sites, &demand.points, &nearest, &shape);
+    let population: u64 = catchments.iter().map(|c| c.population).sum();
+    assert_eq!(population, 3_625_453);
+    let area: f64 = catchments.iter().map(|c| c.area_km2).sum();
+    let scope_area: f64 = d.communes.iter().map(Commune::area_km2).sum();
+    assert!((area - scope_area).abs() < 0.01, "{area} vs {scope_area}");
+    // Brute-force oracle for the nearest site of every demand point.
+    for (p, n) in demand.points.iter().zip(&nearest).step_by(7) {
+        let n = n.expect("sites exist");
+        let best = sites
+            .iter()
+            .map(|s| (s.x - p.location.x).hypot(s.y - p.location.y))
+            .fold(f64::INFINITY, f64::min);
+        assert!((n.distance_m - best).abs() < 1e-6);
+    }
+    // The per-SSM catchment table adds up to the same population.
+    let input = CoverageInput { communes: &d.communes, sites: &d.sites, demand: &demand.points, nearest: &nearest };
+    let by_ssm: u64 = zone_coverage(&input, ZoneLevel::Catchment).iter().map(|z| z.population).sum();
+    assert_eq!(by_ssm, 3_625_453);
+    let total = &zone_coverage(&input, ZoneLevel::Total)[0];
+    // 72.5 SSM due by the norm in AVIQ scope (domain primer).
+    assert!((total.norm_ssm - 72.509_06).abs() < 1e-4);
+}
+

@@ -3,7 +3,8 @@
 //! (its Voronoi cell clipped to the territory), which is the catchment of nearest-site
 //! allocation for residents spread continuously.
 
-use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+use geo::orient::Direction;
+use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon, Rect};
 
 use crate::{Commune, DemandPoint, DistanceSummary, Neighbour, par};
 
@@ -32,10 +33,15 @@ pub struct Catchment {
     pub polygon: MultiPolygon<f64>,
 }
 
-/// The union of the communes' boundaries.
+/// The union of the communes' boundaries. Rings are re-oriented first (exteriors
+/// counter-clockwise), since the union drops clockwise parts.
 #[must_use]
 pub fn territory(communes: &[Commune]) -> MultiPolygon<f64> {
-    geo::unary_union(communes.iter().map(|c| &c.geometry))
+    let oriented: Vec<MultiPolygon<f64>> = communes
+        .iter()
+        .map(|c| c.geometry.orient(Direction::Default))
+        .collect();
+    geo::unary_union(oriented.iter())
 }
 
 /// Catchments of every site: nearest-site allocation of `demand` (from
@@ -162,6 +168,26 @@ mod tests {
             LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)]),
             vec![],
         )])
+    }
+
+    #[test]
+    fn territory_keeps_clockwise_parts() {
+        let commune = |code: &str, geometry: MultiPolygon<f64>| Commune {
+            nis: Nis::try_from(code).expect("valid"),
+            name: code.into(),
+            arrondissement_nis: Nis::try_from("90000").expect("valid"),
+            arrondissement: String::new(),
+            province: String::new(),
+            geometry,
+            population: 0,
+            typology: None,
+        };
+        let clockwise = MultiPolygon(vec![Polygon::new(
+            LineString::from(vec![(10.0, 0.0), (10.0, 10.0), (20.0, 10.0), (20.0, 0.0)]),
+            vec![],
+        )]);
+        let shape = territory(&[commune("90001", rect(0.0, 0.0, 10.0, 10.0)), commune("90002", clockwise)]);
+        assert!((shape.unsigned_area() - 200.0).abs() < 1e-9);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use geo::{Coord, MapCoords, MultiPolygon, Polygon};
+use geo::{Coord, MapCoords, MultiPolygon, Orient, Polygon};
 use ssmplan_core::{Commune, Nis, walloon_province_of};
 
 use crate::crs::{self, Crs};
@@ -169,7 +169,12 @@ fn finish(
                 });
             }
         }
-        let geometry = f.geometry.map_coords(|c| crs::project_coord(crs, c));
+        // Exterior rings counter-clockwise, holes clockwise: boolean operations (territory
+        // union, catchment clipping) rely on a consistent orientation.
+        let geometry = f
+            .geometry
+            .map_coords(|c| crs::project_coord(crs, c))
+            .orient(geo::orient::Direction::Default);
         let arrondissement_nis = f.arrondissement_nis.unwrap_or_else(|| {
             let code = format!("{}000", &f.nis.as_str()[..2]);
             Nis::try_from(code.as_str()).unwrap_or(f.nis)
