@@ -62,26 +62,12 @@ impl PointIndex {
     #[must_use]
     pub fn nearest(&self, query: Coord<f64>) -> Option<Neighbour> {
         let q = [query.x, query.y];
-        let first = self.tree.nearest_neighbor(&q)?;
-        let best_2 = dist_2(first.geom(), &q);
-        // Gather every point at exactly the same distance and keep the lowest index.
-        let index = if best_2 == 0.0 {
-            self.tree
-                .locate_all_at_point(&q)
-                .map(|p| p.data)
-                .min()
-                .unwrap_or(first.data)
-        } else {
-            self.tree
-                .locate_within_distance(q, best_2)
-                .filter(|p| dist_2(p.geom(), &q) <= best_2)
-                .map(|p| p.data)
-                .min()
-                .unwrap_or(first.data)
-        };
+        // Every point at exactly the smallest distance; keep the lowest index.
+        let tied = self.tree.nearest_neighbors(&q);
+        let best = tied.iter().min_by_key(|p| p.data)?;
         Some(Neighbour {
-            index,
-            distance_m: best_2.sqrt(),
+            index: best.data,
+            distance_m: dist_2(best.geom(), &q).sqrt(),
         })
     }
 

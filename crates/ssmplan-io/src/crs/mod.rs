@@ -1,5 +1,5 @@
 //! Coordinate reference systems: the three CRS that ssmplan reads, their detection in `.prj`
-//! files and GeoJSON documents, and the reprojection of coordinates to Belgian Lambert 2008
+//! files and `GeoJSON` documents, and the reprojection of coordinates to Belgian Lambert 2008
 //! (EPSG:3812, metres), the CRS in which everything is indexed and measured.
 //!
 //! No projection library is used: the Lambert Conic Conformal projections, the geodetic /
@@ -42,7 +42,7 @@ pub enum Crs {
     /// Still the CRS of many Walloon (SPW, Statbel) layers.
     Lambert72,
     /// EPSG:4326, WGS 84 geographic coordinates, used here in longitude, latitude order (as in
-    /// GeoJSON, RFC 7946, and OGC:CRS84). Degrees. Treated as identical to ETRS89, as pyproj does
+    /// `GeoJSON`, RFC 7946, and `OGC:CRS84`). Degrees. Treated as identical to ETRS89, as pyproj does
     /// (a null transformation, sub-metre in Belgium).
     Wgs84,
 }
@@ -112,7 +112,7 @@ pub enum CrsError {
         /// The CRS text as found, e.g. `urn:ogc:def:crs:EPSG::2154`.
         found: String,
     },
-    /// A GeoJSON `crs` member that is not a named CRS
+    /// A `GeoJSON` `crs` member that is not a named CRS
     /// (`{"type": "name", "properties": {"name": "..."}}`), e.g. a `link` CRS.
     #[error(
         "unsupported GeoJSON `crs` member {found} \
@@ -196,7 +196,10 @@ fn parse_identifier(text: &str) -> Option<Crs> {
         "lambert2008" | "belgianlambert2008" | "belgelambert2008" | "etrs89belgianlambert2008" => {
             Some(Crs::Lambert2008)
         }
-        "lambert72" | "lambert1972" | "belgianlambert72" | "belgelambert1972"
+        "lambert72"
+        | "lambert1972"
+        | "belgianlambert72"
+        | "belgelambert1972"
         | "bd72belgianlambert72" => Some(Crs::Lambert72),
         "wgs84" | "wgs1984" | "crs84" => Some(Crs::Wgs84),
         _ => None,
@@ -214,7 +217,7 @@ fn by_authority(authority: &str, code: &str) -> Option<Crs> {
 
 /// Detects the CRS of a shapefile from the WKT of its `.prj` companion file.
 ///
-/// Reads ESRI WKT1 (what ArcGIS and QGIS write in `.prj` files), OGC/GDAL WKT1 and WKT2
+/// Reads ESRI WKT1 (what `ArcGIS` and QGIS write in `.prj` files), OGC/GDAL WKT1 and WKT2
 /// (2015 and 2019), one-line or pretty-printed, with a leading byte-order mark or trailing
 /// blanks. In order of precedence:
 ///
@@ -240,14 +243,14 @@ pub fn detect_prj(wkt: &str) -> Option<Crs> {
     wkt::detect(wkt)
 }
 
-/// Detects the CRS of a GeoJSON document from its top-level `crs` member.
+/// Detects the CRS of a `GeoJSON` document from its top-level `crs` member.
 ///
-/// Without a `crs` member (or with `"crs": null`) the document is RFC 7946 GeoJSON, hence
+/// Without a `crs` member (or with `"crs": null`) the document is RFC 7946 `GeoJSON`, hence
 /// [`Crs::Wgs84`]. The legacy (2008) named CRS `{"type": "name", "properties": {"name": N}}`
 /// is read with the rules of [`Crs`]'s `FromStr` (`urn:ogc:def:crs:OGC:1.3:CRS84`,
 /// `urn:ogc:def:crs:EPSG::3812`, `EPSG:31370`, ...), as is the older
 /// `{"type": "EPSG", "properties": {"code": 31370}}`. For `EPSG:4326` the coordinates are
-/// taken in longitude, latitude order, as GDAL and QGIS write them in GeoJSON.
+/// taken in longitude, latitude order, as GDAL and QGIS write them in `GeoJSON`.
 ///
 /// # Errors
 /// - [`CrsError::Unsupported`] with the CRS name when it is not one of the three CRS;

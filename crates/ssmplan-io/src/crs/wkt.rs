@@ -2,6 +2,7 @@
 //! [`Crs`] in `.prj` files. See [`super::detect_prj`] for the rules.
 
 use super::Crs;
+use super::transform::{LAMBERT_72_PARAMS, LAMBERT_2008_PARAMS, LccParams};
 
 /// Nesting deeper than this is refused (real CRS WKT nests about 6 levels).
 const MAX_DEPTH: usize = 32;
@@ -220,14 +221,14 @@ fn close(a: f64, b: f64, tolerance: f64) -> bool {
 }
 
 const PROJECTED: &[&str] = &["PROJCS", "PROJCRS", "PROJECTEDCRS"];
-const GEOGRAPHIC: &[&str] = &["GEOGCS", "GEOGCRS", "GEOGRAPHICCRS", "GEODCRS", "GEODETICCRS"];
-const BASE_GEOGRAPHIC: &[&str] = &[
+const GEOGRAPHIC: &[&str] = &[
     "GEOGCS",
-    "BASEGEOGCRS",
-    "BASEGEODCRS",
     "GEOGCRS",
+    "GEOGRAPHICCRS",
     "GEODCRS",
+    "GEODETICCRS",
 ];
+const BASE_GEOGRAPHIC: &[&str] = &["GEOGCS", "BASEGEOGCRS", "BASEGEODCRS", "GEOGCRS", "GEODCRS"];
 const UNITS: &[&str] = &["UNIT", "ANGLEUNIT", "LENGTHUNIT", "SCALEUNIT"];
 
 fn detect_node(node: &Node, depth: usize) -> Option<Crs> {
@@ -253,15 +254,25 @@ fn detect_node(node: &Node, depth: usize) -> Option<Crs> {
     }
 }
 
-/// What this node's own authority code says, if it has one: `Some(Some(crs))` for one of
-/// ours, `Some(None)` for any other code (decisively not ours), `None` without a usable code.
-fn by_authority(node: &Node) -> Option<Option<Crs>> {
+/// What the authority code of a CRS node says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Authority {
+    /// One of our CRS.
+    Ours(Crs),
+    /// Some other CRS: decisively not ours.
+    Other,
+}
+
+/// The verdict of this node's own `AUTHORITY`/`ID`, or `None` when it has no EPSG (or
+/// `OGC:CRS84`) code.
+fn by_authority(node: &Node) -> Option<Authority> {
     let (authority, code) = node.authority()?;
-    match authority.as_str() {
-        "EPSG" => Some(code.parse().ok().and_then(Crs::from_epsg)),
-        "OGC" if code == "CRS84" => Some(Some(Crs::Wgs84)),
-        _ => None,
-    }
+    let ours = match authority.as_str() {
+        "EPSG" => code.parse().ok().and_then(Crs::from_epsg),
+        "OGC" if code == "CRS84" => Some(Crs::Wgs84),
+        _ => return None,
+    };
+    Some(ours.map_or(Authority::Other, Authority::Ours))
 }
 
 /// Semi-major axis (metres) and inverse flattening of the ellipsoid of a (base) geographic CRS.
@@ -312,8 +323,11 @@ fn is_degree(factor: f64) -> bool {
 
 /// A geographic CRS: WGS 84 in degrees, or nothing.
 fn geographic(node: &Node) -> Option<Crs> {
-    if let Some(decided) = by_authority(node) {
-        return decided.filter(|crs| crs.is_geographic());
+    if let Some(verdict) = by_authority(node) {
+        return match verdict {
+            Authority::Ours(crs) if crs.is_geographic() => Some(crs),
+            Authority::Ours(_) | Authority::Other => None,
+        };
     }
     if let Some(cs) = node.child(&["CS"]) {
         // WKT2: must be ellipsoidal (not a geocentric cartesian CRS).
@@ -357,80 +371,63 @@ struct LccFound {
     false_northing: Option<f64>,
 }
 
-/// The defining values of one of our projected CRS, to compare with.
+/// One of our projected CRS, to compare a WKT definition with.
 struct Template {
     crs: Crs,
-    lat_origin: f64,
-    lon_origin: f64,
-    parallels: [f64; 2],
-    false_easting: f64,
-    false_northing: f64,
-    /// Semi-major axis, metres.
-    a: f64,
-    /// Inverse flattening and its tolerance.
-    inverse_flattening: (f64, f64),
+    params: &'static LccParams,
+    /// Tolerance on the inverse flattening.
+    inverse_flattening_tolerance: f64,
 }
 
 const TEMPLATES: [Template; 2] = [
     Template {
         crs: Crs::Lambert2008,
-        lat_origin: 50.797_815,
-        lon_origin: 4.0 + 21.0 / 60.0 + 33.177 / 3600.0,
-        parallels: [49.0 + 50.0 / 60.0, 51.0 + 10.0 / 60.0],
-        false_easting: 649_328.0,
-        false_northing: 665_262.0,
-        a: 6_378_137.0,
+        params: &LAMBERT_2008_PARAMS,
         // GRS 1980 (298.257222101) or WGS 84 (298.257223563): 0.1 mm apart on the ground.
-        inverse_flattening: (298.257_222_101, 1e-5),
+        inverse_flattening_tolerance: 1e-5,
     },
     Template {
         crs: Crs::Lambert72,
-        lat_origin: 90.0,
-        lon_origin: 4.0 + 22.0 / 60.0 + 2.952 / 3600.0,
-        parallels: [
-            49.0 + 50.0 / 60.0 + 0.002_04 / 3600.0,
-            51.0 + 10.0 / 60.0 + 0.002_04 / 3600.0,
-        ],
-        false_easting: 150_000.013,
-        false_northing: 5_400_088.438,
-        a: 6_378_388.0,
-        inverse_flattening: (297.0, 1e-6),
+        params: &LAMBERT_72_PARAMS,
+        inverse_flattening_tolerance: 1e-6,
     },
 ];
 
 impl Template {
     /// True when no value that is present contradicts this template.
     fn agrees(&self, found: &LccFound, ellipsoid: Option<(f64, f64)>) -> bool {
+        let p = self.params;
         let angle = |value: Option<f64>, expected: f64| {
             value.is_none_or(|v| close(v, expected, ANGLE_TOLERANCE_DEG))
         };
-        let length =
-            |value: Option<f64>, expected: f64| value.is_none_or(|v| close(v, expected, LENGTH_TOLERANCE_M));
+        let length = |value: Option<f64>, expected: f64| {
+            value.is_none_or(|v| close(v, expected, LENGTH_TOLERANCE_M))
+        };
+        let [p1, p2] = p.parallels_deg;
+        let expected = [p1.min(p2), p1.max(p2)];
         let parallels = match (found.parallel_1, found.parallel_2) {
-            (Some(p1), Some(p2)) => {
-                let (lo, hi) = (p1.min(p2), p1.max(p2));
-                close(lo, self.parallels[0], ANGLE_TOLERANCE_DEG)
-                    && close(hi, self.parallels[1], ANGLE_TOLERANCE_DEG)
+            (Some(f1), Some(f2)) => {
+                close(f1.min(f2), expected[0], ANGLE_TOLERANCE_DEG)
+                    && close(f1.max(f2), expected[1], ANGLE_TOLERANCE_DEG)
             }
-            (Some(p), None) | (None, Some(p)) => self
-                .parallels
-                .iter()
-                .any(|&expected| close(p, expected, ANGLE_TOLERANCE_DEG)),
+            (Some(f), None) | (None, Some(f)) => {
+                expected.iter().any(|&e| close(f, e, ANGLE_TOLERANCE_DEG))
+            }
             (None, None) => true,
         };
         let ellipsoid_ok = ellipsoid.is_none_or(|(a, inverse_flattening)| {
-            close(a, self.a, LENGTH_TOLERANCE_M)
+            close(a, p.ellipsoid.a, LENGTH_TOLERANCE_M)
                 && close(
                     inverse_flattening,
-                    self.inverse_flattening.0,
-                    self.inverse_flattening.1,
+                    p.ellipsoid.inverse_flattening,
+                    self.inverse_flattening_tolerance,
                 )
         });
-        angle(found.lat_origin, self.lat_origin)
-            && angle(found.lon_origin, self.lon_origin)
+        angle(found.lat_origin, p.lat_origin_deg)
+            && angle(found.lon_origin, p.lon_origin_deg)
             && parallels
-            && length(found.false_easting, self.false_easting)
-            && length(found.false_northing, self.false_northing)
+            && length(found.false_easting, p.false_origin_m[0])
+            && length(found.false_northing, p.false_origin_m[1])
             && ellipsoid_ok
     }
 }
@@ -503,12 +500,17 @@ fn lcc_parameters<'a>(
         let kind = match by_code {
             Some(kind) => kind,
             None => match compact(parameter.name()?).as_str() {
-                "latitudeoforigin" | "latitudeoffalseorigin" | "latitudeofnaturalorigin"
-                | "latitudeofcenter" | "latitudeofcentre" => Kind::LatOrigin,
-                "centralmeridian" | "longitudeoffalseorigin" | "longitudeoforigin"
-                | "longitudeofnaturalorigin" | "longitudeofcenter" | "longitudeofcentre" => {
-                    Kind::LonOrigin
-                }
+                "latitudeoforigin"
+                | "latitudeoffalseorigin"
+                | "latitudeofnaturalorigin"
+                | "latitudeofcenter"
+                | "latitudeofcentre" => Kind::LatOrigin,
+                "centralmeridian"
+                | "longitudeoffalseorigin"
+                | "longitudeoforigin"
+                | "longitudeofnaturalorigin"
+                | "longitudeofcenter"
+                | "longitudeofcentre" => Kind::LonOrigin,
                 "standardparallel1" | "latitudeof1ststandardparallel" => Kind::Parallel1,
                 "standardparallel2" | "latitudeof2ndstandardparallel" => Kind::Parallel2,
                 "falseeasting" | "eastingatfalseorigin" => Kind::FalseEasting,
@@ -542,10 +544,7 @@ fn lcc_parameters<'a>(
 fn by_names(names: &[&str]) -> Option<Crs> {
     let names: Vec<String> = names.iter().map(|name| compact(name)).collect();
     let says = |keys: &[&str]| names.iter().any(|n| keys.iter().any(|k| n.contains(k)));
-    match (
-        says(&["lambert2008"]),
-        says(&["lambert72", "lambert1972"]),
-    ) {
+    match (says(&["lambert2008"]), says(&["lambert72", "lambert1972"])) {
         (true, false) => Some(Crs::Lambert2008),
         (false, true) => Some(Crs::Lambert72),
         _ => None,
@@ -554,8 +553,11 @@ fn by_names(names: &[&str]) -> Option<Crs> {
 
 /// A projected CRS: Belgian Lambert 2008 or 72 in metres, or nothing.
 fn projected(node: &Node) -> Option<Crs> {
-    if let Some(decided) = by_authority(node) {
-        return decided.filter(|crs| !crs.is_geographic());
+    if let Some(verdict) = by_authority(node) {
+        return match verdict {
+            Authority::Ours(crs) if !crs.is_geographic() => Some(crs),
+            Authority::Ours(_) | Authority::Other => None,
+        };
     }
     let geog = node.child(BASE_GEOGRAPHIC);
     if geog.is_some_and(|g| !greenwich(g)) {
@@ -570,7 +572,9 @@ fn projected(node: &Node) -> Option<Crs> {
     let cs_units = node
         .children(&["AXIS"])
         .flat_map(|axis| axis.children(&["UNIT", "LENGTHUNIT"]));
-    let length_factor = node.child(&["UNIT", "LENGTHUNIT"]).and_then(|u| u.number(0));
+    let length_factor = node
+        .child(&["UNIT", "LENGTHUNIT"])
+        .and_then(|u| u.number(0));
     for factor in length_factor
         .into_iter()
         .chain(cs_units.filter_map(|u| u.number(0)))
