@@ -17,11 +17,22 @@ fn run(demand: &str) -> usize {
     };
     let sites = d.site_locations();
     let nearest = nearest_sites(&demand.points, &sites, &StraightLine);
-    let input = CoverageInput { communes: &d.communes, sites: &d.sites, demand: &demand.points, nearest: &nearest };
-    [ZoneLevel::Total, ZoneLevel::Province, ZoneLevel::Arrondissement, ZoneLevel::Commune, ZoneLevel::Catchment]
-        .into_iter()
-        .map(|l| zone_coverage(&input, l).len())
-        .sum()
+    let input = CoverageInput {
+        communes: &d.communes,
+        sites: &d.sites,
+        demand: &demand.points,
+        nearest: &nearest,
+    };
+    [
+        ZoneLevel::Total,
+        ZoneLevel::Province,
+        ZoneLevel::Arrondissement,
+        ZoneLevel::Commune,
+        ZoneLevel::Catchment,
+    ]
+    .into_iter()
+    .map(|l| zone_coverage(&input, l).len())
+    .sum()
 }
 
 fn bench(c: &mut Criterion) {

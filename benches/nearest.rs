@@ -13,7 +13,11 @@ fn bench(c: &mut Criterion) {
     for n in [1_000usize, 10_000, 100_000, 1_000_000] {
         let demand: Vec<DemandPoint> = points(2, n)
             .into_iter()
-            .map(|location| DemandPoint { location, population: 1, commune: 0 })
+            .map(|location| DemandPoint {
+                location,
+                population: 1,
+                commune: 0,
+            })
             .collect();
         group.bench_with_input(BenchmarkId::from_parameter(n), &demand, |b, demand| {
             b.iter(|| nearest_sites(black_box(demand), black_box(&sites), &StraightLine));
@@ -23,10 +27,20 @@ fn bench(c: &mut Criterion) {
     let index = PointIndex::new(&sites);
     let queries = points(3, 10_000);
     c.bench_function("k_nearest_5_x10k", |b| {
-        b.iter(|| queries.iter().map(|q| index.k_nearest(*q, 5).len()).sum::<usize>());
+        b.iter(|| {
+            queries
+                .iter()
+                .map(|q| index.k_nearest(*q, 5).len())
+                .sum::<usize>()
+        });
     });
     c.bench_function("within_10km_x10k", |b| {
-        b.iter(|| queries.iter().map(|q| index.within_radius(*q, 10_000.0).len()).sum::<usize>());
+        b.iter(|| {
+            queries
+                .iter()
+                .map(|q| index.within_radius(*q, 10_000.0).len())
+                .sum::<usize>()
+        });
     });
 }
 

@@ -26,7 +26,10 @@ impl SplitMix {
 pub fn points(seed: u64, n: usize) -> Vec<Coord<f64>> {
     let mut rng = SplitMix(seed);
     (0..n)
-        .map(|_| Coord { x: 560_000.0 + rng.unit() * 150_000.0, y: 520_000.0 + rng.unit() * 100_000.0 })
+        .map(|_| Coord {
+            x: 560_000.0 + rng.unit() * 150_000.0,
+            y: 520_000.0 + rng.unit() * 100_000.0,
+        })
         .collect()
 }
 

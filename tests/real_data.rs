@@ -23,7 +23,10 @@ fn communes_population_and_area_match_the_official_figures() {
     let aviq = load(Scope::Aviq);
     assert_eq!(aviq.communes.len(), 252);
     assert_eq!(aviq.population_total(), 3_625_453);
-    assert_eq!(wallonia.population_total() - aviq.population_total(), 79_537);
+    assert_eq!(
+        wallonia.population_total() - aviq.population_total(),
+        79_537
+    );
     // By province (Statbel 2025, SOURCES.md).
     for (province, population) in [
         ("Hainaut", 1_365_328),
@@ -32,7 +35,12 @@ fn communes_population_and_area_match_the_official_figures() {
         ("Brabant wallon", 415_381),
         ("Luxembourg", 296_008),
     ] {
-        let sum: u64 = wallonia.communes.iter().filter(|c| c.province == province).map(|c| c.population).sum();
+        let sum: u64 = wallonia
+            .communes
+            .iter()
+            .filter(|c| c.province == province)
+            .map(|c| c.population)
+            .sum();
         assert_eq!(sum, population, "{province}");
     }
 }
@@ -40,17 +48,35 @@ fn communes_population_and_area_match_the_official_figures() {
 #[test]
 fn shapefile_and_geojson_agree_after_reprojection() {
     let geojson = load(Scope::Wallonia);
-    let shp = Dataset::load(&LoadParams::new(default_data()).scope(Scope::Wallonia).boundaries(BoundaryFormat::Shapefile))
-        .expect("shapefile loads");
+    let shp = Dataset::load(
+        &LoadParams::new(default_data())
+            .scope(Scope::Wallonia)
+            .boundaries(BoundaryFormat::Shapefile),
+    )
+    .expect("shapefile loads");
     assert_eq!(shp.layer.skipped_outside_wallonia, 565 - 261);
     assert_eq!(shp.communes.len(), 261);
     let mut worst: f64 = 0.0;
     for (a, b) in geojson.communes.iter().zip(&shp.communes) {
         assert_eq!(a.nis, b.nis);
-        assert!((a.geometry.unsigned_area() - b.geometry.unsigned_area()).abs() / b.geometry.unsigned_area() < 1e-5);
+        assert!(
+            (a.geometry.unsigned_area() - b.geometry.unsigned_area()).abs()
+                / b.geometry.unsigned_area()
+                < 1e-5
+        );
         // The GeoJSON (1e-6 degree, ~0.1 m) and the shapefile (pyproj, 1 cm) hold the same vertices.
-        let pa: Vec<Coord<f64>> = a.geometry.0.iter().flat_map(|p| p.exterior().0.clone()).collect();
-        let pb: Vec<Coord<f64>> = b.geometry.0.iter().flat_map(|p| p.exterior().0.clone()).collect();
+        let pa: Vec<Coord<f64>> = a
+            .geometry
+            .0
+            .iter()
+            .flat_map(|p| p.exterior().0.clone())
+            .collect();
+        let pb: Vec<Coord<f64>> = b
+            .geometry
+            .0
+            .iter()
+            .flat_map(|p| p.exterior().0.clone())
+            .collect();
         assert_eq!(pa.len(), pb.len(), "{}", a.nis);
         // Rings may start elsewhere or run the other way: match each vertex to its nearest.
         let index = ssmplan_core::PointIndex::new(&pb);
@@ -63,10 +89,20 @@ fn shapefile_and_geojson_agree_after_reprojection() {
 
 #[test]
 fn population_2024_is_mapped_through_the_crosswalk() {
-    let d = Dataset::load(&LoadParams::new(default_data()).scope(Scope::Wallonia).year(2024)).expect("2024 loads");
+    let d = Dataset::load(
+        &LoadParams::new(default_data())
+            .scope(Scope::Wallonia)
+            .year(2024),
+    )
+    .expect("2024 loads");
     assert_eq!(d.population_total(), 3_692_283);
     assert_eq!(d.population.rows, 262);
-    let mapped: Vec<String> = d.population.mapped.iter().map(|m| format!("{}->{}", m.1, m.2)).collect();
+    let mapped: Vec<String> = d
+        .population
+        .mapped
+        .iter()
+        .map(|m| format!("{}->{}", m.1, m.2))
+        .collect();
     assert_eq!(mapped, ["82003->82039", "82005->82039"]);
 }
 
@@ -124,11 +160,18 @@ fn catchments_partition_population_and_territory() {
         assert!((n.distance_m - best).abs() < 1e-6);
     }
     // The per-SSM catchment table adds up to the same population.
-    let input = CoverageInput { communes: &d.communes, sites: &d.sites, demand: &demand.points, nearest: &nearest };
-    let by_ssm: u64 = zone_coverage(&input, ZoneLevel::Catchment).iter().map(|z| z.population).sum();
+    let input = CoverageInput {
+        communes: &d.communes,
+        sites: &d.sites,
+        demand: &demand.points,
+        nearest: &nearest,
+    };
+    let by_ssm: u64 = zone_coverage(&input, ZoneLevel::Catchment)
+        .iter()
+        .map(|z| z.population)
+        .sum();
     assert_eq!(by_ssm, 3_625_453);
     let total = &zone_coverage(&input, ZoneLevel::Total)[0];
     // 72.5 SSM due by the norm in AVIQ scope (domain primer).
     assert!((total.norm_ssm - 72.509_06).abs() < 1e-4);
 }
-

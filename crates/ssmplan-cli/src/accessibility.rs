@@ -22,9 +22,17 @@ const COLUMNS: [&str; 7] = [
 pub fn parse_steps(text: &str) -> Result<Vec<(f64, f64)>> {
     text.split(',')
         .map(|pair| {
-            let (b, w) = pair.split_once(':').with_context(|| format!("--steps: `{pair}` is not `upper_km:weight`"))?;
-            let b: f64 = b.trim().parse().with_context(|| format!("--steps: `{b}` is not a number of km"))?;
-            let w: f64 = w.trim().parse().with_context(|| format!("--steps: `{w}` is not a weight"))?;
+            let (b, w) = pair
+                .split_once(':')
+                .with_context(|| format!("--steps: `{pair}` is not `upper_km:weight`"))?;
+            let b: f64 = b
+                .trim()
+                .parse()
+                .with_context(|| format!("--steps: `{b}` is not a number of km"))?;
+            let w: f64 = w
+                .trim()
+                .parse()
+                .with_context(|| format!("--steps: `{w}` is not a weight"))?;
             Ok((b * 1000.0, w))
         })
         .collect()
@@ -43,11 +51,14 @@ pub fn run(data: &DataArgs, args: &AccessibilityArgs) -> Result<Report> {
         MethodArg::E2sfca => AccessibilityParams::enhanced(radius_m, parse_steps(&args.steps)?),
         MethodArg::G2sfca => AccessibilityParams::new(
             radius_m,
-            FcaDecay::Gaussian { sigma_m: args.sigma_km.map_or(radius_m / 2.0, |s| s * 1000.0) },
+            FcaDecay::Gaussian {
+                sigma_m: args.sigma_km.map_or(radius_m / 2.0, |s| s * 1000.0),
+            },
         ),
     };
     // Capacity: the SSM's ETP when given, else 1 per SSM, split evenly over its sites.
-    let mut per_ssm: std::collections::BTreeMap<&str, (usize, Option<f64>)> = std::collections::BTreeMap::new();
+    let mut per_ssm: std::collections::BTreeMap<&str, (usize, Option<f64>)> =
+        std::collections::BTreeMap::new();
     for s in &dataset.sites {
         let e = per_ssm.entry(s.ssm.0.as_str()).or_insert((0, None));
         e.0 += 1;
@@ -67,7 +78,13 @@ pub fn run(data: &DataArgs, args: &AccessibilityArgs) -> Result<Report> {
     let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();
     let population: Vec<f64> = demand.points.iter().map(|p| p.population as f64).collect();
     progress.stage("floating catchment");
-    let result = floating_catchment(&points, &population, &dataset.site_locations(), &capacity, &params)?;
+    let result = floating_catchment(
+        &points,
+        &population,
+        &dataset.site_locations(),
+        &capacity,
+        &params,
+    )?;
     // Commune value: population-weighted mean of its points' accessibility.
     let n = dataset.communes.len();
     let mut weighted = vec![0.0; n];
@@ -79,7 +96,11 @@ pub fn run(data: &DataArgs, args: &AccessibilityArgs) -> Result<Report> {
     let mut rows = Vec::new();
     let mut features = Vec::new();
     for (i, c) in dataset.communes.iter().enumerate() {
-        let per_100k = if c.population > 0 { weighted[i] / c.population as f64 * 100_000.0 } else { 0.0 };
+        let per_100k = if c.population > 0 {
+            weighted[i] / c.population as f64 * 100_000.0
+        } else {
+            0.0
+        };
         let row: Vec<Cell> = vec![
             c.nis.to_string().into(),
             c.name.clone().into(),
@@ -90,7 +111,10 @@ pub fn run(data: &DataArgs, args: &AccessibilityArgs) -> Result<Report> {
             counts[i].into(),
         ];
         if data.format == Format::Geojson {
-            features.push(Feature { geometry: common::geojson_multipolygon(&c.geometry), properties: COLUMNS.iter().copied().zip(row.iter().cloned()).collect() });
+            features.push(Feature {
+                geometry: common::geojson_multipolygon(&c.geometry),
+                properties: COLUMNS.iter().copied().zip(row.iter().cloned()).collect(),
+            });
         }
         rows.push(row);
     }
@@ -108,7 +132,14 @@ pub fn run(data: &DataArgs, args: &AccessibilityArgs) -> Result<Report> {
     parameters.push(("method", json!(format!("{:?}", args.method))));
     parameters.push(("radius_km", json!(args.radius_km)));
     parameters.push(("decay", json!(format!("{:?}", params.decay()))));
-    parameters.push(("capacity", json!(if uses_etp { "ETP of the SSM (1 where missing), split evenly over its sites" } else { "1 per SSM (no ETP in the sites file), split evenly over its sites" })));
+    parameters.push((
+        "capacity",
+        json!(if uses_etp {
+            "ETP of the SSM (1 where missing), split evenly over its sites"
+        } else {
+            "1 per SSM (no ETP in the sites file), split evenly over its sites"
+        }),
+    ));
     parameters.push(("unit", json!("capacity units per 100,000 inhabitants (population-weighted mean over the commune's demand points)")));
     Ok(Report {
         command: "accessibility",
@@ -116,10 +147,21 @@ pub fn run(data: &DataArgs, args: &AccessibilityArgs) -> Result<Report> {
         inputs: dataset.inputs.clone(),
         caveats: dataset.caveats(),
         summary: vec![
-            ("mean accessibility (per 100,000)".into(), format!("{mean:.3}")),
-            ("inhabitants of communes with no site within the radius".into(), zero.to_string()),
+            (
+                "mean accessibility (per 100,000)".into(),
+                format!("{mean:.3}"),
+            ),
+            (
+                "inhabitants of communes with no site within the radius".into(),
+                zero.to_string(),
+            ),
         ],
-        tables: vec![Table { name: "communes".into(), title: "Accessibility per commune".into(), columns: COLUMNS.to_vec(), rows }],
+        tables: vec![Table {
+            name: "communes".into(),
+            title: "Accessibility per commune".into(),
+            columns: COLUMNS.to_vec(),
+            rows,
+        }],
         features,
     })
 }

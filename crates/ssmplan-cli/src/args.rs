@@ -29,7 +29,7 @@ pub struct DataArgs {
     /// Boundary layer of the dataset to read.
     #[arg(long, global = true, value_enum, default_value_t = BoundariesArg::Geojson)]
     pub boundaries: BoundariesArg,
-    /// Another boundary file (GeoJSON, or .shp with its .dbf/.prj).
+    /// Another boundary file (`GeoJSON`, or .shp with its .dbf/.prj).
     #[arg(long, global = true)]
     pub boundary_file: Option<PathBuf>,
     /// CRS of the boundary file when it cannot be detected: EPSG:3812, EPSG:31370 or EPSG:4326.

@@ -52,7 +52,10 @@ pub fn run(data: &DataArgs, args: &DemandArgs) -> Result<Report> {
             commune.nis.to_string().into(),
             commune.name.clone().into(),
             c.population.into(),
-            Cell::Num(c.population as f64 / ssmplan_core::NORM_INHABITANTS_PER_SSM, 2),
+            Cell::Num(
+                c.population as f64 / ssmplan_core::NORM_INHABITANTS_PER_SSM,
+                2,
+            ),
             c.demand_points.into(),
             c.communes.into(),
             Cell::Num(c.area_km2, 2),
@@ -86,8 +89,16 @@ pub fn run(data: &DataArgs, args: &DemandArgs) -> Result<Report> {
         parameters,
         inputs: dataset.inputs.clone(),
         caveats,
-        summary: vec![("sites".into(), dataset.sites.len().to_string()), ("empty catchments".into(), empty.to_string())],
-        tables: vec![Table { name: "catchments".into(), title: "Catchment of each site".into(), columns: COLUMNS.to_vec(), rows }],
+        summary: vec![
+            ("sites".into(), dataset.sites.len().to_string()),
+            ("empty catchments".into(), empty.to_string()),
+        ],
+        tables: vec![Table {
+            name: "catchments".into(),
+            title: "Catchment of each site".into(),
+            columns: COLUMNS.to_vec(),
+            rows,
+        }],
         features,
     })
 }

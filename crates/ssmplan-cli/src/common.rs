@@ -21,7 +21,10 @@ pub struct Progress {
 
 impl Progress {
     pub fn new() -> Self {
-        Self { enabled: std::io::stderr().is_terminal(), start: Instant::now() }
+        Self {
+            enabled: std::io::stderr().is_terminal(),
+            start: Instant::now(),
+        }
     }
 
     pub fn stage(&self, what: &str) {
@@ -80,7 +83,9 @@ impl DemandSpec {
             "popgrid" => Self::PopGrid,
             other => {
                 if let Some(m) = other.strip_prefix("grid:") {
-                    let cell: f64 = m.parse().with_context(|| format!("--demand {other}: `{m}` is not a number of metres"))?;
+                    let cell: f64 = m.parse().with_context(|| {
+                        format!("--demand {other}: `{m}` is not a number of metres")
+                    })?;
                     if !(cell.is_finite() && cell >= 10.0) {
                         bail!("--demand {other}: the cell size must be at least 10 metres");
                     }
@@ -88,7 +93,9 @@ impl DemandSpec {
                 } else if let Some(p) = other.strip_prefix("points:") {
                     Self::Points(PathBuf::from(p))
                 } else {
-                    bail!("--demand `{other}`: expected communes, popgrid, grid:<metres> or points:<file.csv>");
+                    bail!(
+                        "--demand `{other}`: expected communes, popgrid, grid:<metres> or points:<file.csv>"
+                    );
                 }
             }
         })
@@ -96,16 +103,29 @@ impl DemandSpec {
 
     pub fn describe(&self) -> String {
         match self {
-            Self::Communes => "communes: one point per commune (centroid, or point on surface)".into(),
-            Self::PopGrid => "popgrid: GHS-POP 2020 1 km cells, rescaled to each commune's Statbel total".into(),
-            Self::Grid(m) => format!("grid:{m}: regular {m} m grid clipped to communes (cell centre), population spread by area"),
-            Self::Points(p) => format!("points:{}: weighted points rescaled to each commune's total", p.display()),
+            Self::Communes => {
+                "communes: one point per commune (centroid, or point on surface)".into()
+            }
+            Self::PopGrid => {
+                "popgrid: GHS-POP 2020 1 km cells, rescaled to each commune's Statbel total".into()
+            }
+            Self::Grid(m) => format!(
+                "grid:{m}: regular {m} m grid clipped to communes (cell centre), population spread by area"
+            ),
+            Self::Points(p) => format!(
+                "points:{}: weighted points rescaled to each commune's total",
+                p.display()
+            ),
         }
     }
 }
 
 /// Builds the demand and the distance model.
-pub fn demand(dataset: &mut Dataset, args: &DemandArgs, progress: &Progress) -> Result<(Demand, DemandSpec, Box<dyn DistanceModel>)> {
+pub fn demand(
+    dataset: &mut Dataset,
+    args: &DemandArgs,
+    progress: &Progress,
+) -> Result<(Demand, DemandSpec, Box<dyn DistanceModel>)> {
     let spec = DemandSpec::parse(&args.demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
     let demand = match &spec {
@@ -138,20 +158,20 @@ pub fn base_parameters(dataset: &Dataset) -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// WGS84 GeoJSON geometry of a Lambert 2008 multipolygon, coordinates rounded to 1e-6 degree.
+/// WGS84 `GeoJSON` geometry of a Lambert 2008 multipolygon, coordinates rounded to 1e-6 degree.
 pub fn geojson_multipolygon(shape: &MultiPolygon<f64>) -> Value {
-    let ring = |ls: &geo::LineString<f64>| -> Vec<[f64; 2]> { ls.coords().map(|c| wgs84(*c)).collect() };
+    let ring =
+        |ls: &geo::LineString<f64>| -> Vec<[f64; 2]> { ls.coords().map(|c| wgs84(*c)).collect() };
     let polygons: Vec<Vec<Vec<[f64; 2]>>> = shape
         .0
         .iter()
-        .map(|p| std::iter::once(ring(p.exterior())).chain(p.interiors().iter().map(ring)).collect())
+        .map(|p| {
+            std::iter::once(ring(p.exterior()))
+                .chain(p.interiors().iter().map(ring))
+                .collect()
+        })
         .collect();
     json!({ "type": "MultiPolygon", "coordinates": polygons })
-}
-
-/// WGS84 GeoJSON point of a Lambert 2008 coordinate.
-pub fn geojson_point(c: Coord<f64>) -> Value {
-    json!({ "type": "Point", "coordinates": wgs84(c) })
 }
 
 fn wgs84(c: Coord<f64>) -> [f64; 2] {

@@ -82,6 +82,7 @@ fn levels(asked: &[LevelArg]) -> Vec<ZoneLevel> {
     out
 }
 
+#[expect(clippy::too_many_lines, reason = "builds one report: tables, summary, map layer, parameters")]
 pub fn run(data: &DataArgs, args: &CoverageArgs) -> Result<Report> {
     let progress = Progress::new();
     let mut dataset = common::load(data, &progress)?;
@@ -111,13 +112,41 @@ pub fn run(data: &DataArgs, args: &CoverageArgs) -> Result<Report> {
     }
     let total = zone_coverage(&input, ZoneLevel::Total).remove(0);
     let d = &total.distance;
-    let f = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |m| format!("{:.1} km", m / 1000.0));
+    let f =
+        |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |m| format!("{:.1} km", m / 1000.0));
     let summary = vec![
-        ("inhabitants in scope".to_owned(), total.population.to_string()),
-        ("SSM known / sites".to_owned(), format!("{} / {}", total.ssm, total.sites)),
-        ("SSM due by the norm".to_owned(), format!("{:.1} (deficit {:.1} against the known list)", total.norm_ssm, total.norm_deficit)),
-        ("distance to nearest site: mean / median / P90 / max".to_owned(), format!("{} / {} / {} / {}", f(d.mean_m), f(d.median_m), f(d.p90_m), f(d.max_m))),
-        ("inhabitants beyond 5 / 10 / 15 / 20 km".to_owned(), format!("{} / {} / {} / {}", d.beyond[0], d.beyond[1], d.beyond[2], d.beyond[3])),
+        (
+            "inhabitants in scope".to_owned(),
+            total.population.to_string(),
+        ),
+        (
+            "SSM known / sites".to_owned(),
+            format!("{} / {}", total.ssm, total.sites),
+        ),
+        (
+            "SSM due by the norm".to_owned(),
+            format!(
+                "{:.1} (deficit {:.1} against the known list)",
+                total.norm_ssm, total.norm_deficit
+            ),
+        ),
+        (
+            "distance to nearest site: mean / median / P90 / max".to_owned(),
+            format!(
+                "{} / {} / {} / {}",
+                f(d.mean_m),
+                f(d.median_m),
+                f(d.p90_m),
+                f(d.max_m)
+            ),
+        ),
+        (
+            "inhabitants beyond 5 / 10 / 15 / 20 km".to_owned(),
+            format!(
+                "{} / {} / {} / {}",
+                d.beyond[0], d.beyond[1], d.beyond[2], d.beyond[3]
+            ),
+        ),
     ];
     let mut features = Vec::new();
     if data.format == crate::args::Format::Geojson {
@@ -127,17 +156,26 @@ pub fn run(data: &DataArgs, args: &CoverageArgs) -> Result<Report> {
                 ("nis", c.nis.to_string().into()),
                 ("name", c.name.clone().into()),
                 ("province", c.province.clone().into()),
-                ("typology", c.typology.map_or(Cell::Empty, |g| g.key().into())),
+                (
+                    "typology",
+                    c.typology.map_or(Cell::Empty, |g| g.key().into()),
+                ),
                 ("area_km2", Cell::Num(ssmplan_core::Commune::area_km2(c), 3)),
             ];
             properties.extend(COLUMNS.iter().copied().zip(row(z)).skip(3));
-            features.push(Feature { geometry: common::geojson_multipolygon(&c.geometry), properties });
+            features.push(Feature {
+                geometry: common::geojson_multipolygon(&c.geometry),
+                properties,
+            });
         }
     }
     let mut parameters = common::base_parameters(&dataset);
     parameters.push(("demand", json!(spec.describe())));
     parameters.push(("demand_points", json!(demand.points.len())));
-    parameters.push(("demand_fallback_communes", json!(demand.fallback_communes.len())));
+    parameters.push((
+        "demand_fallback_communes",
+        json!(demand.fallback_communes.len()),
+    ));
     parameters.push(("distance_model", json!(model.describe())));
     Ok(Report {
         command: "coverage",

@@ -22,7 +22,8 @@ fn main() -> ExitCode {
         Command::Accessibility(a) => accessibility::run(&cli.data, a),
         Command::Validate => validate::run(&cli.data),
     };
-    match result.and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref())) {
+    match result.and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref()))
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

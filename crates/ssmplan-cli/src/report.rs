@@ -1,5 +1,5 @@
 //! Command outputs: tables, provenance, and their rendering as a terminal table, CSV, JSON or
-//! GeoJSON. Nothing here depends on time or thread count, so outputs are byte-identical
+//! `GeoJSON`. Nothing here depends on time or thread count, so outputs are byte-identical
 //! between runs on the same inputs.
 
 use std::fmt::Write as _;
@@ -19,8 +19,6 @@ pub enum Cell {
     Text(String),
     /// Whole number.
     Int(u64),
-    /// Signed whole number.
-    Signed(i64),
     /// Number shown with this many decimals.
     Num(f64, usize),
     /// No value.
@@ -36,7 +34,6 @@ impl Cell {
         match self {
             Self::Text(s) => s.clone(),
             Self::Int(i) => i.to_string(),
-            Self::Signed(i) => i.to_string(),
             Self::Num(v, d) => format!("{v:.d$}"),
             Self::Empty => String::new(),
         }
@@ -46,7 +43,6 @@ impl Cell {
         match self {
             Self::Text(s) => Value::String(s.clone()),
             Self::Int(i) => json!(i),
-            Self::Signed(i) => json!(i),
             Self::Num(v, d) => {
                 let text = format!("{v:.d$}");
                 text.parse::<f64>().map_or(Value::Null, |f| json!(f))
@@ -89,7 +85,7 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// A GeoJSON feature: WGS84 geometry (already a GeoJSON value) and properties.
+/// A `GeoJSON` feature: WGS84 geometry (already a `GeoJSON` value) and properties.
 #[derive(Clone, Debug)]
 pub struct Feature {
     pub geometry: Value,
@@ -138,14 +134,25 @@ impl Report {
             Format::Json => {
                 let mut root = self.meta();
                 root["summary"] = Value::Object(
-                    self.summary.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect(),
+                    self.summary
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .collect(),
                 );
                 let mut tables = Map::new();
                 for t in &self.tables {
                     let rows: Vec<Value> = t
                         .rows
                         .iter()
-                        .map(|r| Value::Object(t.columns.iter().zip(r).map(|(c, v)| ((*c).to_owned(), v.json())).collect()))
+                        .map(|r| {
+                            Value::Object(
+                                t.columns
+                                    .iter()
+                                    .zip(r)
+                                    .map(|(c, v)| ((*c).to_owned(), v.json()))
+                                    .collect(),
+                            )
+                        })
                         .collect();
                     tables.insert(t.name.clone(), Value::Array(rows));
                 }
@@ -156,7 +163,10 @@ impl Report {
             }
             Format::Geojson => {
                 if self.features.is_empty() {
-                    bail!("`{}` has no map layer: use --format table, csv or json", self.command);
+                    bail!(
+                        "`{}` has no map layer: use --format table, csv or json",
+                        self.command
+                    );
                 }
                 let features: Vec<Value> = self
                     .features
@@ -193,14 +203,18 @@ impl Report {
                 writer.write_record(row.iter().map(Cell::text))?;
             }
         }
-        Ok(writer.into_inner().context("flushing CSV")?)
+        writer.into_inner().context("flushing CSV")
     }
 
     fn render_table(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "ssmplan {}", self.command);
         for (k, v) in &self.parameters {
-            let _ = writeln!(s, "  {k}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+            let _ = writeln!(
+                s,
+                "  {k}: {}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            );
         }
         if !self.caveats.is_empty() {
             let _ = writeln!(s, "Caveats:");
@@ -210,19 +224,35 @@ impl Report {
         }
         if !self.summary.is_empty() {
             let _ = writeln!(s);
-            let width = self.summary.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+            let width = self
+                .summary
+                .iter()
+                .map(|(k, _)| k.chars().count())
+                .max()
+                .unwrap_or(0);
             for (k, v) in &self.summary {
                 let _ = writeln!(s, "  {k:<width$}  {v}");
             }
         }
         for t in &self.tables {
             let _ = writeln!(s, "\n{}", t.title);
-            let cells: Vec<Vec<String>> = t.rows.iter().map(|r| r.iter().map(Cell::text).collect()).collect();
+            let cells: Vec<Vec<String>> = t
+                .rows
+                .iter()
+                .map(|r| r.iter().map(Cell::text).collect())
+                .collect();
             let widths: Vec<usize> = t
                 .columns
                 .iter()
                 .enumerate()
-                .map(|(i, c)| cells.iter().map(|r| r[i].chars().count()).chain([c.len()]).max().unwrap_or(0))
+                .map(|(i, c)| {
+                    cells
+                        .iter()
+                        .map(|r| r[i].chars().count())
+                        .chain([c.len()])
+                        .max()
+                        .unwrap_or(0)
+                })
                 .collect();
             let line = |values: Vec<String>| {
                 values
@@ -231,7 +261,9 @@ impl Report {
                     .enumerate()
                     .map(|(i, (v, w))| {
                         let pad = w - v.chars().count();
-                        if i == 0 || matches!(t.rows.first().and_then(|r| r.get(i)), Some(Cell::Text(_))) {
+                        if i == 0
+                            || matches!(t.rows.first().and_then(|r| r.get(i)), Some(Cell::Text(_)))
+                        {
                             format!("{v}{}", " ".repeat(pad))
                         } else {
                             format!("{}{v}", " ".repeat(pad))
@@ -240,7 +272,11 @@ impl Report {
                     .collect::<Vec<_>>()
                     .join("  ")
             };
-            let _ = writeln!(s, "{}", line(t.columns.iter().map(|c| (*c).to_owned()).collect()).trim_end());
+            let _ = writeln!(
+                s,
+                "{}",
+                line(t.columns.iter().map(|c| (*c).to_owned()).collect()).trim_end()
+            );
             for r in cells {
                 let _ = writeln!(s, "{}", line(r).trim_end());
             }
@@ -252,25 +288,22 @@ impl Report {
 /// Writes `report` to `out` (or standard output). A CSV file gets a `.meta.json` sidecar.
 pub fn emit(report: &Report, format: Format, out: Option<&Path>) -> Result<()> {
     let bytes = report.render(format)?;
-    match out {
-        Some(path) => {
-            write_atomically(path, &bytes)?;
-            if format == Format::Csv {
-                let mut meta = serde_json::to_vec_pretty(&report.meta())?;
-                meta.push(b'\n');
-                let mut sidecar = path.as_os_str().to_owned();
-                sidecar.push(".meta.json");
-                write_atomically(Path::new(&sidecar), &meta)?;
-            }
-            eprintln!("wrote {}", path.display());
+    if let Some(path) = out {
+        write_atomically(path, &bytes)?;
+        if format == Format::Csv {
+            let mut meta = serde_json::to_vec_pretty(&report.meta())?;
+            meta.push(b'\n');
+            let mut sidecar = path.as_os_str().to_owned();
+            sidecar.push(".meta.json");
+            write_atomically(Path::new(&sidecar), &meta)?;
         }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&bytes)?;
-            if format == Format::Csv {
-                for c in &report.caveats {
-                    eprintln!("caveat: {c}");
-                }
+        eprintln!("wrote {}", path.display());
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&bytes)?;
+        if format == Format::Csv {
+            for c in &report.caveats {
+                eprintln!("caveat: {c}");
             }
         }
     }
@@ -283,6 +316,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
     Ok(())
 }

@@ -4,6 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// A named edit of a file and the text the error must contain.
+type Case = (&'static str, fn(String) -> String, &'static str);
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -18,7 +21,11 @@ fn ssmplan(args: &[&str]) -> Output {
 
 fn ok(args: &[&str]) -> String {
     let out = ssmplan(args);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
@@ -64,15 +71,21 @@ fn coverage_summary_states_scope_and_partial_list() {
     assert!(out.contains("3625453"), "{out}");
     assert!(out.contains("PARTIAL SITE LIST: 36 SSM (39 sites) known against 66"));
     assert!(out.contains("German-speaking"));
-    assert!(out.contains("provinces without any known site (artefact of the site list): Luxembourg"));
+    assert!(
+        out.contains("provinces without any known site (artefact of the site list): Luxembourg")
+    );
     assert!(out.contains("72.5"));
 }
 
 #[test]
 fn outputs_are_byte_identical_between_runs() {
     for format in ["json", "csv", "geojson"] {
-        let a = ok(&["coverage", "--demand", "popgrid", "--level", "all", "--format", format]);
-        let b = ok(&["coverage", "--demand", "popgrid", "--level", "all", "--format", format]);
+        let a = ok(&[
+            "coverage", "--demand", "popgrid", "--level", "all", "--format", format,
+        ]);
+        let b = ok(&[
+            "coverage", "--demand", "popgrid", "--level", "all", "--format", format,
+        ]);
         assert_eq!(a, b, "{format}");
     }
     let a = ok(&["catchments", "--format", "geojson"]);
@@ -81,23 +94,44 @@ fn outputs_are_byte_identical_between_runs() {
 
 #[test]
 fn json_and_geojson_carry_provenance() {
-    let json: serde_json::Value = serde_json::from_str(&ok(&["coverage", "--demand", "communes", "--format", "json"])).expect("json");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "coverage", "--demand", "communes", "--format", "json",
+    ]))
+    .expect("json");
     assert_eq!(json["parameters"]["population_in_scope"], 3_625_453);
     assert_eq!(json["tables"]["total"][0]["population"], 3_625_453);
     let inputs = json["inputs"].as_array().expect("inputs");
     assert!(inputs.iter().all(|i| i["verified_by_manifest"] == true));
-    assert!(inputs.iter().all(|i| i["sha256"].as_str().is_some_and(|s| s.len() == 64)));
-    let geo: serde_json::Value = serde_json::from_str(&ok(&["catchments", "--format", "geojson"])).expect("geojson");
+    assert!(
+        inputs
+            .iter()
+            .all(|i| i["sha256"].as_str().is_some_and(|s| s.len() == 64))
+    );
+    let geo: serde_json::Value =
+        serde_json::from_str(&ok(&["catchments", "--format", "geojson"])).expect("geojson");
     assert_eq!(geo["type"], "FeatureCollection");
     let features = geo["features"].as_array().expect("features");
     assert_eq!(features.len(), 39);
-    let population: u64 = features.iter().map(|f| f["properties"]["population"].as_u64().expect("pop")).sum();
+    let population: u64 = features
+        .iter()
+        .map(|f| f["properties"]["population"].as_u64().expect("pop"))
+        .sum();
     assert_eq!(population, 3_625_453);
     // WGS84 longitudes and latitudes of Wallonia.
     let first = &features[0]["geometry"]["coordinates"][0][0][0];
-    let (lon, lat) = (first[0].as_f64().expect("lon"), first[1].as_f64().expect("lat"));
-    assert!((2.8..6.5).contains(&lon) && (49.4..50.9).contains(&lat), "{lon} {lat}");
-    assert!(geo["ssmplan"]["caveats"].as_array().is_some_and(|c| !c.is_empty()));
+    let (lon, lat) = (
+        first[0].as_f64().expect("lon"),
+        first[1].as_f64().expect("lat"),
+    );
+    assert!(
+        (2.8..6.5).contains(&lon) && (49.4..50.9).contains(&lat),
+        "{lon} {lat}"
+    );
+    assert!(
+        geo["ssmplan"]["caveats"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
 }
 
 #[test]
@@ -105,7 +139,17 @@ fn csv_out_writes_a_sidecar() {
     let dir = std::env::temp_dir().join(format!("ssmplan-cli-{}-csv", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
     let out = dir.join("coverage.csv");
-    ok(&["coverage", "--demand", "communes", "--level", "province", "--format", "csv", "--out", out.to_str().expect("utf-8")]);
+    ok(&[
+        "coverage",
+        "--demand",
+        "communes",
+        "--level",
+        "province",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let csv = std::fs::read_to_string(&out).expect("csv");
     assert!(csv.starts_with("level,key,name,population,"));
     assert_eq!(csv.lines().count(), 6);
@@ -116,7 +160,10 @@ fn csv_out_writes_a_sidecar() {
 #[test]
 fn validate_reports_counts_and_mappings() {
     let out = ok(&["validate"]);
-    assert!(out.contains("Walloon communes in the layer                     261"), "{out}");
+    assert!(
+        out.contains("Walloon communes in the layer                     261"),
+        "{out}"
+    );
     assert!(out.contains("16901.5"));
     assert!(out.contains("unspecified kind"));
 }
@@ -124,66 +171,134 @@ fn validate_reports_counts_and_mappings() {
 #[test]
 fn missing_data_directory_and_files() {
     let err = fails(&["coverage", "--data", "/nonexistent/dir"]);
-    assert!(err.contains("/nonexistent/dir") && err.contains("data directory not found"), "{err}");
+    assert!(
+        err.contains("/nonexistent/dir") && err.contains("data directory not found"),
+        "{err}"
+    );
     let dir = scratch("missing");
-    std::fs::remove_file(dir.join("population/wallonia_population_2025_by_commune.csv")).expect("rm");
+    std::fs::remove_file(dir.join("population/wallonia_population_2025_by_commune.csv"))
+        .expect("rm");
     let err = fails(&["coverage", "--data", dir.to_str().expect("utf-8")]);
-    assert!(err.contains("wallonia_population_2025_by_commune.csv") && err.contains("missing population file"), "{err}");
+    assert!(
+        err.contains("wallonia_population_2025_by_commune.csv")
+            && err.contains("missing population file"),
+        "{err}"
+    );
 }
 
 #[test]
 fn corrupted_file_is_caught_by_the_manifest() {
     let dir = scratch("corrupt");
-    std::fs::copy(repo().join("geodata/MANIFEST.sha256"), dir.join("MANIFEST.sha256")).expect("copy");
-    edit(&dir.join("population/wallonia_population_2025_by_commune.csv"), |t| t.replacen("7242", "7243", 1));
+    std::fs::copy(
+        repo().join("geodata/MANIFEST.sha256"),
+        dir.join("MANIFEST.sha256"),
+    )
+    .expect("copy");
+    edit(
+        &dir.join("population/wallonia_population_2025_by_commune.csv"),
+        |t| t.replacen("7242", "7243", 1),
+    );
     let err = fails(&["coverage", "--data", dir.to_str().expect("utf-8")]);
-    assert!(err.contains("sha256 mismatch") && err.contains("wallonia_population_2025_by_commune.csv"), "{err}");
+    assert!(
+        err.contains("sha256 mismatch") && err.contains("wallonia_population_2025_by_commune.csv"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_population_rows_name_file_line_and_field() {
-    let cases: [(&str, fn(String) -> String, &str); 5] = [
-        ("negative", |t| t.replacen(",7242,", ",-7242,", 1), "line 2, field `pop_total`"),
-        ("text", |t| t.replacen(",7242,", ",many,", 1), "line 2, field `pop_total`"),
-        ("unknown", |t| t.replacen("25005,Beauvechain", "25999,Beauvechain", 1), "unknown NIS code `25999`"),
-        ("duplicate", |t| t.replacen("25014,Braine", "25005,Braine", 1), "duplicate value `25005`"),
-        ("malformed", |t| t.replacen("25005,Beauvechain,", "25005,", 1), "line 2: malformed row"),
+    let cases: [Case; 5] = [
+        (
+            "negative",
+            |t| t.replacen(",7242,", ",-7242,", 1),
+            "line 2, field `pop_total`",
+        ),
+        (
+            "text",
+            |t| t.replacen(",7242,", ",many,", 1),
+            "line 2, field `pop_total`",
+        ),
+        (
+            "unknown",
+            |t| t.replacen("25005,Beauvechain", "25999,Beauvechain", 1),
+            "unknown NIS code `25999`",
+        ),
+        (
+            "duplicate",
+            |t| t.replacen("25014,Braine", "25005,Braine", 1),
+            "duplicate value `25005`",
+        ),
+        (
+            "malformed",
+            |t| t.replacen("25005,Beauvechain,", "25005,", 1),
+            "line 2: malformed row",
+        ),
     ];
     for (name, change, expected) in cases {
         let dir = scratch(name);
         let file = dir.join("population/wallonia_population_2025_by_commune.csv");
         edit(&file, change);
         let err = fails(&["coverage", "--data", dir.to_str().expect("utf-8")]);
-        assert!(err.contains("wallonia_population_2025_by_commune.csv") && err.contains(expected), "{name}: {err}");
+        assert!(
+            err.contains("wallonia_population_2025_by_commune.csv") && err.contains(expected),
+            "{name}: {err}"
+        );
     }
 }
 
 #[test]
 fn bad_sites_name_file_line_and_field() {
-    let cases: [(&str, fn(String) -> String, &str); 3] = [
-        ("kind", |t| t.replacen(",siege,", ",hopital,", 1), "line 2, field `site_kind`"),
+    let cases: [Case; 3] = [
+        (
+            "kind",
+            |t| t.replacen(",siege,", ",hopital,", 1),
+            "line 2, field `site_kind`",
+        ),
         // Paris: outside Wallonia.
-        ("outside", |t| t.replacen("50.490094,5.104392", "48.8566,2.3522", 1), "outside every commune"),
-        ("latitude", |t| t.replacen("50.490094,5.104392", "north,5.104392", 1), "field `lat`"),
+        (
+            "outside",
+            |t| t.replacen("50.490094,5.104392", "48.8566,2.3522", 1),
+            "outside every commune",
+        ),
+        (
+            "latitude",
+            |t| t.replacen("50.490094,5.104392", "north,5.104392", 1),
+            "field `lat`",
+        ),
     ];
     for (name, change, expected) in cases {
         let dir = scratch(name);
         edit(&dir.join("facilities/wallonia_ssm_sites.csv"), change);
         let err = fails(&["coverage", "--data", dir.to_str().expect("utf-8")]);
-        assert!(err.contains("wallonia_ssm_sites.csv") && err.contains(expected), "{name}: {err}");
+        assert!(
+            err.contains("wallonia_ssm_sites.csv") && err.contains(expected),
+            "{name}: {err}"
+        );
     }
 }
 
 #[test]
 fn wrong_or_unknown_crs_is_an_error_naming_the_file() {
     let dir = scratch("crs");
-    let args = |d: &Path| vec!["coverage".to_owned(), "--boundaries".into(), "shapefile".into(), "--data".into(), d.display().to_string()];
+    let args = |d: &Path| {
+        vec![
+            "coverage".to_owned(),
+            "--boundaries".into(),
+            "shapefile".into(),
+            "--data".into(),
+            d.display().to_string(),
+        ]
+    };
     // Unknown projection in the .prj.
     std::fs::write(dir.join("communes/be_communes_2025_lambert2008.prj"), "PROJCS[\"WGS_1984_UTM_Zone_31N\",GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",500000.0],PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",3.0],PARAMETER[\"Scale_Factor\",0.9996],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]").expect("write");
     let a = args(&dir);
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     let err = fails(&a);
-    assert!(err.contains("be_communes_2025_lambert2008.prj") && err.contains("unknown or unsupported coordinate reference system"), "{err}");
+    assert!(
+        err.contains("be_communes_2025_lambert2008.prj")
+            && err.contains("unknown or unsupported coordinate reference system"),
+        "{err}"
+    );
     // A wrong override (Lambert 2008 metres read as degrees) is caught by the range check.
     let mut b = a.clone();
     b.extend(["--crs", "EPSG:4326"]);
@@ -201,7 +316,11 @@ fn wrong_or_unknown_crs_is_an_error_naming_the_file() {
 #[test]
 fn empty_layer_and_bad_options() {
     let dir = scratch("empty");
-    std::fs::write(dir.join("communes/wallonia_communes_2025_wgs84.geojson"), r#"{"type":"FeatureCollection","features":[]}"#).expect("write");
+    std::fs::write(
+        dir.join("communes/wallonia_communes_2025_wgs84.geojson"),
+        r#"{"type":"FeatureCollection","features":[]}"#,
+    )
+    .expect("write");
     let err = fails(&["coverage", "--data", dir.to_str().expect("utf-8")]);
     assert!(err.contains("empty layer"), "{err}");
     assert!(fails(&["coverage", "--demand", "grid:-5"]).contains("--demand"));
@@ -213,8 +332,20 @@ fn empty_layer_and_bad_options() {
 
 #[test]
 fn province_filter_and_wallonia_scope() {
-    let json: serde_json::Value = serde_json::from_str(&ok(&["coverage", "--demand", "communes", "--province", "Namur", "--format", "json"])).expect("json");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "coverage",
+        "--demand",
+        "communes",
+        "--province",
+        "Namur",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
     assert_eq!(json["tables"]["total"][0]["population"], 505_348);
-    let json: serde_json::Value = serde_json::from_str(&ok(&["coverage", "--demand", "communes", "--scope", "wallonia", "--format", "json"])).expect("json");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "coverage", "--demand", "communes", "--scope", "wallonia", "--format", "json",
+    ]))
+    .expect("json");
     assert_eq!(json["tables"]["total"][0]["population"], 3_704_990);
 }

@@ -65,7 +65,9 @@ mod tests {
     fn always_sums_to_total_and_stays_close_to_quota() {
         let mut state = 0x2545_f491_u64;
         for case in 0..500u64 {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
             let n = 1 + (state >> 59) as usize;
             let weights: Vec<f64> = (0..n)
                 .map(|i| ((state >> (i % 50)) % 1000) as f64 / 7.0)
@@ -75,8 +77,15 @@ mod tests {
             assert_eq!(parts.iter().sum::<u64>(), total);
             let sum: f64 = weights.iter().sum();
             for (p, w) in parts.iter().zip(&weights) {
-                let quota = if sum > 0.0 { total as f64 * w / sum } else { total as f64 / n as f64 };
-                assert!((*p as f64 - quota).abs() < 1.0 + 1e-6, "{p} vs quota {quota}");
+                let quota = if sum > 0.0 {
+                    total as f64 * w / sum
+                } else {
+                    total as f64 / n as f64
+                };
+                assert!(
+                    (*p as f64 - quota).abs() < 1.0 + 1e-6,
+                    "{p} vs quota {quota}"
+                );
             }
         }
     }

@@ -54,7 +54,8 @@ pub fn site_catchments(
     territory: &MultiPolygon<f64>,
 ) -> Vec<Catchment> {
     let mut pairs: Vec<Vec<(f64, u64)>> = vec![Vec::new(); sites.len()];
-    let mut communes: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); sites.len()];
+    let mut communes: Vec<std::collections::BTreeSet<usize>> =
+        vec![std::collections::BTreeSet::new(); sites.len()];
     let mut points = vec![0usize; sites.len()];
     for (p, n) in demand.iter().zip(nearest) {
         if let Some(n) = n {
@@ -83,7 +84,10 @@ pub fn site_catchments(
 
 /// Voronoi cells of `sites` clipped to `territory` (one per site, in order).
 #[must_use]
-pub fn voronoi_polygons(sites: &[Coord<f64>], territory: &MultiPolygon<f64>) -> Vec<MultiPolygon<f64>> {
+pub fn voronoi_polygons(
+    sites: &[Coord<f64>],
+    territory: &MultiPolygon<f64>,
+) -> Vec<MultiPolygon<f64>> {
     let Some(frame) = territory.bounding_rect() else {
         return vec![MultiPolygon(vec![]); sites.len()];
     };
@@ -109,10 +113,22 @@ fn voronoi_cell(sites: &[Coord<f64>], i: usize, frame: Rect<f64>) -> Vec<Coord<f
         max.y = max.y.max(p.y);
     }
     let mut cell = vec![
-        Coord { x: min.x - 1.0, y: min.y - 1.0 },
-        Coord { x: max.x + 1.0, y: min.y - 1.0 },
-        Coord { x: max.x + 1.0, y: max.y + 1.0 },
-        Coord { x: min.x - 1.0, y: max.y + 1.0 },
+        Coord {
+            x: min.x - 1.0,
+            y: min.y - 1.0,
+        },
+        Coord {
+            x: max.x + 1.0,
+            y: min.y - 1.0,
+        },
+        Coord {
+            x: max.x + 1.0,
+            y: max.y + 1.0,
+        },
+        Coord {
+            x: min.x - 1.0,
+            y: max.y + 1.0,
+        },
     ];
     for (j, &o) in sites.iter().enumerate() {
         if j == i {
@@ -125,8 +141,14 @@ fn voronoi_cell(sites: &[Coord<f64>], i: usize, frame: Rect<f64>) -> Vec<Coord<f
             continue;
         }
         // Keep p with (p - m) . (o - s) <= 0, m the midpoint: the side of s.
-        let n = Coord { x: o.x - s.x, y: o.y - s.y };
-        let m = Coord { x: (o.x + s.x) / 2.0, y: (o.y + s.y) / 2.0 };
+        let n = Coord {
+            x: o.x - s.x,
+            y: o.y - s.y,
+        };
+        let m = Coord {
+            x: f64::midpoint(o.x, s.x),
+            y: f64::midpoint(o.y, s.y),
+        };
         let side = |p: Coord<f64>| (p.x - m.x) * n.x + (p.y - m.y) * n.y;
         cell = clip_half_plane(&cell, side);
         if cell.is_empty() {
@@ -186,14 +208,26 @@ mod tests {
             LineString::from(vec![(10.0, 0.0), (10.0, 10.0), (20.0, 10.0), (20.0, 0.0)]),
             vec![],
         )]);
-        let shape = territory(&[commune("90001", rect(0.0, 0.0, 10.0, 10.0)), commune("90002", clockwise)]);
+        let shape = territory(&[
+            commune("90001", rect(0.0, 0.0, 10.0, 10.0)),
+            commune("90002", clockwise),
+        ]);
         assert!((shape.unsigned_area() - 200.0).abs() < 1e-9);
     }
 
     #[test]
     fn two_sites_split_a_square_at_the_bisector() {
         let territory = rect(0.0, 0.0, 10_000.0, 10_000.0);
-        let sites = [Coord { x: 2_000.0, y: 5_000.0 }, Coord { x: 6_000.0, y: 5_000.0 }];
+        let sites = [
+            Coord {
+                x: 2_000.0,
+                y: 5_000.0,
+            },
+            Coord {
+                x: 6_000.0,
+                y: 5_000.0,
+            },
+        ];
         let cells = voronoi_polygons(&sites, &territory);
         // Bisector x = 4,000: areas 40 and 60 km2.
         assert!((cells[0].unsigned_area() / 1e6 - 40.0).abs() < 1e-9);
@@ -205,26 +239,39 @@ mod tests {
         let territory = rect(0.0, 0.0, 50_000.0, 30_000.0);
         let mut state = 17u64;
         let mut next = || {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             (state >> 11) as f64 / (1u64 << 53) as f64
         };
         let mut sites: Vec<Coord<f64>> = (0..25)
-            .map(|_| Coord { x: next() * 60_000.0 - 5_000.0, y: next() * 30_000.0 })
+            .map(|_| Coord {
+                x: next() * 60_000.0 - 5_000.0,
+                y: next() * 30_000.0,
+            })
             .collect();
         sites.push(sites[3]); // a duplicate location: empty cell
         let cells = voronoi_polygons(&sites, &territory);
         let total: f64 = cells.iter().map(Area::unsigned_area).sum();
-        assert!((total - 1.5e9).abs() < 1.0, "cells cover the territory once: {total}");
+        assert!(
+            (total - 1.5e9).abs() < 1.0,
+            "cells cover the territory once: {total}"
+        );
         assert!(cells[25].0.is_empty());
         let index = crate::PointIndex::new(&sites);
         for _ in 0..2_000 {
-            let q = Coord { x: next() * 50_000.0, y: next() * 30_000.0 };
+            let q = Coord {
+                x: next() * 50_000.0,
+                y: next() * 30_000.0,
+            };
             let nearest = index.nearest(q).expect("non-empty").index;
-            assert!(cells[nearest].contains(&Point::from(q)) || {
-                // Points within a few mm of a bisector may fall on either side.
-                let d = |k: usize| (sites[k].x - q.x).hypot(sites[k].y - q.y);
-                (0..sites.len()).any(|k| k != nearest && (d(k) - d(nearest)).abs() < 1e-3)
-            });
+            assert!(
+                cells[nearest].contains(&Point::from(q)) || {
+                    // Points within a few mm of a bisector may fall on either side.
+                    let d = |k: usize| (sites[k].x - q.x).hypot(sites[k].y - q.y);
+                    (0..sites.len()).any(|k| k != nearest && (d(k) - d(nearest)).abs() < 1e-3)
+                }
+            );
         }
     }
 
@@ -240,8 +287,19 @@ mod tests {
             population: 1_000,
             typology: None,
         }];
-        let demand = crate::regular_grid(&communes, 1_000.0).expect("valid").points;
-        let sites = [Coord { x: 2_000.0, y: 5_000.0 }, Coord { x: 6_000.0, y: 5_000.0 }];
+        let demand = crate::regular_grid(&communes, 1_000.0)
+            .expect("valid")
+            .points;
+        let sites = [
+            Coord {
+                x: 2_000.0,
+                y: 5_000.0,
+            },
+            Coord {
+                x: 6_000.0,
+                y: 5_000.0,
+            },
+        ];
         let nearest = nearest_sites(&demand, &sites, &StraightLine);
         let c = site_catchments(&sites, &demand, &nearest, &territory(&communes));
         // Cell centres x = 500..9,500: four columns (x < 4,000) go to site 0: 40 cells x 10.

@@ -1,6 +1,8 @@
 //! Communes: boundaries (EPSG:3812), administrative parents, population, typology group.
 
-use geo::{Area, BoundingRect, Centroid, Contains, Coord, InteriorPoint, MultiPolygon, Point, Rect};
+use geo::{
+    Area, BoundingRect, Centroid, Contains, Coord, InteriorPoint, MultiPolygon, Point, Rect,
+};
 
 use crate::{Nis, TypologyGroup};
 

@@ -65,7 +65,9 @@ pub enum DemandError {
         found: f64,
     },
     /// A weighted point refers to a commune index that does not exist.
-    #[error("weighted point {point} refers to commune index {commune}, beyond the {communes} loaded communes")]
+    #[error(
+        "weighted point {point} refers to commune index {commune}, beyond the {communes} loaded communes"
+    )]
     UnknownCommune {
         /// Index of the point.
         point: usize,
@@ -130,13 +132,16 @@ pub fn regular_grid(communes: &[Commune], cell_m: f64) -> Result<Demand, DemandE
             continue;
         }
         let shares = apportion(commune.population, &vec![1.0; centres.len()]);
-        demand
-            .points
-            .extend(centres.into_iter().zip(shares).map(|(location, population)| DemandPoint {
-                location,
-                population,
-                commune: i,
-            }));
+        demand.points.extend(
+            centres
+                .into_iter()
+                .zip(shares)
+                .map(|(location, population)| DemandPoint {
+                    location,
+                    population,
+                    commune: i,
+                }),
+        );
     }
     Ok(demand)
 }
@@ -176,11 +181,16 @@ pub fn rescale_weighted_points(
         }
         let weights: Vec<f64> = members.iter().map(|&i| points[i].weight).collect();
         let shares = apportion(commune.population, &weights);
-        demand.points.extend(members.iter().zip(shares).map(|(&i, population)| DemandPoint {
-            location: points[i].location,
-            population,
-            commune: ci,
-        }));
+        demand.points.extend(
+            members
+                .iter()
+                .zip(shares)
+                .map(|(&i, population)| DemandPoint {
+                    location: points[i].location,
+                    population,
+                    commune: ci,
+                }),
+        );
     }
     Ok(demand)
 }
@@ -283,15 +293,28 @@ mod tests {
     #[test]
     fn regular_grid_keeps_commune_totals_and_falls_back_for_tiny_communes() {
         let communes = vec![
-            commune("90001", MultiPolygon(vec![rect(0.0, 0.0, 1_000.0, 1_000.0)]), 1_001),
+            commune(
+                "90001",
+                MultiPolygon(vec![rect(0.0, 0.0, 1_000.0, 1_000.0)]),
+                1_001,
+            ),
             // 10 m wide: no 250 m cell centre inside.
-            commune("90002", MultiPolygon(vec![rect(1_000.0, 0.0, 1_010.0, 1_000.0)]), 7),
+            commune(
+                "90002",
+                MultiPolygon(vec![rect(1_000.0, 0.0, 1_010.0, 1_000.0)]),
+                7,
+            ),
         ];
         let demand = regular_grid(&communes, 250.0).expect("valid");
         assert_eq!(demand.points.iter().filter(|p| p.commune == 0).count(), 16);
         assert_eq!(demand.population(), 1_008);
         assert_eq!(demand.fallback_communes, vec![1]);
-        let first: u64 = demand.points.iter().filter(|p| p.commune == 0).map(|p| p.population).sum();
+        let first: u64 = demand
+            .points
+            .iter()
+            .filter(|p| p.commune == 0)
+            .map(|p| p.population)
+            .sum();
         assert_eq!(first, 1_001);
         assert!(regular_grid(&communes, 0.0).is_err());
         assert!(regular_grid(&communes, f64::NAN).is_err());
@@ -309,7 +332,12 @@ mod tests {
             commune,
             weight,
         };
-        let points = [at(1.0, 0, 3.0), at(2.0, 0, 1.0), at(11.0, 1, 0.0), at(12.0, 1, 0.0)];
+        let points = [
+            at(1.0, 0, 3.0),
+            at(2.0, 0, 1.0),
+            at(11.0, 1, 0.0),
+            at(12.0, 1, 0.0),
+        ];
         let demand = rescale_weighted_points(&communes, &points).expect("valid");
         let pops: Vec<u64> = demand.points.iter().map(|p| p.population).collect();
         assert_eq!(pops, vec![75, 25, 26, 25, 9]);

@@ -100,7 +100,10 @@ mod tests {
     #[test]
     fn straight_line_and_detour() {
         let a = Coord { x: 0.0, y: 0.0 };
-        let b = Coord { x: 3000.0, y: 4000.0 };
+        let b = Coord {
+            x: 3000.0,
+            y: 4000.0,
+        };
         assert!((StraightLine.distance_m(a, b) - 5000.0).abs() < 1e-9);
         let detour = DetourFactor::new(1.3).expect("valid");
         assert!((detour.distance_m(a, b) - 6500.0).abs() < 1e-9);

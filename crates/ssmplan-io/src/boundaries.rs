@@ -1,4 +1,4 @@
-//! Commune boundaries from GeoJSON (RFC 7946 WGS84, or a legacy `crs` member) and from Shapefile
+//! Commune boundaries from `GeoJSON` (RFC 7946 WGS84, or a legacy `crs` member) and from Shapefile
 //! (`.shp` + `.dbf` + `.prj`), reprojected once to Belgian Lambert 2008 (EPSG:3812).
 //!
 //! Only Walloon communes are kept (NIS prefixes 25, 5, 6, 8, 9); features of the other regions
@@ -24,7 +24,7 @@ pub enum BoundaryError {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not valid GeoJSON.
+    /// The file is not valid `GeoJSON`.
     #[error("{path}: not valid GeoJSON: {message}")]
     Json {
         /// The file.
@@ -33,7 +33,9 @@ pub enum BoundaryError {
         message: String,
     },
     /// The CRS could not be recognised (use `--crs` to state it).
-    #[error("{path}: unknown or unsupported coordinate reference system ({found}); supported: EPSG:3812, EPSG:31370, EPSG:4326; pass --crs to override")]
+    #[error(
+        "{path}: unknown or unsupported coordinate reference system ({found}); supported: EPSG:3812, EPSG:31370, EPSG:4326; pass --crs to override"
+    )]
     UnknownCrs {
         /// The file (the `.prj` for a shapefile).
         path: PathBuf,
@@ -41,7 +43,9 @@ pub enum BoundaryError {
         found: String,
     },
     /// A shapefile without its `.prj` (and no override).
-    #[error("{path}: missing .prj file: cannot tell the coordinate reference system; pass --crs to state it")]
+    #[error(
+        "{path}: missing .prj file: cannot tell the coordinate reference system; pass --crs to state it"
+    )]
     MissingPrj {
         /// The expected `.prj` path.
         path: PathBuf,
@@ -68,7 +72,9 @@ pub enum BoundaryError {
     },
     /// Coordinates fall outside the plausible range of the declared CRS (e.g. degrees read as
     /// metres): the CRS is wrong.
-    #[error("{path}, feature {feature} (NIS {nis}): coordinates ({x}, {y}) are not in Belgium for {crs}; is the CRS right? (pass --crs)")]
+    #[error(
+        "{path}, feature {feature} (NIS {nis}): coordinates ({x}, {y}) are not in Belgium for {crs}; is the CRS right? (pass --crs)"
+    )]
     OutOfRange {
         /// The file.
         path: PathBuf,
@@ -191,7 +197,10 @@ fn finish(
         });
     }
     if communes.is_empty() {
-        return Err(BoundaryError::Empty { path: path.to_path_buf(), features });
+        return Err(BoundaryError::Empty {
+            path: path.to_path_buf(),
+            features,
+        });
     }
     communes.sort_by_key(|c| c.nis);
     Ok(BoundaryLayer {
@@ -208,8 +217,26 @@ fn finish(
 fn crs_bounds(crs: Crs) -> (Coord<f64>, Coord<f64>) {
     match crs {
         Crs::Wgs84 => (Coord { x: 2.0, y: 49.0 }, Coord { x: 7.0, y: 52.0 }),
-        Crs::Lambert2008 => (Coord { x: 450_000.0, y: 450_000.0 }, Coord { x: 850_000.0, y: 800_000.0 }),
-        Crs::Lambert72 => (Coord { x: -50_000.0, y: -50_000.0 }, Coord { x: 350_000.0, y: 300_000.0 }),
+        Crs::Lambert2008 => (
+            Coord {
+                x: 450_000.0,
+                y: 450_000.0,
+            },
+            Coord {
+                x: 850_000.0,
+                y: 800_000.0,
+            },
+        ),
+        Crs::Lambert72 => (
+            Coord {
+                x: -50_000.0,
+                y: -50_000.0,
+            },
+            Coord {
+                x: 350_000.0,
+                y: 300_000.0,
+            },
+        ),
     }
 }
 
@@ -227,13 +254,21 @@ const ARR_FIELDS: &[&str] = &["arrondissement_nis", "arr_nis"];
 const ARR_NAME_FIELDS: &[&str] = &["arrondissement_fr", "arr_name"];
 const PROVINCE_FIELDS: &[&str] = &["province", "province_fr"];
 
-/// Parses a GeoJSON FeatureCollection of (Multi)Polygon communes.
+/// Parses a `GeoJSON` `FeatureCollection` of (Multi)Polygon communes.
 ///
 /// # Errors
 /// [`BoundaryError`] naming the file, the feature and the field.
-pub fn parse_geojson(path: &Path, bytes: &[u8], crs_override: Option<Crs>) -> Result<BoundaryLayer, BoundaryError> {
-    let json_err = |message: String| BoundaryError::Json { path: path.to_path_buf(), message };
-    let root: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| json_err(e.to_string()))?;
+pub fn parse_geojson(
+    path: &Path,
+    bytes: &[u8],
+    crs_override: Option<Crs>,
+) -> Result<BoundaryLayer, BoundaryError> {
+    let json_err = |message: String| BoundaryError::Json {
+        path: path.to_path_buf(),
+        message,
+    };
+    let root: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| json_err(e.to_string()))?;
     let crs = match crs_override {
         Some(c) => c,
         None => crs::detect_geojson(&root).map_err(|e| BoundaryError::UnknownCrs {
@@ -253,7 +288,8 @@ pub fn parse_geojson(path: &Path, bytes: &[u8], crs_override: Option<Crs>) -> Re
             problem,
         };
         let props = feature.properties.unwrap_or_default();
-        let nis_text = prop_str(&props, NIS_FIELDS).ok_or_else(|| bad("nis", "missing NIS code property".into()))?;
+        let nis_text = prop_str(&props, NIS_FIELDS)
+            .ok_or_else(|| bad("nis", "missing NIS code property".into()))?;
         let nis = Nis::try_from(nis_text.as_str()).map_err(|e| bad("nis", e.to_string()))?;
         if walloon_province_of(nis).is_none() {
             raw.push(RawFeature {
@@ -266,19 +302,35 @@ pub fn parse_geojson(path: &Path, bytes: &[u8], crs_override: Option<Crs>) -> Re
             });
             continue;
         }
-        let geometry = feature.geometry.ok_or_else(|| bad("geometry", "missing geometry".into()))?;
+        let geometry = feature
+            .geometry
+            .ok_or_else(|| bad("geometry", "missing geometry".into()))?;
         let geometry: geo::Geometry<f64> =
             geo::Geometry::try_from(geometry).map_err(|e| bad("geometry", e.to_string()))?;
         let geometry = match geometry {
             geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
             geo::Geometry::MultiPolygon(m) => m,
-            other => return Err(bad("geometry", format!("expected Polygon or MultiPolygon, found {}", geometry_name(&other)))),
+            other => {
+                return Err(bad(
+                    "geometry",
+                    format!(
+                        "expected Polygon or MultiPolygon, found {}",
+                        geometry_name(&other)
+                    ),
+                ));
+            }
         };
-        if geometry.0.iter().all(|p: &Polygon<f64>| p.exterior().0.len() < 4) {
+        if geometry
+            .0
+            .iter()
+            .all(|p: &Polygon<f64>| p.exterior().0.len() < 4)
+        {
             return Err(bad("geometry", "empty geometry".into()));
         }
         let arrondissement_nis = match prop_str(&props, ARR_FIELDS) {
-            Some(t) => Some(Nis::try_from(t.as_str()).map_err(|e| bad("arrondissement_nis", e.to_string()))?),
+            Some(t) => Some(
+                Nis::try_from(t.as_str()).map_err(|e| bad("arrondissement_nis", e.to_string()))?,
+            ),
             None => None,
         };
         raw.push(RawFeature {
@@ -308,12 +360,18 @@ fn geometry_name(g: &geo::Geometry<f64>) -> &'static str {
     }
 }
 
-/// Reads a GeoJSON boundary layer.
+/// Reads a `GeoJSON` boundary layer.
 ///
 /// # Errors
 /// As [`parse_geojson`], plus an unreadable file.
-pub fn read_geojson(path: &Path, crs_override: Option<Crs>) -> Result<BoundaryLayer, BoundaryError> {
-    let bytes = std::fs::read(path).map_err(|source| BoundaryError::Open { path: path.to_path_buf(), source })?;
+pub fn read_geojson(
+    path: &Path,
+    crs_override: Option<Crs>,
+) -> Result<BoundaryLayer, BoundaryError> {
+    let bytes = std::fs::read(path).map_err(|source| BoundaryError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse_geojson(path, &bytes, crs_override)
 }
 
@@ -322,23 +380,25 @@ pub fn read_geojson(path: &Path, crs_override: Option<Crs>) -> Result<BoundaryLa
 ///
 /// # Errors
 /// [`BoundaryError`] naming the file, the record and the field.
-pub fn read_shapefile(path: &Path, crs_override: Option<Crs>) -> Result<BoundaryLayer, BoundaryError> {
+pub fn read_shapefile(
+    path: &Path,
+    crs_override: Option<Crs>,
+) -> Result<BoundaryLayer, BoundaryError> {
     let prj = path.with_extension("prj");
-    let crs = match crs_override {
-        Some(c) => c,
-        None => {
-            let wkt = match std::fs::read_to_string(&prj) {
-                Ok(w) => w,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(BoundaryError::MissingPrj { path: prj });
-                }
-                Err(source) => return Err(BoundaryError::Open { path: prj, source }),
-            };
-            crs::detect_prj(&wkt).ok_or_else(|| BoundaryError::UnknownCrs {
-                path: prj.clone(),
-                found: wkt.chars().take(80).collect(),
-            })?
-        }
+    let crs = if let Some(c) = crs_override {
+        c
+    } else {
+        let wkt = match std::fs::read_to_string(&prj) {
+            Ok(w) => w,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(BoundaryError::MissingPrj { path: prj });
+            }
+            Err(source) => return Err(BoundaryError::Open { path: prj, source }),
+        };
+        crs::detect_prj(&wkt).ok_or_else(|| BoundaryError::UnknownCrs {
+            path: prj.clone(),
+            found: wkt.chars().take(80).collect(),
+        })?
     };
     if !path.exists() {
         return Err(BoundaryError::Open {
@@ -346,7 +406,10 @@ pub fn read_shapefile(path: &Path, crs_override: Option<Crs>) -> Result<Boundary
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         });
     }
-    let shp_err = |message: String| BoundaryError::Shapefile { path: path.to_path_buf(), message };
+    let shp_err = |message: String| BoundaryError::Shapefile {
+        path: path.to_path_buf(),
+        message,
+    };
     let mut reader = shapefile::Reader::from_path(path).map_err(|e| shp_err(e.to_string()))?;
     let mut raw = Vec::new();
     let mut features = 0;
@@ -361,12 +424,15 @@ pub fn read_shapefile(path: &Path, crs_override: Option<Crs>) -> Result<Boundary
         };
         let text = |names: &[&str]| {
             names.iter().find_map(|n| match record.get(n)? {
-                shapefile::dbase::FieldValue::Character(Some(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+                shapefile::dbase::FieldValue::Character(Some(s)) if !s.trim().is_empty() => {
+                    Some(s.trim().to_owned())
+                }
                 shapefile::dbase::FieldValue::Numeric(Some(v)) => Some(format!("{v:.0}")),
                 _ => None,
             })
         };
-        let nis_text = text(NIS_FIELDS).ok_or_else(|| bad("nis", "missing NIS code field".into()))?;
+        let nis_text =
+            text(NIS_FIELDS).ok_or_else(|| bad("nis", "missing NIS code field".into()))?;
         let nis = Nis::try_from(nis_text.as_str()).map_err(|e| bad("nis", e.to_string()))?;
         if walloon_province_of(nis).is_none() {
             raw.push(RawFeature {
@@ -383,8 +449,15 @@ pub fn read_shapefile(path: &Path, crs_override: Option<Crs>) -> Result<Boundary
             shapefile::Shape::Polygon(p) => {
                 MultiPolygon::<f64>::try_from(p).map_err(|e| bad("geometry", e.to_string()))?
             }
-            shapefile::Shape::NullShape => return Err(bad("geometry", "empty geometry (null shape)".into())),
-            other => return Err(bad("geometry", format!("expected a polygon, found {}", other.shapetype()))),
+            shapefile::Shape::NullShape => {
+                return Err(bad("geometry", "empty geometry (null shape)".into()));
+            }
+            other => {
+                return Err(bad(
+                    "geometry",
+                    format!("expected a polygon, found {}", other.shapetype()),
+                ));
+            }
         };
         if geometry.0.is_empty() {
             return Err(bad("geometry", "empty geometry".into()));

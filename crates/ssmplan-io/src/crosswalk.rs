@@ -100,7 +100,11 @@ impl<'a> NisResolver<'a> {
     #[must_use]
     pub fn new(communes: &[Commune], crosswalk: &'a Crosswalk) -> Self {
         Self {
-            index: communes.iter().enumerate().map(|(i, c)| (c.nis, i)).collect(),
+            index: communes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.nis, i))
+                .collect(),
             crosswalk,
         }
     }
@@ -111,7 +115,11 @@ impl<'a> NisResolver<'a> {
         if let Some(&i) = self.index.get(&nis) {
             return NisMatch::Direct(i);
         }
-        match self.crosswalk.to_2025(nis).and_then(|to| Some((to, *self.index.get(&to)?))) {
+        match self
+            .crosswalk
+            .to_2025(nis)
+            .and_then(|to| Some((to, *self.index.get(&to)?)))
+        {
             Some((to, commune)) => NisMatch::Mapped { to, commune },
             None => NisMatch::Unknown,
         }

@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use ssmplan_core::{Commune, CommuneLocator, Demand, Nis, Site, SiteKind, TypologyGroup, WeightedPoint};
+use ssmplan_core::{
+    Commune, CommuneLocator, Demand, Nis, Site, SiteKind, TypologyGroup, WeightedPoint,
+};
 
 use crate::boundaries::{self, BoundaryError, BoundaryLayer};
 use crate::crosswalk::{self, Crosswalk, NisResolver};
@@ -21,7 +23,7 @@ pub const AGREED_SSM: usize = 66;
 
 /// Relative paths of the standard dataset layout.
 pub mod layout {
-    /// Walloon communes, 2025, GeoJSON WGS84.
+    /// Walloon communes, 2025, `GeoJSON` WGS84.
     pub const COMMUNES_GEOJSON: &str = "communes/wallonia_communes_2025_wgs84.geojson";
     /// Belgian communes, 2025, Shapefile in Lambert 2008.
     pub const COMMUNES_SHAPEFILE: &str = "communes/be_communes_2025_lambert2008.shp";
@@ -62,8 +64,12 @@ impl Scope {
     #[must_use]
     pub fn describe(self) -> &'static str {
         match self {
-            Self::Aviq => "AVIQ scope: Wallonia without the 9 German-speaking communes (their mental-health services fall under the German-speaking Community)",
-            Self::Wallonia => "Wallonia including the 9 German-speaking communes (not AVIQ's competence for mental health)",
+            Self::Aviq => {
+                "AVIQ scope: Wallonia without the 9 German-speaking communes (their mental-health services fall under the German-speaking Community)"
+            }
+            Self::Wallonia => {
+                "Wallonia including the 9 German-speaking communes (not AVIQ's competence for mental health)"
+            }
         }
     }
 }
@@ -90,7 +96,7 @@ pub struct LoadParams {
     pub provinces: Vec<String>,
     /// Boundary format.
     pub boundaries: BoundaryFormat,
-    /// A boundary file other than the layout's (GeoJSON or `.shp` by extension).
+    /// A boundary file other than the layout's (`GeoJSON` or `.shp` by extension).
     pub boundary_file: Option<PathBuf>,
     /// CRS override for the boundary file.
     pub crs: Option<Crs>,
@@ -103,7 +109,7 @@ pub struct LoadParams {
 }
 
 impl LoadParams {
-    /// Defaults on `data_dir`: AVIQ scope, GeoJSON boundaries, 2025 population.
+    /// Defaults on `data_dir`: AVIQ scope, `GeoJSON` boundaries, 2025 population.
     #[must_use]
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         Self {
@@ -133,7 +139,7 @@ impl LoadParams {
         self
     }
 
-    /// Reads the shapefile instead of the GeoJSON.
+    /// Reads the shapefile instead of the `GeoJSON`.
     #[must_use]
     pub fn boundaries(mut self, format: BoundaryFormat) -> Self {
         self.boundaries = format;
@@ -254,7 +260,10 @@ fn require_file(path: &Path, role: &'static str) -> Result<(), DatasetError> {
     if path.is_file() {
         Ok(())
     } else {
-        Err(DatasetError::MissingFile { path: path.to_path_buf(), role })
+        Err(DatasetError::MissingFile {
+            path: path.to_path_buf(),
+            role,
+        })
     }
 }
 
@@ -263,6 +272,10 @@ impl Dataset {
     ///
     /// # Errors
     /// [`DatasetError`] naming the file, row and field of the first problem found.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one linear loading pipeline, each step a call; splitting it would only pass state around"
+    )]
     pub fn load(params: &LoadParams) -> Result<Self, DatasetError> {
         let root = &params.data_dir;
         if !root.is_dir() {
@@ -273,7 +286,12 @@ impl Dataset {
         let mut record = |role: &'static str, path: &Path| -> Result<(), DatasetError> {
             require_file(path, role)?;
             let (sha256, verified) = manifest.verify(path)?;
-            inputs.push(InputFile { role, path: path.to_path_buf(), sha256, verified });
+            inputs.push(InputFile {
+                role,
+                path: path.to_path_buf(),
+                sha256,
+                verified,
+            });
             Ok(())
         };
 
@@ -283,7 +301,9 @@ impl Dataset {
                 BoundaryFormat::Shapefile => layout::COMMUNES_SHAPEFILE,
             })
         });
-        let is_shapefile = boundary_path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+        let is_shapefile = boundary_path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
         record("commune boundaries", &boundary_path)?;
         if is_shapefile {
             for ext in ["dbf", "shx", "prj"] {
@@ -322,7 +342,12 @@ impl Dataset {
             return Err(DatasetError::MissingPopulation {
                 path: population_path,
                 count: missing.len(),
-                list: missing.iter().take(12).cloned().collect::<Vec<_>>().join(", "),
+                list: missing
+                    .iter()
+                    .take(12)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         for (c, p) in all.iter_mut().zip(&population.by_commune) {
@@ -333,7 +358,10 @@ impl Dataset {
             fill_arrondissement_names(&population_path, &mut all);
         }
 
-        let typology_path = params.typology.clone().unwrap_or_else(|| root.join(layout::TYPOLOGY));
+        let typology_path = params
+            .typology
+            .clone()
+            .unwrap_or_else(|| root.join(layout::TYPOLOGY));
         let typology = if params.typology.is_some() || typology_path.is_file() {
             record("typology (official)", &typology_path)?;
             let table = typology::read_typology(&typology_path, &resolver, all.len())?;
@@ -345,7 +373,10 @@ impl Dataset {
             TypologySource::None
         };
 
-        let sites_path = params.sites.clone().unwrap_or_else(|| root.join(layout::SITES));
+        let sites_path = params
+            .sites
+            .clone()
+            .unwrap_or_else(|| root.join(layout::SITES));
         record("SSM sites", &sites_path)?;
         let locator = CommuneLocator::new(&all);
         let nis: Vec<Nis> = all.iter().map(|c| c.nis).collect();
@@ -363,7 +394,11 @@ impl Dataset {
         }
         let keep = |c: &Commune| {
             (params.scope == Scope::Wallonia || !c.nis.is_german_speaking())
-                && (params.provinces.is_empty() || params.provinces.iter().any(|p| p.eq_ignore_ascii_case(&c.province)))
+                && (params.provinces.is_empty()
+                    || params
+                        .provinces
+                        .iter()
+                        .any(|p| p.eq_ignore_ascii_case(&c.province)))
         };
         let mut remap = vec![None; all.len()];
         let mut communes = Vec::new();
@@ -422,7 +457,11 @@ impl Dataset {
     /// Distinct SSM in scope.
     #[must_use]
     pub fn ssm_count(&self) -> usize {
-        self.sites.iter().map(|s| &s.ssm).collect::<BTreeSet<_>>().len()
+        self.sites
+            .iter()
+            .map(|s| &s.ssm)
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 
     /// Sets the typology of the communes in scope (e.g. a reconstructed one).
@@ -441,7 +480,12 @@ impl Dataset {
     pub fn record_input(&mut self, role: &'static str, path: &Path) -> Result<(), DatasetError> {
         require_file(path, role)?;
         let (sha256, verified) = self.manifest.verify(path)?;
-        self.inputs.push(InputFile { role, path: path.to_path_buf(), sha256, verified });
+        self.inputs.push(InputFile {
+            role,
+            path: path.to_path_buf(),
+            sha256,
+            verified,
+        });
         Ok(())
     }
 
@@ -461,9 +505,17 @@ impl Dataset {
         let kept: Vec<WeightedPoint> = table
             .points
             .iter()
-            .filter_map(|p| Some(WeightedPoint { commune: self.remap[p.commune]?, ..*p }))
+            .filter_map(|p| {
+                Some(WeightedPoint {
+                    commune: self.remap[p.commune]?,
+                    ..*p
+                })
+            })
             .collect();
-        Ok(ssmplan_core::rescale_weighted_points(&self.communes, &kept)?)
+        Ok(ssmplan_core::rescale_weighted_points(
+            &self.communes,
+            &kept,
+        )?)
     }
 
     /// Plain-language caveats every output computed on this dataset must carry.
@@ -473,14 +525,24 @@ impl Dataset {
         if !self.provinces.is_empty() {
             notes.push(format!("province filter: {}", self.provinces.join(", ")));
         }
-        let ssm = self.site_table.sites.iter().map(|s| &s.ssm).collect::<BTreeSet<_>>().len();
+        let ssm = self
+            .site_table
+            .sites
+            .iter()
+            .map(|s| &s.ssm)
+            .collect::<BTreeSet<_>>()
+            .len();
         if ssm < AGREED_SSM {
             notes.push(format!(
                 "PARTIAL SITE LIST: {ssm} SSM ({} sites) known against {AGREED_SSM} agreed by AVIQ; distances and deficits are upper bounds where services are missing, not measured deserts; pass --sites FILE with AVIQ's full list",
                 self.site_table.sites.len()
             ));
         }
-        let with_site: BTreeSet<&str> = self.sites.iter().map(|s| self.communes[s.commune].province.as_str()).collect();
+        let with_site: BTreeSet<&str> = self
+            .sites
+            .iter()
+            .map(|s| self.communes[s.commune].province.as_str())
+            .collect();
         let without: Vec<&str> = self
             .communes
             .iter()
@@ -490,16 +552,27 @@ impl Dataset {
             .filter(|p| !with_site.contains(p))
             .collect();
         if !without.is_empty() {
-            notes.push(format!("provinces without any known site (artefact of the site list): {}", without.join(", ")));
+            notes.push(format!(
+                "provinces without any known site (artefact of the site list): {}",
+                without.join(", ")
+            ));
         }
-        let unspecified = self.sites.iter().filter(|s| s.kind == SiteKind::Unspecified).count();
+        let unspecified = self
+            .sites
+            .iter()
+            .filter(|s| s.kind == SiteKind::Unspecified)
+            .count();
         if unspecified > 0 {
             notes.push(format!("{unspecified} site(s) of unspecified kind (siège or antenne unknown) counted as sites of their SSM"));
         }
         notes.push(match &self.typology {
-            TypologySource::None => "no typology loaded (the IWEPS per-commune table is not in the dataset)".to_owned(),
+            TypologySource::None => {
+                "no typology loaded (the IWEPS per-commune table is not in the dataset)".to_owned()
+            }
             TypologySource::Official(p) => format!("typology: official table {}", p.display()),
-            TypologySource::Reconstructed(d) => format!("typology: RECONSTRUCTED by ssmplan, not the IWEPS table ({d})"),
+            TypologySource::Reconstructed(d) => {
+                format!("typology: RECONSTRUCTED by ssmplan, not the IWEPS table ({d})")
+            }
         });
         if !self.population.mapped.is_empty() {
             notes.push(format!(
@@ -507,7 +580,11 @@ impl Dataset {
                 self.population.mapped.len()
             ));
         }
-        if self.inputs.iter().any(|i| i.verified == Verified::NotListed) {
+        if self
+            .inputs
+            .iter()
+            .any(|i| i.verified == Verified::NotListed)
+        {
             notes.push("some inputs are not listed in a MANIFEST.sha256 (not verified)".to_owned());
         }
         notes
@@ -515,9 +592,13 @@ impl Dataset {
 }
 
 fn fill_arrondissement_names(path: &Path, communes: &mut [Commune]) {
-    let Ok(bytes) = std::fs::read(path) else { return };
+    let Ok(bytes) = std::fs::read(path) else {
+        return;
+    };
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let Ok(header) = reader.headers().cloned() else { return };
+    let Ok(header) = reader.headers().cloned() else {
+        return;
+    };
     let (Some(nis_i), Some(name_i)) = (
         header.iter().position(|h| h == "nis"),
         header.iter().position(|h| h == "arrondissement_fr"),

@@ -23,7 +23,9 @@ pub enum ManifestError {
         source: std::io::Error,
     },
     /// A manifest line is not `<64 hex>  <path>`.
-    #[error("{path}, line {line}: malformed manifest line (expected `<sha256 hex>  <relative path>`)")]
+    #[error(
+        "{path}, line {line}: malformed manifest line (expected `<sha256 hex>  <relative path>`)"
+    )]
     Malformed {
         /// The manifest.
         path: PathBuf,
@@ -31,7 +33,9 @@ pub enum ManifestError {
         line: usize,
     },
     /// A file's digest differs from the manifest.
-    #[error("{path}: sha256 mismatch: manifest says {expected}, file has {found} (corrupted or modified file; restore it, or update {manifest} on purpose)")]
+    #[error(
+        "{path}: sha256 mismatch: manifest says {expected}, file has {found} (corrupted or modified file; restore it, or update {manifest} on purpose)"
+    )]
     Mismatch {
         /// The file.
         path: PathBuf,
@@ -53,8 +57,7 @@ pub struct Manifest {
 }
 
 /// Verification status of one input file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[derive(serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Verified {
     /// Digest matches the manifest.
     Matches,
@@ -72,7 +75,11 @@ impl Manifest {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Self { root: root.to_path_buf(), path: None, digests: BTreeMap::new() });
+                return Ok(Self {
+                    root: root.to_path_buf(),
+                    path: None,
+                    digests: BTreeMap::new(),
+                });
             }
             Err(source) => return Err(ManifestError::Open { path, source }),
         };
@@ -83,11 +90,23 @@ impl Manifest {
             }
             let (hex, file) = line
                 .split_once("  ")
-                .filter(|(h, f)| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) && !f.is_empty())
-                .ok_or_else(|| ManifestError::Malformed { path: path.clone(), line: i + 1 })?;
-            digests.insert(file.trim().trim_start_matches("./").to_owned(), hex.to_lowercase());
+                .filter(|(h, f)| {
+                    h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) && !f.is_empty()
+                })
+                .ok_or_else(|| ManifestError::Malformed {
+                    path: path.clone(),
+                    line: i + 1,
+                })?;
+            digests.insert(
+                file.trim().trim_start_matches("./").to_owned(),
+                hex.to_lowercase(),
+            );
         }
-        Ok(Self { root: root.to_path_buf(), path: Some(path), digests })
+        Ok(Self {
+            root: root.to_path_buf(),
+            path: Some(path),
+            digests,
+        })
     }
 
     /// True when the dataset has a manifest file.
@@ -125,7 +144,10 @@ impl Manifest {
 /// # Errors
 /// [`ManifestError::Open`] when the file cannot be read.
 pub fn sha256_file(path: &Path) -> Result<String, ManifestError> {
-    let open = |source| ManifestError::Open { path: path.to_path_buf(), source };
+    let open = |source| ManifestError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = std::fs::File::open(path).map_err(open)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -136,5 +158,12 @@ pub fn sha256_file(path: &Path) -> Result<String, ManifestError> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02x}");
+            s
+        }))
 }

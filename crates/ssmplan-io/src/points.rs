@@ -57,12 +57,28 @@ pub fn parse_points(
     for row in table.rows() {
         rows += 1;
         let location = match lambert {
-            Some([x, y]) => Coord { x: row.number(&[x])?, y: row.number(&[y])? },
-            None => project_coord(Crs::Wgs84, Coord { x: row.number(&["lon"])?, y: row.number(&["lat"])? }),
+            Some([x, y]) => Coord {
+                x: row.number(&[x])?,
+                y: row.number(&[y])?,
+            },
+            None => project_coord(
+                Crs::Wgs84,
+                Coord {
+                    x: row.number(&["lon"])?,
+                    y: row.number(&["lat"])?,
+                },
+            ),
         };
         let weight = row.number(WEIGHT)?;
         if weight < 0.0 {
-            return Err(row.bad(WEIGHT.iter().find(|w| row.opt(&[w]).is_some()).unwrap_or(&"weight"), &weight.to_string(), "weight must be zero or positive"));
+            return Err(row.bad(
+                WEIGHT
+                    .iter()
+                    .find(|w| row.opt(&[w]).is_some())
+                    .unwrap_or(&"weight"),
+                &weight.to_string(),
+                "weight must be zero or positive",
+            ));
         }
         let commune = match row.opt(&["nis_2025", "nis"]) {
             Some(text) => {
@@ -80,18 +96,34 @@ pub fn parse_points(
                 }
             }
             None => locator.locate(location).ok_or_else(|| {
-                row.bad("x/y", &format!("{:.1}, {:.1}", location.x, location.y), "point lies outside every commune")
+                row.bad(
+                    "x/y",
+                    &format!("{:.1}, {:.1}", location.x, location.y),
+                    "point lies outside every commune",
+                )
             })?,
         };
-        points.push(WeightedPoint { location, commune, weight });
+        points.push(WeightedPoint {
+            location,
+            commune,
+            weight,
+        });
     }
-    Ok(PointTable { path: path.to_path_buf(), points, rows })
+    Ok(PointTable {
+        path: path.to_path_buf(),
+        points,
+        rows,
+    })
 }
 
 /// Reads weighted points.
 ///
 /// # Errors
 /// As [`parse_points`], plus an unreadable file.
-pub fn read_points(path: &Path, locator: &CommuneLocator, resolver: &NisResolver<'_>) -> Result<PointTable, CsvError> {
+pub fn read_points(
+    path: &Path,
+    locator: &CommuneLocator,
+    resolver: &NisResolver<'_>,
+) -> Result<PointTable, CsvError> {
     parse_points(path, &read_bytes(path)?, locator, resolver)
 }

@@ -62,7 +62,10 @@ pub fn parse_population(
         }
         first_line.insert(nis, row.line);
         let population = row.count(POP)?;
-        if let Some(year) = row.opt(&["year"]).or_else(|| row.opt(&["ref_date"]).map(|d| &d[..d.len().min(4)])) {
+        if let Some(year) = row
+            .opt(&["year"])
+            .or_else(|| row.opt(&["ref_date"]).map(|d| &d[..d.len().min(4)]))
+        {
             let y: i32 = year
                 .parse()
                 .map_err(|_| row.bad("year", year, "expected a year such as 2025"))?;

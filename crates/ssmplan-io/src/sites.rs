@@ -61,6 +61,10 @@ pub struct SiteTable {
 /// # Errors
 /// Missing columns, malformed rows, unknown site kind, bad coordinates, duplicate site id, a
 /// NIS code that matches no commune, a site outside every commune, an empty table.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over the rows, one block per column"
+)]
 pub fn parse_sites(
     path: &Path,
     bytes: &[u8],
@@ -93,7 +97,9 @@ pub fn parse_sites(
         let ssm = row.req(&["ssm_id", "parent_ssm"])?.to_owned();
         let n = per_ssm.entry(ssm.clone()).or_insert(0);
         *n += 1;
-        let id = row.opt(&["site_id"]).map_or_else(|| format!("{ssm}#{n}"), str::to_owned);
+        let id = row
+            .opt(&["site_id"])
+            .map_or_else(|| format!("{ssm}#{n}"), str::to_owned);
         if let Some(&first_line) = ids.get(&id) {
             return Err(CsvError::Duplicate {
                 path: path.to_path_buf(),
@@ -111,14 +117,25 @@ pub fn parse_sites(
             let lat = row.number(&["lat"])?;
             let lon = row.number(&["lon"])?;
             if !(-90.0..=90.0).contains(&lat) {
-                return Err(row.bad("lat", &lat.to_string(), "latitude must be within -90..90 degrees"));
+                return Err(row.bad(
+                    "lat",
+                    &lat.to_string(),
+                    "latitude must be within -90..90 degrees",
+                ));
             }
             if !(-180.0..=180.0).contains(&lon) {
-                return Err(row.bad("lon", &lon.to_string(), "longitude must be within -180..180 degrees"));
+                return Err(row.bad(
+                    "lon",
+                    &lon.to_string(),
+                    "longitude must be within -180..180 degrees",
+                ));
             }
             project_coord(Crs::Wgs84, Coord { x: lon, y: lat })
         } else if projected {
-            Coord { x: row.number(&["x"])?, y: row.number(&["y"])? }
+            Coord {
+                x: row.number(&["x"])?,
+                y: row.number(&["y"])?,
+            }
         } else {
             return Err(row.bad("lat", "", "required value is empty (give lat/lon or x/y)"));
         };
@@ -130,7 +147,8 @@ pub fn parse_sites(
             ));
         };
         if let Some(stated) = row.opt(&["nis"]) {
-            let nis = Nis::try_from(stated).map_err(|_| row.bad("nis", stated, "expected a 5-digit NIS code"))?;
+            let nis = Nis::try_from(stated)
+                .map_err(|_| row.bad("nis", stated, "expected a 5-digit NIS code"))?;
             let stated_commune = match resolver.resolve(nis) {
                 NisMatch::Direct(i) => i,
                 NisMatch::Mapped { to, commune } => {
@@ -161,11 +179,21 @@ pub fn parse_sites(
         {
             return Err(row.bad("etp", &e.to_string(), "ETP must be zero or positive"));
         }
-        let sector = match row.opt(&["public_private", "sector"]).map(str::to_lowercase).as_deref() {
+        let sector = match row
+            .opt(&["public_private", "sector"])
+            .map(str::to_lowercase)
+            .as_deref()
+        {
             Some("public") => Sector::Public,
             Some("private" | "privé" | "prive") => Sector::Private,
             None | Some("unknown" | "") => Sector::Unknown,
-            Some(other) => return Err(row.bad("public_private", other, "expected public, private or unknown")),
+            Some(other) => {
+                return Err(row.bad(
+                    "public_private",
+                    other,
+                    "expected public, private or unknown",
+                ));
+            }
         };
         let key = (location.x.to_bits(), location.y.to_bits());
         if let Some(&first) = at.get(&key) {
@@ -177,7 +205,10 @@ pub fn parse_sites(
             id: SiteId(id),
             ssm: SsmId(ssm.clone()),
             ssm_name: row.opt(&["ssm_name"]).unwrap_or(&ssm).to_owned(),
-            name: row.opt(&["site_name", "name"]).unwrap_or_default().to_owned(),
+            name: row
+                .opt(&["site_name", "name"])
+                .unwrap_or_default()
+                .to_owned(),
             kind,
             location,
             commune,

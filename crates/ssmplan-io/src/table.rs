@@ -62,7 +62,9 @@ pub enum CsvError {
         problem: String,
     },
     /// A key appears twice.
-    #[error("{path}, line {line}, field `{field}`: duplicate value `{value}` (first on line {first_line})")]
+    #[error(
+        "{path}, line {line}, field `{field}`: duplicate value `{value}` (first on line {first_line})"
+    )]
     Duplicate {
         /// The file.
         path: PathBuf,
@@ -76,7 +78,9 @@ pub enum CsvError {
         first_line: u64,
     },
     /// A NIS code that is neither a loaded commune nor mapped to one by the crosswalk.
-    #[error("{path}, line {line}, field `{field}`: unknown NIS code `{nis}` (not a commune of the boundary layer in scope, nor a 2019-2024 code of the crosswalk)")]
+    #[error(
+        "{path}, line {line}, field `{field}`: unknown NIS code `{nis}` (not a commune of the boundary layer in scope, nor a 2019-2024 code of the crosswalk)"
+    )]
     UnknownNis {
         /// The file.
         path: PathBuf,
@@ -110,7 +114,8 @@ impl Row<'_> {
 
     /// Like [`Row::opt`] but a missing or empty value is an error naming the first name.
     pub(crate) fn req(&self, names: &[&str]) -> Result<&str, CsvError> {
-        self.opt(names).ok_or_else(|| self.bad(names[0], "", "required value is empty"))
+        self.opt(names)
+            .ok_or_else(|| self.bad(names[0], "", "required value is empty"))
     }
 
     pub(crate) fn bad(&self, field: &str, found: &str, problem: &str) -> CsvError {
@@ -145,7 +150,9 @@ impl Row<'_> {
     }
 
     pub(crate) fn opt_number(&self, names: &[&str]) -> Result<Option<f64>, CsvError> {
-        self.opt(names).map(|t| self.parse_number(names[0], t)).transpose()
+        self.opt(names)
+            .map(|t| self.parse_number(names[0], t))
+            .transpose()
     }
 
     fn parse_number(&self, field: &str, text: &str) -> Result<f64, CsvError> {
@@ -168,13 +175,22 @@ impl<'a> Table<'a> {
     /// Parses `bytes` (UTF-8, comma-separated, with a header row; a BOM is ignored).
     pub(crate) fn parse(path: &'a Path, bytes: &[u8]) -> Result<Self, CsvError> {
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(bytes);
         let header = reader
             .headers()
-            .map_err(|source| CsvError::Malformed { path: path.to_path_buf(), line: 1, source })?
+            .map_err(|source| CsvError::Malformed {
+                path: path.to_path_buf(),
+                line: 1,
+                source,
+            })?
             .clone();
         if header.iter().all(|h| h.trim().is_empty()) {
-            return Err(CsvError::Empty { path: path.to_path_buf(), what: "header" });
+            return Err(CsvError::Empty {
+                path: path.to_path_buf(),
+                what: "header",
+            });
         }
         let columns = header
             .iter()
@@ -222,7 +238,10 @@ impl<'a> Table<'a> {
     /// Errors when the table has no data row.
     pub(crate) fn non_empty(&self) -> Result<(), CsvError> {
         if self.records.is_empty() {
-            Err(CsvError::Empty { path: self.path.to_path_buf(), what: "data row" })
+            Err(CsvError::Empty {
+                path: self.path.to_path_buf(),
+                what: "data row",
+            })
         } else {
             Ok(())
         }
@@ -240,5 +259,8 @@ impl<'a> Table<'a> {
 
 /// Reads a whole file, naming it in the error.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, CsvError> {
-    std::fs::read(path).map_err(|source| CsvError::Open { path: path.to_path_buf(), source })
+    std::fs::read(path).map_err(|source| CsvError::Open {
+        path: path.to_path_buf(),
+        source,
+    })
 }

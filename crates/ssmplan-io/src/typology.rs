@@ -47,7 +47,8 @@ pub fn parse_typology(
             }
         };
         let label = row.req(GROUP)?;
-        let group = TypologyGroup::try_from(label).map_err(|e| row.bad("group", label, &e.to_string()))?;
+        let group =
+            TypologyGroup::try_from(label).map_err(|e| row.bad("group", label, &e.to_string()))?;
         if let Some(first_line) = lines[commune] {
             return Err(CsvError::Duplicate {
                 path: path.to_path_buf(),
@@ -60,13 +61,20 @@ pub fn parse_typology(
         lines[commune] = Some(row.line);
         by_commune[commune] = Some(group);
     }
-    Ok(TypologyTable { path: path.to_path_buf(), by_commune })
+    Ok(TypologyTable {
+        path: path.to_path_buf(),
+        by_commune,
+    })
 }
 
 /// Reads a typology table.
 ///
 /// # Errors
 /// As [`parse_typology`], plus an unreadable file.
-pub fn read_typology(path: &Path, resolver: &NisResolver<'_>, communes: usize) -> Result<TypologyTable, CsvError> {
+pub fn read_typology(
+    path: &Path,
+    resolver: &NisResolver<'_>,
+    communes: usize,
+) -> Result<TypologyTable, CsvError> {
     parse_typology(path, &read_bytes(path)?, resolver, communes)
 }

@@ -136,9 +136,12 @@ fn zone_of(level: ZoneLevel, commune: &Commune) -> Option<(String, String)> {
             commune.arrondissement.clone(),
         )),
         ZoneLevel::Commune => Some((commune.nis.to_string(), commune.name.clone())),
-        ZoneLevel::Typology => commune
-            .typology
-            .map(|g| (format!("{}:{}", g as u8 + 1, g.key()), g.label_fr().to_owned())),
+        ZoneLevel::Typology => commune.typology.map(|g| {
+            (
+                format!("{}:{}", g as u8 + 1, g.key()),
+                g.label_fr().to_owned(),
+            )
+        }),
         ZoneLevel::Catchment => None,
     }
 }

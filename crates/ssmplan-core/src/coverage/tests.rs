@@ -7,12 +7,24 @@ use crate::{Nis, Sector, SiteId, SsmId, StraightLine, TypologyGroup, nearest_sit
 
 fn square(x0: f64) -> MultiPolygon<f64> {
     MultiPolygon(vec![Polygon::new(
-        LineString::from(vec![(x0, 0.0), (x0 + 10_000.0, 0.0), (x0 + 10_000.0, 10_000.0), (x0, 10_000.0)]),
+        LineString::from(vec![
+            (x0, 0.0),
+            (x0 + 10_000.0, 0.0),
+            (x0 + 10_000.0, 10_000.0),
+            (x0, 10_000.0),
+        ]),
         vec![],
     )])
 }
 
-fn commune(code: &str, arr: &str, province: &str, x0: f64, population: u64, g: Option<TypologyGroup>) -> Commune {
+fn commune(
+    code: &str,
+    arr: &str,
+    province: &str,
+    x0: f64,
+    population: u64,
+    g: Option<TypologyGroup>,
+) -> Commune {
     Commune {
         nis: Nis::try_from(code).expect("valid"),
         name: format!("C{code}"),
@@ -48,9 +60,30 @@ fn site(id: &str, ssm: &str, kind: SiteKind, x: f64, commune: usize) -> Site {
 /// 15 km; B is also 10 km away but the antenne has the lower index) and 0.
 fn fixture() -> (Vec<Commune>, Vec<Site>) {
     let communes = vec![
-        commune("91001", "91000", "Namur", 0.0, 60_000, Some(TypologyGroup::HighRisk)),
-        commune("91002", "91000", "Namur", 10_000.0, 40_000, Some(TypologyGroup::HighRisk)),
-        commune("92001", "92000", "Namur", 20_000.0, 30_000, Some(TypologyGroup::Favourable)),
+        commune(
+            "91001",
+            "91000",
+            "Namur",
+            0.0,
+            60_000,
+            Some(TypologyGroup::HighRisk),
+        ),
+        commune(
+            "91002",
+            "91000",
+            "Namur",
+            10_000.0,
+            40_000,
+            Some(TypologyGroup::HighRisk),
+        ),
+        commune(
+            "92001",
+            "92000",
+            "Namur",
+            20_000.0,
+            30_000,
+            Some(TypologyGroup::Favourable),
+        ),
         commune("51001", "51000", "Hainaut", 30_000.0, 70_000, None),
     ];
     let sites = vec![
@@ -106,7 +139,10 @@ fn provinces_and_arrondissements() {
     let a = tables(ZoneLevel::Arrondissement);
     let keys: Vec<&str> = a.iter().map(|r| r.key.as_str()).collect();
     assert_eq!(keys, ["51000", "91000", "92000"]);
-    assert_eq!((a[2].population, a[2].ssm, a[2].inhabitants_per_ssm), (30_000, 0, None));
+    assert_eq!(
+        (a[2].population, a[2].ssm, a[2].inhabitants_per_ssm),
+        (30_000, 0, None)
+    );
     assert!((a[2].norm_deficit - 0.6).abs() < 1e-12);
 }
 
@@ -125,7 +161,10 @@ fn catchments_per_ssm() {
     let keys: Vec<&str> = t.iter().map(|r| r.key.as_str()).collect();
     assert_eq!(keys, ["A", "B"]);
     // A serves 91001, 91002 and (tie at 10 km, lower site index) 92001.
-    assert_eq!((t[0].population, t[0].communes, t[0].sites, t[0].ssm), (130_000, 3, 2, 1));
+    assert_eq!(
+        (t[0].population, t[0].communes, t[0].sites, t[0].ssm),
+        (130_000, 3, 2, 1)
+    );
     assert!((t[0].norm_deficit - 1.6).abs() < 1e-12);
     assert_eq!((t[1].population, t[1].communes), (70_000, 1));
 }

@@ -93,7 +93,11 @@ impl PointIndex {
                 kth_2 = d2;
             }
         }
-        found.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.index.cmp(&b.index)));
+        found.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then(a.index.cmp(&b.index))
+        });
         found.truncate(k);
         for n in &mut found {
             n.distance_m = n.distance_m.sqrt();
@@ -114,7 +118,11 @@ impl PointIndex {
                 distance_m: dist_2(p.geom(), &q).sqrt(),
             })
             .collect();
-        found.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.index.cmp(&b.index)));
+        found.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then(a.index.cmp(&b.index))
+        });
         found
     }
 
@@ -143,7 +151,11 @@ impl PointIndex {
                 index: n.index,
                 distance_m: model.distance_m(query, points[n.index]),
             })
-            .min_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.index.cmp(&b.index)))
+            .min_by(|a, b| {
+                a.distance_m
+                    .total_cmp(&b.distance_m)
+                    .then(a.index.cmp(&b.index))
+            })
     }
 }
 

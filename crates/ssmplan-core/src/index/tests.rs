@@ -36,7 +36,11 @@ fn brute_sorted(points: &[Coord<f64>], q: Coord<f64>) -> Vec<Neighbour> {
             distance_m: (p.x - q.x).hypot(p.y - q.y),
         })
         .collect();
-    all.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.index.cmp(&b.index)));
+    all.sort_by(|a, b| {
+        a.distance_m
+            .total_cmp(&b.distance_m)
+            .then(a.index.cmp(&b.index))
+    });
     all
 }
 
@@ -78,7 +82,11 @@ fn nearest_k_nearest_and_radius_match_brute_force() {
                 assert_eq!(got_idx, want, "case {case} k {k}");
             }
             let radius = rng.unit() * 8_000.0;
-            let got: Vec<usize> = index.within_radius(q, radius).iter().map(|n| n.index).collect();
+            let got: Vec<usize> = index
+                .within_radius(q, radius)
+                .iter()
+                .map(|n| n.index)
+                .collect();
             let want: Vec<usize> = oracle
                 .iter()
                 .filter(|n| n.distance_m <= radius)
@@ -95,7 +103,11 @@ fn empty_index_answers_nothing() {
     assert!(index.is_empty());
     assert_eq!(index.nearest(Coord { x: 0.0, y: 0.0 }), None);
     assert!(index.k_nearest(Coord { x: 0.0, y: 0.0 }, 3).is_empty());
-    assert!(index.within_radius(Coord { x: 0.0, y: 0.0 }, 1e9).is_empty());
+    assert!(
+        index
+            .within_radius(Coord { x: 0.0, y: 0.0 }, 1e9)
+            .is_empty()
+    );
 }
 
 #[test]
@@ -107,7 +119,9 @@ fn nearest_by_model_matches_brute_force() {
     for _ in 0..200 {
         let q = rng.coord(50_000.0);
         let oracle = brute_sorted(&points, q)[0];
-        let a = index.nearest_by(q, &points, &StraightLine).expect("non-empty");
+        let a = index
+            .nearest_by(q, &points, &StraightLine)
+            .expect("non-empty");
         let b = index.nearest_by(q, &points, &detour).expect("non-empty");
         assert_eq!(a.index, oracle.index);
         assert_eq!(b.index, oracle.index);
@@ -117,7 +131,12 @@ fn nearest_by_model_matches_brute_force() {
 
 fn square(x0: f64, y0: f64, side: f64) -> Polygon<f64> {
     Polygon::new(
-        LineString::from(vec![(x0, y0), (x0 + side, y0), (x0 + side, y0 + side), (x0, y0 + side)]),
+        LineString::from(vec![
+            (x0, y0),
+            (x0 + side, y0),
+            (x0 + side, y0 + side),
+            (x0, y0 + side),
+        ]),
         vec![],
     )
 }
