@@ -45,36 +45,8 @@ pub fn run(data: &DataArgs, args: &AccessibilityArgs) -> Result<Report> {
     let progress = Progress::new();
     let mut dataset = common::load(data, &progress)?;
     let (demand, spec, _) = common::demand(&mut dataset, &args.demand, &progress)?;
-    let radius_m = args.radius_km * 1000.0;
-    let params = match args.method {
-        MethodArg::TwoStep => AccessibilityParams::two_step(radius_m),
-        MethodArg::E2sfca => AccessibilityParams::enhanced(radius_m, parse_steps(&args.steps)?),
-        MethodArg::G2sfca => AccessibilityParams::new(
-            radius_m,
-            FcaDecay::Gaussian {
-                sigma_m: args.sigma_km.map_or(radius_m / 2.0, |s| s * 1000.0),
-            },
-        ),
-    };
-    // Capacity: the SSM's ETP when given, else 1 per SSM, split evenly over its sites.
-    let mut per_ssm: std::collections::BTreeMap<&str, (usize, Option<f64>)> =
-        std::collections::BTreeMap::new();
-    for s in &dataset.sites {
-        let e = per_ssm.entry(s.ssm.0.as_str()).or_insert((0, None));
-        e.0 += 1;
-        if s.etp.is_some() {
-            e.1 = s.etp;
-        }
-    }
-    let uses_etp = per_ssm.values().any(|v| v.1.is_some());
-    let capacity: Vec<f64> = dataset
-        .sites
-        .iter()
-        .map(|s| {
-            let (n, etp) = per_ssm[s.ssm.0.as_str()];
-            etp.unwrap_or(1.0) / n as f64
-        })
-        .collect();
+    let params = fca_params(args)?;
+    let (capacity, uses_etp) = ssmplan_core::site_capacities(&dataset.sites);
     let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();
     let population: Vec<f64> = demand.points.iter().map(|p| p.population as f64).collect();
     progress.stage("floating catchment");
@@ -163,5 +135,20 @@ pub fn run(data: &DataArgs, args: &AccessibilityArgs) -> Result<Report> {
             rows,
         }],
         features,
+    })
+}
+
+/// The floating-catchment parameters of the command line.
+pub fn fca_params(args: &AccessibilityArgs) -> Result<AccessibilityParams> {
+    let radius_m = args.radius_km * 1000.0;
+    Ok(match args.method {
+        MethodArg::TwoStep => AccessibilityParams::two_step(radius_m),
+        MethodArg::E2sfca => AccessibilityParams::enhanced(radius_m, parse_steps(&args.steps)?),
+        MethodArg::G2sfca => AccessibilityParams::new(
+            radius_m,
+            FcaDecay::Gaussian {
+                sigma_m: args.sigma_km.map_or(radius_m / 2.0, |s| s * 1000.0),
+            },
+        ),
     })
 }

@@ -82,7 +82,10 @@ fn levels(asked: &[LevelArg]) -> Vec<ZoneLevel> {
     out
 }
 
-#[expect(clippy::too_many_lines, reason = "builds one report: tables, summary, map layer, parameters")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "builds one report: tables, summary, map layer, parameters"
+)]
 pub fn run(data: &DataArgs, args: &CoverageArgs) -> Result<Report> {
     let progress = Progress::new();
     let mut dataset = common::load(data, &progress)?;

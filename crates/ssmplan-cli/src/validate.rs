@@ -8,7 +8,10 @@ use crate::args::DataArgs;
 use crate::common::{self, Progress};
 use crate::report::{Cell, Report, Table};
 
-#[expect(clippy::too_many_lines, reason = "a flat list of checks and issues, one statement each")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a flat list of checks and issues, one statement each"
+)]
 pub fn run(data: &DataArgs) -> Result<Report> {
     let progress = Progress::new();
     let dataset = common::load(data, &progress)?;

@@ -136,4 +136,55 @@ mod tests {
         assert!(SiteKind::try_from("hôpital").is_err());
         assert!(SiteKind::try_from("").is_err());
     }
+
+    #[test]
+    fn capacities_split_the_etp_of_each_ssm_over_its_sites() {
+        let site = |ssm: &str, etp: Option<f64>| Site {
+            id: SiteId(format!("{ssm}{etp:?}")),
+            ssm: SsmId(ssm.into()),
+            ssm_name: String::new(),
+            name: String::new(),
+            kind: SiteKind::Siege,
+            location: Coord { x: 0.0, y: 0.0 },
+            commune: 0,
+            etp,
+            sector: Sector::Unknown,
+        };
+        let sites = [
+            site("A", Some(6.0)),
+            site("A", None),
+            site("B", None),
+            site("C", None),
+            site("C", None),
+        ];
+        let (capacity, uses_etp) = site_capacities(&sites);
+        assert_eq!(capacity, vec![3.0, 3.0, 1.0, 0.5, 0.5]);
+        assert!(uses_etp);
+        assert!(!site_capacities(&sites[2..]).1);
+    }
+}
+
+/// Capacity of every site for floating-catchment measures: the ETP of its SSM when any row of
+/// the SSM states it (else 1 per SSM), split evenly over the SSM's sites. The second value is
+/// true when at least one SSM has an ETP.
+#[must_use]
+pub fn site_capacities(sites: &[Site]) -> (Vec<f64>, bool) {
+    let mut per_ssm: std::collections::BTreeMap<&str, (usize, Option<f64>)> =
+        std::collections::BTreeMap::new();
+    for s in sites {
+        let e = per_ssm.entry(s.ssm.0.as_str()).or_insert((0, None));
+        e.0 += 1;
+        if s.etp.is_some() {
+            e.1 = s.etp;
+        }
+    }
+    let uses_etp = per_ssm.values().any(|v| v.1.is_some());
+    let capacity = sites
+        .iter()
+        .map(|s| {
+            let (n, etp) = per_ssm[s.ssm.0.as_str()];
+            etp.unwrap_or(1.0) / n as f64
+        })
+        .collect();
+    (capacity, uses_etp)
 }
