@@ -72,10 +72,7 @@ pub fn parse_points(
         let weight = row.number(WEIGHT)?;
         if weight < 0.0 {
             return Err(row.bad(
-                WEIGHT
-                    .iter()
-                    .find(|w| row.opt(&[w]).is_some())
-                    .unwrap_or(&"weight"),
+                row.field(WEIGHT),
                 &weight.to_string(),
                 "weight must be zero or positive",
             ));

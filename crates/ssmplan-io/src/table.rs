@@ -112,10 +112,18 @@ impl Row<'_> {
             .filter(|v| !v.is_empty())
     }
 
+    /// The column actually present among `names` (the first name when none is).
+    pub(crate) fn field<'n>(&self, names: &[&'n str]) -> &'n str {
+        names
+            .iter()
+            .find(|n| self.columns.contains_key(**n))
+            .unwrap_or(&names[0])
+    }
+
     /// Like [`Row::opt`] but a missing or empty value is an error naming the first name.
     pub(crate) fn req(&self, names: &[&str]) -> Result<&str, CsvError> {
         self.opt(names)
-            .ok_or_else(|| self.bad(names[0], "", "required value is empty"))
+            .ok_or_else(|| self.bad(self.field(names), "", "required value is empty"))
     }
 
     pub(crate) fn bad(&self, field: &str, found: &str, problem: &str) -> CsvError {
@@ -130,28 +138,29 @@ impl Row<'_> {
 
     pub(crate) fn nis(&self, names: &[&str]) -> Result<Nis, CsvError> {
         let text = self.req(names)?;
-        Nis::try_from(text).map_err(|_| self.bad(names[0], text, "expected a 5-digit NIS code"))
+        Nis::try_from(text)
+            .map_err(|_| self.bad(self.field(names), text, "expected a 5-digit NIS code"))
     }
 
     pub(crate) fn count(&self, names: &[&str]) -> Result<u64, CsvError> {
         let text = self.req(names)?;
         let value: f64 = text
             .parse()
-            .map_err(|_| self.bad(names[0], text, "expected a non-negative integer"))?;
+            .map_err(|_| self.bad(self.field(names), text, "expected a non-negative integer"))?;
         if !value.is_finite() || value < 0.0 || value.fract() != 0.0 || value > 1e15 {
-            return Err(self.bad(names[0], text, "expected a non-negative integer"));
+            return Err(self.bad(self.field(names), text, "expected a non-negative integer"));
         }
         Ok(value as u64)
     }
 
     pub(crate) fn number(&self, names: &[&str]) -> Result<f64, CsvError> {
         let text = self.req(names)?;
-        self.parse_number(names[0], text)
+        self.parse_number(self.field(names), text)
     }
 
     pub(crate) fn opt_number(&self, names: &[&str]) -> Result<Option<f64>, CsvError> {
         self.opt(names)
-            .map(|t| self.parse_number(names[0], t))
+            .map(|t| self.parse_number(self.field(names), t))
             .transpose()
     }
 
