@@ -1,1 +1,0 @@
-//! Location models (in progress).

@@ -1,0 +1,257 @@
+//! Lagrangian bounds by subgradient optimisation (deterministic: fixed start, scaled and
+//! deflected Polyak steps with a step factor halved after a fixed number of non-improving
+//! iterations).
+//!
+//! Any multipliers give a valid bound, so stopping early never makes a bound wrong, only weaker.
+
+use rayon::prelude::*;
+
+use super::coverage::Coverage;
+use super::numeric::{det_sum, top_k};
+use super::pmedian::Distances;
+
+/// Initial step factor of the Polyak rule.
+const THETA_START: f64 = 2.0;
+/// Iterations without improvement before the step factor is halved.
+const PATIENCE: usize = 20;
+/// Deflection factor of the Camerini-Fratta-Maffioli rule.
+const DEFLECTION: f64 = 1.5;
+/// Step factor below which the subgradient search stops.
+const THETA_MIN: f64 = 1e-4;
+/// Relative distance to the heuristic value at which the bound is considered tight.
+const TIGHT: f64 = 1e-9;
+
+/// A Lagrangian bound and the best feasible set met on the way.
+#[derive(Clone, Debug)]
+pub(crate) struct LagrangeOutcome {
+    /// The bound (best over the iterations).
+    pub bound: f64,
+    /// The open set of the relaxed solution with the best true objective, when it beats the
+    /// solution given to the bound (a Lagrangian heuristic, free since the set is at hand).
+    pub better: Option<(f64, Vec<usize>)>,
+}
+
+/// MCLP upper bound on the weight that `p` new sites can cover (existing coverage excluded).
+///
+/// Relaxing the coverage constraints `y_d <= sum_{j covers d} x_j` with multipliers
+/// `0 <= lambda_d <= w_d` gives `L(lambda) = sum_d (w_d - lambda_d)^+ + (sum of the p largest
+/// c_j)`, `c_j = sum_{d in L(j)} lambda_d`, an upper bound for every `lambda` (its minimum is the
+/// LP bound). Subgradient steps are scaled per demand group by `sqrt(w_d)` (groups differ in
+/// weight by orders of magnitude) and deflected (Camerini-Fratta-Maffioli), from
+/// `lambda = w / 2`. `lower` is the weight covered by a known solution (the Polyak target,
+/// raised whenever a relaxed open set covers more). With `stop_below`, stops once the bound
+/// drops below it or a relaxed open set covers it.
+pub(crate) fn mclp_upper_bound(
+    cov: &Coverage,
+    p: usize,
+    mut lower: f64,
+    iterations: usize,
+    stop_below: Option<f64>,
+) -> LagrangeOutcome {
+    let n = cov.demand();
+    let m = cov.candidates();
+    let w = &cov.weight;
+    let scale: Vec<f64> = w.iter().map(|x| x.sqrt()).collect();
+    let mut lambda: Vec<f64> = w.iter().map(|x| x / 2.0).collect();
+    let mut count = vec![0u32; n];
+    let mut direction = vec![0.0; n];
+    let mut best = f64::INFINITY;
+    let mut better = None;
+    let mut theta = THETA_START;
+    let mut stale = 0;
+    for _ in 0..iterations {
+        let c: Vec<f64> = (0..m)
+            .into_par_iter()
+            .map(|j| {
+                cov.by_candidate
+                    .row(j)
+                    .iter()
+                    .fold(0.0, |acc, &d| acc + lambda[d as usize])
+            })
+            .collect();
+        let open = top_k(&c, p);
+        let value = det_sum(n, |d| (w[d] - lambda[d]).max(0.0))
+            + open.iter().fold(0.0, |acc, &j| acc + c[j]);
+        count.fill(0);
+        for &j in &open {
+            for &d in cov.by_candidate.row(j) {
+                count[d as usize] += 1;
+            }
+        }
+        let covered = det_sum(n, |d| if count[d] > 0 { w[d] } else { 0.0 });
+        if covered > lower {
+            lower = covered;
+            let mut set = open.clone();
+            set.sort_unstable();
+            better = Some((covered, set));
+        }
+        if value < best {
+            best = value;
+            stale = 0;
+        } else {
+            stale += 1;
+            if stale >= PATIENCE {
+                theta /= 2.0;
+                stale = 0;
+            }
+        }
+        if stop_below.is_some_and(|s| best < s || lower >= s)
+            || best - lower <= TIGHT * lower.abs()
+            || theta < THETA_MIN
+        {
+            break;
+        }
+        // Subgradient of L at lambda: (times d is covered by the open set) - y_d.
+        let subgradient: Vec<f64> = (0..n)
+            .map(|d| f64::from(count[d]) - if w[d] > lambda[d] { 1.0 } else { 0.0 })
+            .collect();
+        if !deflect(&mut direction, &subgradient, &scale) {
+            break;
+        }
+        let norm_2 = det_sum(n, |d| scale[d] * direction[d] * direction[d]);
+        let step = theta * (value - lower) / norm_2;
+        lambda
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(d, l)| *l = (*l - step * scale[d] * direction[d]).clamp(0.0, w[d]));
+    }
+    LagrangeOutcome {
+        bound: best,
+        better,
+    }
+}
+
+/// Camerini-Fratta-Maffioli deflection in the metric `diag(scale)`: `direction <- g + beta *
+/// direction` with `beta = max(0, -1.5 <g, direction> / |direction|^2)`. Returns false when the
+/// new direction is zero (the relaxed solution is optimal).
+fn deflect(direction: &mut [f64], subgradient: &[f64], scale: &[f64]) -> bool {
+    let n = direction.len();
+    let previous = det_sum(n, |d| scale[d] * direction[d] * direction[d]);
+    let beta = if previous > 0.0 {
+        let dot = det_sum(n, |d| scale[d] * subgradient[d] * direction[d]);
+        (-DEFLECTION * dot / previous).max(0.0)
+    } else {
+        0.0
+    };
+    for (dir, g) in direction.iter_mut().zip(subgradient) {
+        *dir = g + beta * *dir;
+    }
+    direction.iter().any(|&x| x != 0.0)
+}
+
+/// p-median lower bound on the weighted distance of the demand points that have candidates
+/// nearer than their fallback (the fixed part of the cost excluded).
+///
+/// Relaxing the assignment constraints `sum_j x_dj + x_d,existing = 1` with multipliers
+/// `lambda_d` gives `L(lambda) = sum_d [lambda_d + min(0, w_d b_d - lambda_d)] + (sum of the p
+/// most negative rho_j)`, `rho_j = sum_{d} min(0, w_d c_dj - lambda_d)`, a lower bound for every
+/// `lambda` (pairs with `c_dj >= b_d` are never useful and are left out without changing the
+/// optimum). Multipliers are kept in `[0, w_d * reach_d]`: any multipliers give a valid bound,
+/// and under that cap only the pairs nearer than `reach_d` can count, so the iterations skip the
+/// others (`reach_d` a few times the distance to the second-nearest open site of a known
+/// solution loses next to nothing). Steps are scaled per demand point by `w_d` and deflected;
+/// the start is `start` (the assignment costs of a known solution of value `upper`, the Polyak
+/// target, lowered whenever a relaxed open set costs less).
+pub(crate) fn pmedian_lower_bound(
+    data: &Distances,
+    p: usize,
+    mut upper: f64,
+    start: &[f64],
+    reach: &[f64],
+    iterations: usize,
+) -> LagrangeOutcome {
+    let n = data.weight.len();
+    let m = data.candidates();
+    let w = &data.weight;
+    let cap: Vec<f64> = (0..n).map(|d| w[d] * data.base[d]).collect();
+    let limit: Vec<f64> = (0..n).map(|d| w[d] * reach[d].min(data.base[d])).collect();
+    // Weighted costs of the pairs that can be negative under `lambda <= limit`.
+    let columns: Vec<(Vec<u32>, Vec<f64>)> = (0..m)
+        .into_par_iter()
+        .map(|j| {
+            let (demand, dist) = data.column(j);
+            demand
+                .iter()
+                .zip(dist)
+                .filter(|&(&d, &c)| w[d as usize] * c < limit[d as usize])
+                .map(|(&d, &c)| (d, w[d as usize] * c))
+                .unzip()
+        })
+        .collect();
+    let mut lambda: Vec<f64> = (0..n).map(|d| start[d].min(limit[d])).collect();
+    let mut count = vec![0u32; n];
+    let mut best = f64::NEG_INFINITY;
+    let mut better = None;
+    let mut nearest = vec![0.0; n];
+    let mut direction = vec![0.0; n];
+    let mut theta = THETA_START;
+    let mut stale = 0;
+    for _ in 0..iterations {
+        let rho: Vec<f64> = columns
+            .par_iter()
+            .map(|(demand, cost)| {
+                demand.iter().zip(cost).fold(0.0, |acc, (&d, &c)| {
+                    acc + (c - lambda[d as usize]).min(0.0)
+                })
+            })
+            .collect();
+        let negated: Vec<f64> = rho.iter().map(|r| -r).collect();
+        let open = top_k(&negated, p);
+        let value = det_sum(n, |d| lambda[d] + (cap[d] - lambda[d]).min(0.0))
+            + open.iter().fold(0.0, |acc, &j| acc + rho[j]);
+        count.fill(0);
+        nearest.copy_from_slice(&data.base);
+        for &j in &open {
+            let (demand, cost) = &columns[j];
+            for (&d, &c) in demand.iter().zip(cost) {
+                if c < lambda[d as usize] {
+                    count[d as usize] += 1;
+                }
+            }
+            let (demand, dist) = data.column(j);
+            for (&d, &c) in demand.iter().zip(dist) {
+                let now = &mut nearest[d as usize];
+                if c < *now {
+                    *now = c;
+                }
+            }
+        }
+        let cost = det_sum(n, |d| w[d] * nearest[d]);
+        if cost < upper {
+            upper = cost;
+            let mut set = open.clone();
+            set.sort_unstable();
+            better = Some((cost, set));
+        }
+        if value > best {
+            best = value;
+            stale = 0;
+        } else {
+            stale += 1;
+            if stale >= PATIENCE {
+                theta /= 2.0;
+                stale = 0;
+            }
+        }
+        if upper - best <= TIGHT * upper.abs() || theta < THETA_MIN {
+            break;
+        }
+        // Subgradient: 1 - (number of open assignments d takes in the relaxed solution).
+        let subgradient: Vec<f64> = (0..n)
+            .map(|d| 1.0 - f64::from(count[d]) - if cap[d] < lambda[d] { 1.0 } else { 0.0 })
+            .collect();
+        if !deflect(&mut direction, &subgradient, w) {
+            break;
+        }
+        let norm_2 = det_sum(n, |d| w[d] * direction[d] * direction[d]);
+        let step = theta * (upper - value) / norm_2;
+        lambda
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(d, l)| *l = (*l + step * w[d] * direction[d]).clamp(0.0, limit[d]));
+    }
+    LagrangeOutcome {
+        bound: best,
+        better,
+    }
+}

@@ -1,0 +1,311 @@
+//! Sparse coverage lists for MCLP and LSCP: for each candidate, the demand within the radius that
+//! no existing site covers (compressed sparse rows, 32-bit indices), built with an R-tree query
+//! per candidate; no dense distance matrix.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use super::instance::LocationInstance;
+use super::numeric::{det_sum, morton_order};
+
+/// Compressed sparse rows of 32-bit column indices.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Csr {
+    offsets: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Csr {
+    /// Row `i`.
+    #[inline]
+    pub(crate) fn row(&self, i: usize) -> &[u32] {
+        &self.items[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// Number of rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Number of stored entries.
+    pub(crate) fn nnz(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The transpose, with `columns` rows; each row lists the original rows in increasing order.
+    pub(crate) fn transpose(&self, columns: usize) -> Csr {
+        let mut offsets = vec![0usize; columns + 1];
+        for &c in &self.items {
+            offsets[c as usize + 1] += 1;
+        }
+        for i in 0..columns {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut items = vec![0u32; self.items.len()];
+        for r in 0..self.rows() {
+            for &c in self.row(r) {
+                let slot = &mut next[c as usize];
+                items[*slot] = r as u32;
+                *slot += 1;
+            }
+        }
+        Csr { offsets, items }
+    }
+}
+
+/// Candidates whose lists are gathered in parallel before being appended (bounds peak memory).
+const BUILD_BLOCK: usize = 256;
+
+/// Coverage of an instance for one radius.
+///
+/// Demand points covered by the same set of candidates are interchangeable for MCLP and LSCP,
+/// so they are merged into one *group* whose weight is their sum (typically 3 to 5 times fewer
+/// rows); points no candidate reaches are dropped (they count in the total only).
+#[derive(Clone, Debug)]
+pub(crate) struct Coverage {
+    /// Weight of each group (sum over its demand points in increasing demand order).
+    pub weight: Vec<f64>,
+    /// For each candidate, the groups within the radius, in increasing order.
+    pub by_candidate: Csr,
+    /// For each group, the candidates covering it, in increasing order.
+    pub by_group: Csr,
+    /// Total demand weight.
+    pub total: f64,
+    /// Weight within the radius of an existing site.
+    pub baseline: f64,
+    /// Demand indices of each group (kept for the oracle tests).
+    #[cfg(test)]
+    pub members: Vec<Vec<u32>>,
+}
+
+impl Coverage {
+    /// Builds the lists for `radius_m` (validated by the caller: finite, positive).
+    pub(crate) fn build(instance: &LocationInstance, radius_m: f64) -> Self {
+        let radius_2 = radius_m * radius_m;
+        let demand = instance.demand();
+        let weight = instance.weight();
+        let covered: Vec<bool> = if instance.existing().is_empty() {
+            vec![false; demand.len()]
+        } else {
+            let tree = RTree::bulk_load(
+                instance
+                    .existing()
+                    .iter()
+                    .map(|p| [p.x, p.y])
+                    .collect::<Vec<_>>(),
+            );
+            demand
+                .par_iter()
+                .map(|p| {
+                    tree.locate_within_distance([p.x, p.y], radius_2)
+                        .next()
+                        .is_some()
+                })
+                .collect()
+        };
+        let baseline = det_sum(demand.len(), |i| if covered[i] { weight[i] } else { 0.0 });
+        // Active points (positive weight, not covered yet), numbered in Morton order.
+        let active: Vec<usize> = (0..demand.len())
+            .filter(|&i| weight[i] > 0.0 && !covered[i])
+            .collect();
+        let points: Vec<_> = active.iter().map(|&i| demand[i]).collect();
+        let active: Vec<usize> = morton_order(&points)
+            .into_iter()
+            .map(|k| active[k])
+            .collect();
+        let tree = RTree::bulk_load(
+            active
+                .iter()
+                .enumerate()
+                .map(|(compact, &i)| GeomWithData::new([demand[i].x, demand[i].y], compact as u32))
+                .collect(),
+        );
+        let candidates = instance.candidates();
+        let mut offsets = Vec::with_capacity(candidates.len() + 1);
+        offsets.push(0);
+        let mut items = Vec::new();
+        for start in (0..candidates.len()).step_by(BUILD_BLOCK) {
+            let end = (start + BUILD_BLOCK).min(candidates.len());
+            let lists: Vec<Vec<u32>> = candidates[start..end]
+                .par_iter()
+                .map(|c| {
+                    let mut list: Vec<u32> = tree
+                        .locate_within_distance([c.x, c.y], radius_2)
+                        .map(|g| g.data)
+                        .collect();
+                    list.sort_unstable();
+                    list
+                })
+                .collect();
+            for list in lists {
+                items.extend_from_slice(&list);
+                offsets.push(items.len());
+            }
+        }
+        drop(tree);
+        let by_point = Csr { offsets, items }.transpose(active.len());
+        // Merge the points with the same candidate set, in first-occurrence order.
+        let mut group_of: HashMap<&[u32], u32> = HashMap::new();
+        let mut group_weight: Vec<f64> = Vec::new();
+        let mut rows = Csr {
+            offsets: vec![0],
+            items: Vec::new(),
+        };
+        #[cfg(test)]
+        let mut members: Vec<Vec<u32>> = Vec::new();
+        for (d, &i) in active.iter().enumerate() {
+            let row = by_point.row(d);
+            if row.is_empty() {
+                continue;
+            }
+            let next = group_weight.len() as u32;
+            let g = *group_of.entry(row).or_insert(next);
+            if g == next {
+                group_weight.push(0.0);
+                rows.items.extend_from_slice(row);
+                rows.offsets.push(rows.items.len());
+                #[cfg(test)]
+                members.push(Vec::new());
+            }
+            group_weight[g as usize] += weight[i];
+            #[cfg(test)]
+            members[g as usize].push(i as u32);
+        }
+        drop(group_of);
+        drop(by_point);
+        rows.items.shrink_to_fit();
+        let by_candidate = rows.transpose(candidates.len());
+        Self {
+            weight: group_weight,
+            by_candidate,
+            by_group: rows,
+            total: instance.total_weight(),
+            baseline,
+            #[cfg(test)]
+            members,
+        }
+    }
+
+    /// Number of candidates.
+    pub(crate) fn candidates(&self) -> usize {
+        self.by_candidate.rows()
+    }
+
+    /// Number of groups.
+    pub(crate) fn demand(&self) -> usize {
+        self.weight.len()
+    }
+
+    /// Share of the total weight that `covered` (a weight) represents; 1 for an empty demand.
+    pub(crate) fn share(&self, covered: f64) -> f64 {
+        if self.total > 0.0 {
+            covered / self.total
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Which active demand points the chosen candidates cover, and how many times.
+#[derive(Clone, Debug)]
+pub(crate) struct CoverState<'a> {
+    /// The coverage lists.
+    pub cov: &'a Coverage,
+    /// Number of chosen candidates covering each active demand point.
+    pub count: Vec<u32>,
+    /// Chosen candidates, by position.
+    pub chosen: Vec<u32>,
+    /// Whether each candidate is chosen.
+    pub is_chosen: Vec<bool>,
+}
+
+impl<'a> CoverState<'a> {
+    /// Nothing chosen.
+    pub(crate) fn new(cov: &'a Coverage) -> Self {
+        Self {
+            cov,
+            count: vec![0; cov.demand()],
+            chosen: Vec::new(),
+            is_chosen: vec![false; cov.candidates()],
+        }
+    }
+
+    /// Weight that candidate `j` would newly cover.
+    #[inline]
+    pub(crate) fn gain(&self, j: usize) -> f64 {
+        self.cov.by_candidate.row(j).iter().fold(0.0, |acc, &d| {
+            if self.count[d as usize] == 0 {
+                acc + self.cov.weight[d as usize]
+            } else {
+                acc
+            }
+        })
+    }
+
+    /// Gains of every candidate (0 for chosen ones), in parallel.
+    pub(crate) fn gains(&self) -> Vec<f64> {
+        (0..self.cov.candidates())
+            .into_par_iter()
+            .map(|j| if self.is_chosen[j] { 0.0 } else { self.gain(j) })
+            .collect()
+    }
+
+    /// Opens candidate `j` at the end of `chosen`.
+    pub(crate) fn add(&mut self, j: usize) {
+        for &d in self.cov.by_candidate.row(j) {
+            self.count[d as usize] += 1;
+        }
+        self.chosen.push(j as u32);
+        self.is_chosen[j] = true;
+    }
+
+    /// Replaces the candidate at `position` by `j`.
+    pub(crate) fn replace(&mut self, position: usize, j: usize) {
+        let old = self.chosen[position] as usize;
+        for &d in self.cov.by_candidate.row(old) {
+            self.count[d as usize] -= 1;
+        }
+        self.is_chosen[old] = false;
+        for &d in self.cov.by_candidate.row(j) {
+            self.count[d as usize] += 1;
+        }
+        self.chosen[position] = j as u32;
+        self.is_chosen[j] = true;
+    }
+
+    /// Removes the candidate at `position` (order of the others kept).
+    pub(crate) fn remove(&mut self, position: usize) {
+        let old = self.chosen.remove(position) as usize;
+        for &d in self.cov.by_candidate.row(old) {
+            self.count[d as usize] -= 1;
+        }
+        self.is_chosen[old] = false;
+    }
+
+    /// Weight covered only by the candidate at `position`.
+    pub(crate) fn unique(&self, position: usize) -> f64 {
+        let j = self.chosen[position] as usize;
+        self.cov.by_candidate.row(j).iter().fold(0.0, |acc, &d| {
+            if self.count[d as usize] == 1 {
+                acc + self.cov.weight[d as usize]
+            } else {
+                acc
+            }
+        })
+    }
+
+    /// Weight covered by the chosen candidates (existing coverage excluded), in a fixed order.
+    pub(crate) fn covered(&self) -> f64 {
+        det_sum(self.count.len(), |d| {
+            if self.count[d] > 0 {
+                self.cov.weight[d]
+            } else {
+                0.0
+            }
+        })
+    }
+}

@@ -1,0 +1,165 @@
+//! Location set covering (LSCP) with a target share: lazy greedy until the target is met,
+//! redundancy removal, then "one site fewer" attempts by MCLP swap search; lower bounds from the
+//! largest single covers and from the MCLP Lagrangian bound.
+
+use super::bound::mclp_upper_bound;
+use super::coverage::{CoverState, Coverage};
+use super::error::LocationError;
+use super::instance::LocationInstance;
+use super::mclp::{improve, lazy_greedy, resequence};
+use super::numeric::{det_sum, relative_gap, top_k};
+use super::params::SolveParams;
+use super::solution::{BoundKind, Solution};
+
+/// Relative tolerance (of the total weight) with which a target is considered met; the same
+/// rule is used by the exhaustive search.
+pub(crate) const TARGET_TOLERANCE: f64 = 1e-9;
+
+/// Removes, last added first, every site whose removal keeps the covered weight at `needed`.
+fn remove_redundant(state: &mut CoverState<'_>, needed: f64) -> usize {
+    let mut removed = 0;
+    let mut covered = state.covered();
+    for position in (0..state.chosen.len()).rev() {
+        let unique = state.unique(position);
+        if covered - unique >= needed {
+            state.remove(position);
+            covered = state.covered();
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Solves LSCP (radius and target share validated by the caller).
+pub(super) fn solve(
+    instance: &LocationInstance,
+    radius_m: f64,
+    target_share: f64,
+    params: &SolveParams,
+) -> Result<Solution, LocationError> {
+    let cov = Coverage::build(instance, radius_m);
+    let tolerance = TARGET_TOLERANCE * cov.total;
+    // Weight the new sites must cover.
+    let needed = target_share * cov.total - tolerance - cov.baseline;
+    // Every group is within reach of some candidate.
+    let reachable = det_sum(cov.demand(), |d| cov.weight[d]);
+    if reachable < needed {
+        return Err(LocationError::UnreachableTarget {
+            target_share,
+            reachable_share: cov.share(cov.baseline + reachable),
+        });
+    }
+    let mut state = CoverState::new(&cov);
+    let greedy = lazy_greedy(&mut state, |_, covered| covered >= needed, None);
+    let mut evaluations = greedy.evaluations;
+    // The greedy tracks the covered weight incrementally; top up if rounding fell short.
+    while state.covered() < needed {
+        let gains = state.gains();
+        evaluations += gains.len() as u64;
+        let Some(&best) = top_k(&gains, 1).first() else {
+            break;
+        };
+        state.add(best);
+    }
+    let mut iterations = remove_redundant(&mut state, needed);
+    // Best coverage known with one site fewer than the current solution (Polyak target of the
+    // Lagrangian certificate).
+    let mut fewer_covered = match state.chosen.len() {
+        0 | 1 => 0.0,
+        k => greedy.covered_after.get(k - 2).copied().unwrap_or(0.0),
+    };
+    if params.local_search && state.chosen.len() > 1 {
+        loop {
+            // Drop the site covering the least weight alone, then search swaps.
+            let Some(drop) = (0..state.chosen.len())
+                .map(|i| (state.unique(i), i))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map(|(_, i)| i)
+            else {
+                break;
+            };
+            let mut trial = state.clone();
+            trial.remove(drop);
+            let out = improve(&mut trial, params);
+            evaluations += out.evaluations;
+            iterations += out.moves;
+            let covered = trial.covered();
+            if covered >= needed {
+                state = trial;
+                iterations += 1 + remove_redundant(&mut state, needed);
+                fewer_covered = 0.0;
+                if state.chosen.len() <= 1 {
+                    break;
+                }
+            } else {
+                fewer_covered = covered;
+                break;
+            }
+        }
+    }
+    // Lower bounds on the number of sites: the fewest largest single covers reaching `needed`,
+    // then the MCLP Lagrangian bound with one site fewer.
+    let covers = CoverState::new(&cov).gains();
+    let mut lower = 0usize;
+    let mut sum = 0.0;
+    if needed > 0.0 {
+        for j in top_k(&covers, cov.candidates()) {
+            lower += 1;
+            sum += covers[j];
+            if sum >= needed {
+                break;
+            }
+        }
+    }
+    let mut kind = BoundKind::TopCovers;
+    let lagrangian =
+        params.bound_iterations > 0 && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit;
+    while lagrangian && lower < state.chosen.len() && state.chosen.len() >= 2 {
+        let fewer = state.chosen.len() - 1;
+        let out = mclp_upper_bound(
+            &cov,
+            fewer,
+            fewer_covered,
+            params.bound_iterations,
+            Some(needed),
+        );
+        if out.bound < needed {
+            lower = state.chosen.len();
+            kind = BoundKind::LagrangianCover;
+            break;
+        }
+        // A relaxed open set with one site fewer meets the target: take it and try again.
+        match out.better {
+            Some((covered, set)) if covered >= needed => {
+                let mut fewer_state = CoverState::new(&cov);
+                for j in set {
+                    fewer_state.add(j);
+                }
+                state = fewer_state;
+                iterations += 1 + remove_redundant(&mut state, needed);
+                fewer_covered = 0.0;
+            }
+            _ => break,
+        }
+    }
+    let found = state.chosen.len();
+    let lower = lower.min(found);
+    let (chosen, marginal, resequencing) = resequence(&cov, &state.chosen);
+    evaluations += resequencing;
+    let covered = cov.baseline + state.covered();
+    let objective = found as f64;
+    let bound = lower as f64;
+    Ok(Solution {
+        chosen,
+        objective,
+        bound: Some(bound),
+        bound_kind: Some(kind),
+        gap: Some(relative_gap(objective, bound)),
+        baseline_objective: 0.0,
+        marginal,
+        covered_share: Some(cov.share(covered)),
+        baseline_share: Some(cov.share(cov.baseline)),
+        iterations,
+        evaluations,
+    })
+}

@@ -1,0 +1,314 @@
+//! Maximal covering (MCLP): lazy greedy (CELF), fast swap local search with per-demand cover
+//! counts, optional seeded perturbations, and the submodular and Lagrangian upper bounds.
+
+use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
+
+use super::bound::mclp_upper_bound;
+use super::coverage::{CoverState, Coverage};
+use super::error::LocationError;
+use super::instance::LocationInstance;
+use super::numeric::{Lazy, SplitMix64, by_value_desc, relative_gap, top_k_sum};
+use super::params::SolveParams;
+use super::solution::{BoundKind, Solution};
+
+/// Relative tolerance under which a swap does not count as an improvement.
+const IMPROVEMENT_TOLERANCE: f64 = 1e-10;
+
+/// What the lazy greedy found besides the sites it added to the state.
+#[derive(Clone, Debug)]
+pub(crate) struct GreedyOutcome {
+    /// Smallest submodular upper bound seen, on the weight covered by `bound_p` chosen sites
+    /// (existing coverage excluded); infinity without `bound_p`.
+    pub upper_bound: f64,
+    /// Weight covered after each addition (existing coverage excluded).
+    pub covered_after: Vec<f64>,
+    /// Gain evaluations made (initial gains included).
+    pub evaluations: u64,
+}
+
+/// Lazy greedy (CELF): adds the candidate of largest marginal gain (ties: lowest index) until
+/// `stop(number chosen, weight covered)` holds or no candidate is left.
+///
+/// With `bound_p = Some(p)`, records at each step the submodular bound
+/// `f(S_k) + sum of the p largest gain upper bounds`: the queue holds gains computed on subsets
+/// of `S_k`, which by submodularity are upper bounds of the gains over `S_k`.
+pub(crate) fn lazy_greedy(
+    state: &mut CoverState<'_>,
+    mut stop: impl FnMut(usize, f64) -> bool,
+    bound_p: Option<usize>,
+) -> GreedyOutcome {
+    let initial = state.gains();
+    let mut evaluations = initial.len() as u64;
+    let mut heap: BinaryHeap<Lazy> = initial
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| !state.is_chosen[j])
+        .map(|(j, &gain)| Lazy {
+            gain,
+            candidate: j as u32,
+            round: 0,
+        })
+        .collect();
+    let mut covered = state.covered();
+    let mut covered_after = Vec::new();
+    let mut upper_bound = f64::INFINITY;
+    let mut round = 0u32;
+    let mut queued = Vec::with_capacity(heap.len());
+    while !heap.is_empty() && !stop(state.chosen.len(), covered) {
+        if let Some(p) = bound_p {
+            queued.clear();
+            queued.extend(heap.iter().map(|e| e.gain));
+            upper_bound = upper_bound.min(covered + top_k_sum(&queued, p));
+        }
+        while let Some(top) = heap.pop() {
+            if top.round == round {
+                state.add(top.candidate as usize);
+                covered += top.gain;
+                covered_after.push(covered);
+                break;
+            }
+            evaluations += 1;
+            heap.push(Lazy {
+                gain: state.gain(top.candidate as usize),
+                candidate: top.candidate,
+                round,
+            });
+        }
+        round += 1;
+    }
+    GreedyOutcome {
+        upper_bound,
+        covered_after,
+        evaluations,
+    }
+}
+
+/// What a swap local search did.
+#[derive(Clone, Debug)]
+pub(crate) struct SwapOutcome {
+    /// Improving swaps made.
+    pub moves: usize,
+    /// Swap pairs scored.
+    pub evaluations: u64,
+    /// Gain of each candidate over the final state (0 for chosen ones).
+    pub gains: Vec<f64>,
+}
+
+/// Best-improvement swap local search (fast vertex substitution). For the chosen site at
+/// position `i` and a candidate `j`, the change of covered weight of the swap is
+/// `gain[j] - loss[i] + extra[i][j]`, where `loss[i]` is the weight only `i` covers and
+/// `extra[i][j]` the part of it that `j` also covers; all three come from the cover counts in
+/// one pass over the lists. Ties go to the lowest position, then the lowest candidate index.
+pub(crate) fn swap_search(state: &mut CoverState<'_>, max_moves: usize) -> SwapOutcome {
+    let m = state.cov.candidates();
+    let p = state.chosen.len();
+    let eps = IMPROVEMENT_TOLERANCE * state.cov.total;
+    let mut extra = vec![0.0; p * m];
+    let mut loss = vec![0.0; p];
+    let mut moves = 0;
+    let mut evaluations = 0u64;
+    loop {
+        let gains = state.gains();
+        if moves >= max_moves || p == 0 || p >= m {
+            return SwapOutcome {
+                moves,
+                evaluations,
+                gains,
+            };
+        }
+        {
+            let st = &*state;
+            extra
+                .par_chunks_mut(m)
+                .zip(loss.par_iter_mut())
+                .enumerate()
+                .for_each(|(i, (row, lost))| {
+                    row.fill(0.0);
+                    let mut acc = 0.0;
+                    for &d in st.cov.by_candidate.row(st.chosen[i] as usize) {
+                        if st.count[d as usize] == 1 {
+                            let w = st.cov.weight[d as usize];
+                            acc += w;
+                            for &j in st.cov.by_group.row(d as usize) {
+                                row[j as usize] += w;
+                            }
+                        }
+                    }
+                    *lost = acc;
+                });
+        }
+        let mut best = (eps, None);
+        for i in 0..p {
+            let row = &extra[i * m..(i + 1) * m];
+            for j in 0..m {
+                if state.is_chosen[j] {
+                    continue;
+                }
+                let delta = gains[j] - loss[i] + row[j];
+                if delta > best.0 {
+                    best = (delta, Some((i, j)));
+                }
+            }
+        }
+        evaluations += (p * (m - p)) as u64;
+        match best.1 {
+            Some((i, j)) => {
+                state.replace(i, j);
+                moves += 1;
+            }
+            None => {
+                return SwapOutcome {
+                    moves,
+                    evaluations,
+                    gains,
+                };
+            }
+        }
+    }
+}
+
+/// Local search, then `params.perturbations` seeded kicks (a third of the sites swapped for
+/// random candidates, local search again, kept if strictly better). Leaves the best state found.
+pub(crate) fn improve(state: &mut CoverState<'_>, params: &SolveParams) -> SwapOutcome {
+    let mut out = swap_search(state, params.max_iterations);
+    let m = state.cov.candidates();
+    let p = state.chosen.len();
+    if params.perturbations == 0 || p == 0 || p >= m {
+        return out;
+    }
+    let eps = IMPROVEMENT_TOLERANCE * state.cov.total;
+    let mut rng = SplitMix64::new(params.seed);
+    let mut best = state.clone();
+    let mut best_value = state.covered();
+    let mut best_gains = std::mem::take(&mut out.gains);
+    for _ in 0..params.perturbations {
+        for _ in 0..(p / 3).max(1) {
+            let i = rng.below(p);
+            let j = loop {
+                let j = rng.below(m);
+                if !state.is_chosen[j] {
+                    break j;
+                }
+            };
+            state.replace(i, j);
+        }
+        let round = swap_search(state, params.max_iterations);
+        out.moves += round.moves;
+        out.evaluations += round.evaluations;
+        let value = state.covered();
+        if value > best_value + eps {
+            best = state.clone();
+            best_value = value;
+            best_gains = round.gains;
+        } else {
+            state.clone_from(&best);
+        }
+    }
+    *state = best;
+    out.gains = best_gains;
+    out
+}
+
+/// Orders `chosen` greedily (largest marginal gain first, ties lowest index) and returns the
+/// order with the marginal gains, and the number of gain evaluations.
+pub(crate) fn resequence(cov: &Coverage, chosen: &[u32]) -> (Vec<usize>, Vec<f64>, u64) {
+    let mut state = CoverState::new(cov);
+    let mut rest: Vec<usize> = chosen.iter().map(|&j| j as usize).collect();
+    rest.sort_unstable();
+    let mut order = Vec::with_capacity(rest.len());
+    let mut marginal = Vec::with_capacity(rest.len());
+    let mut evaluations = 0;
+    while !rest.is_empty() {
+        let scored: Vec<(f64, usize)> = rest.par_iter().map(|&j| (state.gain(j), j)).collect();
+        evaluations += scored.len() as u64;
+        let Some(&(gain, j)) = scored.iter().min_by(|a, b| by_value_desc(**a, **b)) else {
+            break;
+        };
+        state.add(j);
+        rest.retain(|&k| k != j);
+        order.push(j);
+        marginal.push(gain);
+    }
+    (order, marginal, evaluations)
+}
+
+/// Solves MCLP with radius `radius_m` (validated by the caller).
+pub(super) fn solve(
+    instance: &LocationInstance,
+    radius_m: f64,
+    params: &SolveParams,
+) -> Result<Solution, LocationError> {
+    let m = instance.candidates().len();
+    let p = params.p;
+    if p > m {
+        return Err(LocationError::TooManySites { p, candidates: m });
+    }
+    let cov = Coverage::build(instance, radius_m);
+    let mut state = CoverState::new(&cov);
+    let greedy = lazy_greedy(&mut state, |k, _| k >= p, Some(p));
+    let mut evaluations = greedy.evaluations;
+    let mut iterations = 0;
+    let searching = params.local_search && p > 0 && p < m;
+    let mut final_gains = if searching {
+        let out = improve(&mut state, params);
+        iterations += out.moves;
+        evaluations += out.evaluations;
+        out.gains
+    } else {
+        state.gains()
+    };
+    let mut covered = state.covered();
+    let mut upper = greedy.upper_bound.min(covered + top_k_sum(&final_gains, p));
+    let mut kind = BoundKind::Submodular;
+    if params.bound_iterations > 0
+        && p > 0
+        && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit
+    {
+        let lagrangian = mclp_upper_bound(&cov, p, covered, params.bound_iterations, None);
+        if lagrangian.bound < upper {
+            upper = lagrangian.bound;
+            kind = BoundKind::Lagrangian;
+        }
+        // A relaxed open set covering more than the local optimum: restart the search from it.
+        if let Some((value, set)) = lagrangian.better
+            && value > covered + IMPROVEMENT_TOLERANCE * cov.total
+        {
+            let mut restart = CoverState::new(&cov);
+            for j in set {
+                restart.add(j);
+            }
+            final_gains = if searching {
+                let out = improve(&mut restart, params);
+                iterations += out.moves;
+                evaluations += out.evaluations;
+                out.gains
+            } else {
+                restart.gains()
+            };
+            state = restart;
+            covered = state.covered();
+            upper = upper.min(covered + top_k_sum(&final_gains, p));
+        }
+    }
+    // The optimum is at least what was found: a bound below it is rounding only.
+    let upper = upper.max(covered);
+    let (chosen, marginal, resequencing) = resequence(&cov, &state.chosen);
+    evaluations += resequencing;
+    let objective = cov.baseline + covered;
+    let bound = cov.baseline + upper;
+    Ok(Solution {
+        chosen,
+        objective,
+        bound: Some(bound),
+        bound_kind: Some(kind),
+        gap: Some(relative_gap(objective, bound)),
+        baseline_objective: cov.baseline,
+        marginal,
+        covered_share: Some(cov.share(objective)),
+        baseline_share: Some(cov.share(cov.baseline)),
+        iterations,
+        evaluations,
+    })
+}

@@ -1,0 +1,91 @@
+//! Location models: where to open new SSM or antennes.
+//!
+//! The existing sites stay open; `p` new sites are chosen among candidates to serve demand
+//! points weighted by population x need weight (see `domain.md` §4):
+//! - [`Objective::Mclp`]: maximise the weight within a radius of an open site;
+//! - [`Objective::PMedian`]: minimise the total weighted distance to the nearest open site;
+//! - [`Objective::Lscp`]: the fewest new sites so that a target share of the weight is within
+//!   the radius.
+//!
+//! [`solve`] builds a solution in seconds where exact MIP solvers take minutes: a lazy greedy
+//! (CELF), then a best-improvement swap local search (fast vertex substitution with per-demand
+//! cover counts for MCLP and LSCP, Resende-Werneck nearest/second-nearest bookkeeping for
+//! p-median), optionally seeded perturbation rounds. Every solution carries a bound on the
+//! optimum and the relative gap to it: the submodularity and Lagrangian upper bounds for MCLP,
+//! a Lagrangian lower bound for p-median, cover-count and Lagrangian lower bounds for LSCP.
+//! [`solve_exhaustive`] enumerates every set of candidates, for tests and small certifications.
+//!
+//! Nothing is dense: coverage lists come from an R-tree query per candidate (compressed sparse
+//! rows, 32-bit indices), p-median lists keep for each demand point only the candidates nearer
+//! than its nearest existing site. Work is split with rayon, and every sum, every tie (lowest
+//! index wins) and every iteration order is fixed, so the same inputs give the same solution
+//! bit for bit, whatever the number of threads.
+//!
+//! ```
+//! use geo::Coord;
+//! use ssmplan_planner::location::{LocationInstance, Objective, SolveParams, solve};
+//!
+//! let at = |x: f64| Coord { x, y: 0.0 };
+//! let instance = LocationInstance::new(
+//!     vec![at(0.0), at(1_000.0), at(5_000.0)],
+//!     vec![10.0, 10.0, 30.0],
+//!     vec![at(500.0), at(5_000.0)],
+//!     vec![],
+//! )?;
+//! let solution = solve(&instance, &Objective::Mclp { radius_m: 600.0 }, &SolveParams::new(1))?;
+//! assert_eq!(solution.chosen, vec![1]);
+//! assert_eq!(solution.objective, 30.0);
+//! # Ok::<(), ssmplan_planner::location::LocationError>(())
+//! ```
+
+mod bound;
+mod coverage;
+mod error;
+mod exhaustive;
+mod instance;
+mod lscp;
+mod mclp;
+mod numeric;
+mod params;
+mod pmedian;
+mod solution;
+mod synthetic;
+#[cfg(test)]
+mod tests;
+
+pub use error::{LocationError, PointSet};
+pub use exhaustive::{MAX_EXHAUSTIVE_SUBSETS, solve_exhaustive};
+pub use instance::LocationInstance;
+pub use params::{Objective, SolveParams};
+pub use solution::{BoundKind, Solution};
+pub use synthetic::{SyntheticParams, synthetic_instance};
+
+/// Solves a location model with the heuristics described in the [module docs](self).
+///
+/// Deterministic: the same instance, objective and parameters give the same solution, whatever
+/// the size of the rayon pool.
+///
+/// # Errors
+/// [`LocationError::InvalidRadius`] and [`LocationError::InvalidTargetShare`] for bad objective
+/// parameters; [`LocationError::TooManySites`] when `p` exceeds the number of candidates (MCLP,
+/// p-median); [`LocationError::NoOpenSite`] for p-median with `p = 0` and no existing site;
+/// [`LocationError::TooManyPairs`] when the p-median lists exceed `params.max_pairs`;
+/// [`LocationError::UnreachableTarget`] when even every candidate cannot meet the LSCP target.
+///
+/// # Units
+/// Coordinates and radii in metres (EPSG:3812); see [`Solution`] for the objective units.
+pub fn solve(
+    instance: &LocationInstance,
+    objective: &Objective,
+    params: &SolveParams,
+) -> Result<Solution, LocationError> {
+    objective.validate()?;
+    match *objective {
+        Objective::Mclp { radius_m } => mclp::solve(instance, radius_m, params),
+        Objective::PMedian => pmedian::solve(instance, params),
+        Objective::Lscp {
+            radius_m,
+            target_share,
+        } => lscp::solve(instance, radius_m, target_share, params),
+    }
+}

@@ -1,0 +1,199 @@
+//! Small deterministic numeric helpers shared by the location solvers: distances, sums whose
+//! order does not depend on the number of threads, top-k selections with index tie-breaking,
+//! a priority-queue entry for lazy greedy, a spatial (Morton) order and a seeded generator.
+
+use std::cmp::Ordering;
+
+use geo::Coord;
+use rayon::prelude::*;
+
+/// Squared straight-line distance, computed exactly as `rstar` does for `[f64; 2]` points, so
+/// that radius tests agree bit for bit with `locate_within_distance`.
+///
+/// # Units
+/// Square metres.
+#[inline]
+pub(crate) fn dist_2(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let dx = a.x - b.x;
+    let dy = a.y - b.y;
+    dx * dx + dy * dy
+}
+
+/// Straight-line distance.
+///
+/// # Units
+/// Metres.
+#[inline]
+pub(crate) fn dist(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    dist_2(a, b).sqrt()
+}
+
+/// Items summed sequentially per chunk; the chunk partials are then summed in chunk order.
+const SUM_CHUNK: usize = 4096;
+
+/// Sum of `f(0) + ... + f(n - 1)` in an order fixed by `n` alone (chunks of [`SUM_CHUNK`] summed
+/// in parallel, partials summed in order), so the result never depends on the thread count.
+pub(crate) fn det_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
+    if n <= SUM_CHUNK {
+        return (0..n).map(f).fold(0.0, |acc, x| acc + x);
+    }
+    let partials: Vec<f64> = (0..n.div_ceil(SUM_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let end = ((c + 1) * SUM_CHUNK).min(n);
+            (c * SUM_CHUNK..end).map(&f).fold(0.0, |acc, x| acc + x)
+        })
+        .collect();
+    partials.iter().fold(0.0, |acc, x| acc + x)
+}
+
+/// Orders `(value, index)` pairs by decreasing value, then increasing index.
+#[inline]
+pub(crate) fn by_value_desc(a: (f64, usize), b: (f64, usize)) -> Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// Indices of the `k` largest values (ties: lowest index), sorted by decreasing value.
+pub(crate) fn top_k(values: &[f64], k: usize) -> Vec<usize> {
+    let k = k.min(values.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    let mut pairs: Vec<(f64, usize)> = values.iter().copied().zip(0..).collect();
+    if k < pairs.len() {
+        pairs.select_nth_unstable_by(k - 1, |a, b| by_value_desc(*a, *b));
+        pairs.truncate(k);
+    }
+    pairs.sort_unstable_by(|a, b| by_value_desc(*a, *b));
+    pairs.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Sum of the `k` largest values, added in decreasing order.
+pub(crate) fn top_k_sum(values: &[f64], k: usize) -> f64 {
+    top_k(values, k)
+        .into_iter()
+        .fold(0.0, |acc, i| acc + values[i])
+}
+
+/// Relative gap between an objective and a bound: `|bound - objective| / max(|bound|, |objective|)`,
+/// zero when both are zero.
+pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
+    let scale = objective.abs().max(bound.abs());
+    if scale == 0.0 {
+        0.0
+    } else {
+        (bound - objective).abs() / scale
+    }
+}
+
+/// A lazy-greedy priority-queue entry: larger gain first, then lower candidate index.
+/// `round` is the greedy round in which `gain` was computed (stale when older than the current one).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lazy {
+    /// Marginal gain (exact when `round` is current, an upper bound otherwise).
+    pub gain: f64,
+    /// Candidate index.
+    pub candidate: u32,
+    /// Round in which `gain` was computed.
+    pub round: u32,
+}
+
+impl PartialEq for Lazy {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Lazy {}
+
+impl PartialOrd for Lazy {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Lazy {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.gain
+            .total_cmp(&other.gain)
+            .then(other.candidate.cmp(&self.candidate))
+            .then(other.round.cmp(&self.round))
+    }
+}
+
+/// Indices `0..points.len()` in Morton (Z-curve) order of the points, ties by index: points close
+/// in space get close indices, which keeps the per-candidate lists cache-friendly.
+pub(crate) fn morton_order(points: &[Coord<f64>]) -> Vec<usize> {
+    let (mut min_x, mut min_y, mut max_x, mut max_y) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for p in points {
+        min_x = min_x.min(p.x);
+        min_y = min_y.min(p.y);
+        max_x = max_x.max(p.x);
+        max_y = max_y.max(p.y);
+    }
+    let span = (max_x - min_x).max(max_y - min_y);
+    let scale = if span > 0.0 { 65_535.0 / span } else { 0.0 };
+    let mut keyed: Vec<(u32, usize)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let qx = ((p.x - min_x) * scale) as u32;
+            let qy = ((p.y - min_y) * scale) as u32;
+            (spread_bits(qx) | (spread_bits(qy) << 1), i)
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Spreads the low 16 bits of `v` to the even bit positions.
+fn spread_bits(v: u32) -> u32 {
+    let mut x = v & 0xffff;
+    x = (x | (x << 8)) & 0x00ff_00ff;
+    x = (x | (x << 4)) & 0x0f0f_0f0f;
+    x = (x | (x << 2)) & 0x3333_3333;
+    (x | (x << 1)) & 0x5555_5555
+}
+
+/// `SplitMix64`: a tiny, fast, seeded generator (no `rand` dependency); deterministic across
+/// platforms.
+#[derive(Clone, Debug)]
+pub(crate) struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// A generator started from `seed`.
+    pub(crate) fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// Next 64 random bits.
+    pub(crate) fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[0, 1)`, 53 bits.
+    pub(crate) fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in `0..n` (`n > 0`), by multiply-shift (bias below 2^-32 for the sizes used here).
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
+    /// Standard normal, Box-Muller (one value per call, the second is dropped for simplicity).
+    pub(crate) fn normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.unit();
+        let u2 = self.unit();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+}

@@ -1,0 +1,212 @@
+//! What to optimise ([`Objective`]) and how ([`SolveParams`]).
+
+use serde::{Deserialize, Serialize};
+
+use super::error::LocationError;
+
+/// The location model to solve. Existing sites are always open and count in every objective.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "snake_case")]
+pub enum Objective {
+    /// Maximal covering (MCLP): open `p` new sites to maximise the weight within `radius_m` of an
+    /// open site. Rewards reaching many people within a distance norm; says nothing about how far
+    /// the uncovered remain, so it can ignore a sparse remote area entirely.
+    Mclp {
+        /// Coverage radius (inclusive: a point at exactly `radius_m` is covered).
+        ///
+        /// # Units
+        /// Metres.
+        radius_m: f64,
+    },
+    /// p-median: open `p` new sites to minimise the total weighted straight-line distance from
+    /// each demand point to its nearest open site. Efficient on average; dense areas dominate, so
+    /// a few remote points may stay far.
+    PMedian,
+    /// Location set covering (LSCP): the fewest new sites so that a share `target_share` of the
+    /// total weight lies within `radius_m` of an open site (existing sites count). Guarantees a
+    /// level of service; the number of sites it needs can be large for a full (`1.0`) target.
+    Lscp {
+        /// Coverage radius (inclusive).
+        ///
+        /// # Units
+        /// Metres.
+        radius_m: f64,
+        /// Share of the total demand weight to cover, in `(0, 1]`; `1.0` covers everyone.
+        target_share: f64,
+    },
+}
+
+impl Objective {
+    /// Checks the parameters of the objective.
+    ///
+    /// # Errors
+    /// [`LocationError::InvalidRadius`] for a radius that is not finite and positive,
+    /// [`LocationError::InvalidTargetShare`] for a target share outside `(0, 1]`.
+    pub fn validate(&self) -> Result<(), LocationError> {
+        let radius_ok = |radius_m: f64| {
+            if radius_m.is_finite() && radius_m > 0.0 {
+                Ok(())
+            } else {
+                Err(LocationError::InvalidRadius { radius_m })
+            }
+        };
+        match *self {
+            Self::Mclp { radius_m } => radius_ok(radius_m),
+            Self::PMedian => Ok(()),
+            Self::Lscp {
+                radius_m,
+                target_share,
+            } => {
+                radius_ok(radius_m)?;
+                if target_share > 0.0 && target_share <= 1.0 {
+                    Ok(())
+                } else {
+                    Err(LocationError::InvalidTargetShare { target_share })
+                }
+            }
+        }
+    }
+
+    /// True for the models that maximise (MCLP); p-median and LSCP minimise.
+    #[must_use]
+    pub fn is_maximisation(&self) -> bool {
+        matches!(self, Self::Mclp { .. })
+    }
+}
+
+/// Solver options, built with [`SolveParams::new`] and `#[must_use]` setters:
+/// `SolveParams::new(10).seed(7).local_search(true)`; the fields are public to read.
+///
+/// Parallelism uses the global rayon pool (set its size with `RAYON_NUM_THREADS` or
+/// `rayon::ThreadPoolBuilder`); results do not depend on the number of threads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SolveParams {
+    /// Number of new sites (ignored by LSCP).
+    pub p: usize,
+    /// Whether the swap local search runs after the greedy construction.
+    #[serde(default = "defaults::local_search")]
+    pub local_search: bool,
+    /// Cap on the improving swaps of each local search.
+    #[serde(default = "defaults::max_iterations")]
+    pub max_iterations: usize,
+    /// Seed of the perturbation phase.
+    #[serde(default)]
+    pub seed: u64,
+    /// Number of perturbation rounds.
+    #[serde(default)]
+    pub perturbations: usize,
+    /// Iterations of the Lagrangian bound.
+    #[serde(default = "defaults::bound_iterations")]
+    pub bound_iterations: usize,
+    /// Largest number of demand-candidate pairs on which the Lagrangian bound runs.
+    #[serde(default = "defaults::bound_pairs_limit")]
+    pub bound_pairs_limit: u64,
+    /// Largest number of demand-candidate pairs of the p-median distance lists.
+    #[serde(default = "defaults::max_pairs")]
+    pub max_pairs: u64,
+}
+
+/// Default values of [`SolveParams`].
+mod defaults {
+    pub(super) fn local_search() -> bool {
+        true
+    }
+    pub(super) fn max_iterations() -> usize {
+        1_000
+    }
+    pub(super) fn bound_iterations() -> usize {
+        300
+    }
+    pub(super) fn bound_pairs_limit() -> u64 {
+        5_000_000
+    }
+    pub(super) fn max_pairs() -> u64 {
+        50_000_000
+    }
+}
+
+impl SolveParams {
+    /// Options for `p` new sites (ignored by LSCP, which finds the number itself), with the
+    /// defaults: local search on, at most 1,000 improving swaps, seed 0, no perturbation,
+    /// 300 bound iterations on instances up to 5,000,000 demand-candidate pairs, p-median lists
+    /// up to 50,000,000 pairs.
+    #[must_use]
+    pub fn new(p: usize) -> Self {
+        Self {
+            p,
+            local_search: defaults::local_search(),
+            max_iterations: defaults::max_iterations(),
+            seed: 0,
+            perturbations: 0,
+            bound_iterations: defaults::bound_iterations(),
+            bound_pairs_limit: defaults::bound_pairs_limit(),
+            max_pairs: defaults::max_pairs(),
+        }
+    }
+
+    /// Sets the number of new sites.
+    #[must_use]
+    pub fn p(mut self, p: usize) -> Self {
+        self.p = p;
+        self
+    }
+
+    /// Runs the swap local search after the greedy construction (default `true`). Without it the
+    /// result is the plain lazy greedy.
+    #[must_use]
+    pub fn local_search(mut self, on: bool) -> Self {
+        self.local_search = on;
+        self
+    }
+
+    /// Caps the number of improving swaps of each local search (default 1,000).
+    #[must_use]
+    pub fn max_iterations(mut self, n: usize) -> Self {
+        self.max_iterations = n;
+        self
+    }
+
+    /// Seed of the perturbation phase (default 0). The same seed gives the same solution; with
+    /// no perturbation the solvers draw no random number and ties go to the lowest index.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Number of perturbation rounds after the first local optimum (default 0): each round swaps
+    /// a seeded random third of the new sites for random candidates, runs the local search again
+    /// and keeps the result when it is strictly better. Costs one local search per round; helps
+    /// when the greedy start misleads the swaps.
+    #[must_use]
+    pub fn perturbations(mut self, n: usize) -> Self {
+        self.perturbations = n;
+        self
+    }
+
+    /// Iterations of the Lagrangian (subgradient) bound (default 300; 0 disables it, leaving the
+    /// submodular bound for MCLP and no bound for p-median).
+    #[must_use]
+    pub fn bound_iterations(mut self, n: usize) -> Self {
+        self.bound_iterations = n;
+        self
+    }
+
+    /// Largest number of demand-candidate pairs on which the Lagrangian bound runs (default
+    /// 5,000,000); above it MCLP reports the submodular bound only and p-median no bound.
+    #[must_use]
+    pub fn bound_pairs_limit(mut self, pairs: u64) -> Self {
+        self.bound_pairs_limit = pairs;
+        self
+    }
+
+    /// Largest number of demand-candidate pairs the p-median distance lists may hold (default
+    /// 50,000,000, about 1.2 GB); beyond it p-median fails with
+    /// [`LocationError::TooManyPairs`].
+    #[must_use]
+    pub fn max_pairs(mut self, pairs: u64) -> Self {
+        self.max_pairs = pairs;
+        self
+    }
+}

@@ -1,0 +1,1 @@
+//! Reconstructed typology (in progress).
