@@ -87,6 +87,114 @@ pub enum Command {
     Accessibility(AccessibilityArgs),
     /// Check the dataset: counts, codes, geometries, sites, totals.
     Validate,
+    /// Where to open new SSM or antennes (location models, existing sites fixed).
+    Recommend(RecommendArgs),
+    /// Where to expand staffing frameworks (élargissement de cadre) within a budget.
+    Expand(ExpandArgs),
+    /// Budgets of the sector's proposals.
+    #[command(subcommand)]
+    Budget(BudgetCommand),
+}
+
+/// Typology and need weights (recommend, expand, scenario).
+#[derive(Args, Debug, Clone)]
+pub struct NeedArgs {
+    /// Need weight per typology group, e.g. `high_risk=1.5,vulnerable=1.25,intermediate=1,favourable=0.8`
+    /// (the default; groups not named keep their default).
+    #[arg(long, default_value = "")]
+    pub weights: String,
+    /// Do not reconstruct a typology when no official table is loaded (every inhabitant weighs 1).
+    #[arg(long)]
+    pub no_typology: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RecommendArgs {
+    #[command(flatten)]
+    pub demand: DemandArgs,
+    #[command(flatten)]
+    pub need: NeedArgs,
+    /// Location model: mclp (most need-weighted inhabitants within the radius), pmedian (least
+    /// need-weighted distance), lscp (fewest sites so that --target-share is within the radius).
+    #[arg(long, value_enum, default_value_t = ModelArg::Mclp)]
+    pub model: ModelArg,
+    /// Number of new sites (mclp, pmedian).
+    #[arg(long, default_value_t = 5)]
+    pub p: usize,
+    /// Coverage radius (mclp, lscp).
+    #[arg(long, default_value_t = 10.0)]
+    pub radius_km: f64,
+    /// Share of the need-weighted demand to bring within the radius (lscp).
+    #[arg(long, default_value_t = 0.95)]
+    pub target_share: f64,
+    /// Candidates: `communes` (one point per commune), `grid:<metres>` (grid cell centres), or a
+    /// CSV file (`id`, `lat`/`lon` or `x`/`y`).
+    #[arg(long, default_value = "communes")]
+    pub candidates: String,
+    /// Exclude the candidates of this commune (NIS code; repeatable).
+    #[arg(long = "exclude")]
+    pub exclude: Vec<String>,
+    /// Exclude candidates closer than this to an existing site.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_distance_km: f64,
+    /// Inhabitants per SSM of the norm (a new site whose catchment reaches it is a new SSM).
+    #[arg(long, default_value_t = 50_000.0)]
+    pub norm: f64,
+    /// Seed of the solver's randomised steps.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModelArg {
+    Mclp,
+    Pmedian,
+    Lscp,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExpandArgs {
+    #[command(flatten)]
+    pub demand: DemandArgs,
+    #[command(flatten)]
+    pub need: NeedArgs,
+    /// Budget in ETP.
+    #[arg(long, conflicts_with = "budget_eur", required_unless_present = "budget_eur")]
+    pub budget_etp: Option<f64>,
+    /// Budget in euros a year (converted with --cost-per-etp).
+    #[arg(long)]
+    pub budget_eur: Option<f64>,
+    /// Yearly cost of one ETP (IFIC category 18, 5 years seniority).
+    #[arg(long, default_value_t = 96_012.0)]
+    pub cost_per_etp: f64,
+    /// Allocation step.
+    #[arg(long, default_value_t = 0.25)]
+    pub step_etp: f64,
+    /// Frameworks CSV (`ssm_id,etp`); without it every SSM gets --assumed-etp.
+    #[arg(long)]
+    pub frameworks: Option<PathBuf>,
+    /// ETP assumed for every SSM without a framework.
+    #[arg(long, default_value_t = 5.0)]
+    pub assumed_etp: f64,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum BudgetCommand {
+    /// Coordinator funding: 0.5 ETP (<= 3 ETP), 0.75 (<= 9), 1 (> 9) per SSM.
+    Coordinators(CoordinatorArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CoordinatorArgs {
+    /// Frameworks CSV (`ssm_id,etp`).
+    #[arg(long, conflicts_with = "bands", required_unless_present = "bands")]
+    pub frameworks: Option<PathBuf>,
+    /// Counts of SSM per band, `<=3,>3-9,>9`, e.g. `2,45,18`.
+    #[arg(long)]
+    pub bands: Option<String>,
+    /// Yearly cost of one ETP.
+    #[arg(long, default_value_t = 96_012.0)]
+    pub cost_per_etp: f64,
 }
 
 /// How demand is modelled.

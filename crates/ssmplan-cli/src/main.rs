@@ -5,7 +5,9 @@ mod args;
 mod catchments;
 mod common;
 mod coverage;
+mod recommend;
 mod report;
+mod typology;
 mod validate;
 
 use std::process::ExitCode;
@@ -21,6 +23,8 @@ fn main() -> ExitCode {
         Command::Catchments(a) => catchments::run(&cli.data, a),
         Command::Accessibility(a) => accessibility::run(&cli.data, a),
         Command::Validate => validate::run(&cli.data),
+        Command::Recommend(a) => recommend::run(&cli.data, a),
+        Command::Expand(_) | Command::Budget(_) => Err(anyhow::anyhow!("not yet")),
     };
     match result.and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref()))
     {

@@ -9,6 +9,7 @@ pub mod boundaries;
 pub mod crosswalk;
 pub mod crs;
 pub mod dataset;
+pub mod frameworks;
 pub mod manifest;
 pub mod points;
 pub mod population;

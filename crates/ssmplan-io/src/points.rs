@@ -124,3 +124,51 @@ pub fn read_points(
 ) -> Result<PointTable, CsvError> {
     parse_points(path, &read_bytes(path)?, locator, resolver)
 }
+
+/// A candidate location for a new site, read from a CSV (`id` optional; `x`,`y` in EPSG:3812 or
+/// `lat`,`lon`), with the commune containing it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CandidatePoint {
+    /// Id (default `c<line>`).
+    pub id: String,
+    /// Location, EPSG:3812.
+    pub location: Coord<f64>,
+    /// Commune index.
+    pub commune: usize,
+}
+
+/// Parses candidate locations; each must lie in a commune indexed by `locator`.
+///
+/// # Errors
+/// Missing columns, malformed rows, bad coordinates, a point outside every commune, an empty table.
+pub fn parse_candidates(path: &Path, bytes: &[u8], locator: &CommuneLocator) -> Result<Vec<CandidatePoint>, CsvError> {
+    let table = Table::parse(path, bytes)?;
+    let projected = table.has("x") && table.has("y");
+    if !projected {
+        table.require(&["lat"])?;
+        table.require(&["lon"])?;
+    }
+    table.non_empty()?;
+    let mut out = Vec::new();
+    for row in table.rows() {
+        let location = if projected {
+            Coord { x: row.number(&["x"])?, y: row.number(&["y"])? }
+        } else {
+            project_coord(Crs::Wgs84, Coord { x: row.number(&["lon"])?, y: row.number(&["lat"])? })
+        };
+        let commune = locator.locate(location).ok_or_else(|| {
+            row.bad(if projected { "x/y" } else { "lat/lon" }, &format!("{:.1}, {:.1}", location.x, location.y), "candidate lies outside every commune in scope")
+        })?;
+        let id = row.opt(&["id", "candidate_id", "name"]).map_or_else(|| format!("c{}", row.line), str::to_owned);
+        out.push(CandidatePoint { id, location, commune });
+    }
+    Ok(out)
+}
+
+/// Reads candidate locations.
+///
+/// # Errors
+/// As [`parse_candidates`], plus an unreadable file.
+pub fn read_candidates(path: &Path, locator: &CommuneLocator) -> Result<Vec<CandidatePoint>, CsvError> {
+    parse_candidates(path, &read_bytes(path)?, locator)
+}
