@@ -159,7 +159,11 @@ pub struct ExpandArgs {
     #[command(flatten)]
     pub need: NeedArgs,
     /// Budget in ETP.
-    #[arg(long, conflicts_with = "budget_eur", required_unless_present = "budget_eur")]
+    #[arg(
+        long,
+        conflicts_with = "budget_eur",
+        required_unless_present = "budget_eur"
+    )]
     pub budget_etp: Option<f64>,
     /// Budget in euros a year (converted with --cost-per-etp).
     #[arg(long)]

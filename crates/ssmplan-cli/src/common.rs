@@ -186,14 +186,21 @@ pub fn km(m: Option<f64>) -> Option<f64> {
 
 /// Need weights from `--weights`.
 pub fn need_weights(args: &crate::args::NeedArgs) -> Result<ssmplan_planner::NeedWeights> {
-    ssmplan_planner::NeedWeights::parse(&args.weights).map_err(|e| anyhow::anyhow!("--weights: {e}"))
+    ssmplan_planner::NeedWeights::parse(&args.weights)
+        .map_err(|e| anyhow::anyhow!("--weights: {e}"))
 }
 
 /// Makes sure a typology is loaded: the official table when present, else a reconstructed one
 /// (unless `--no-typology`). Returns a sentence describing the typology used.
-pub fn ensure_typology(dataset: &mut Dataset, args: &crate::args::NeedArgs, progress: &Progress) -> Result<String> {
+pub fn ensure_typology(
+    dataset: &mut Dataset,
+    args: &crate::args::NeedArgs,
+    progress: &Progress,
+) -> Result<String> {
     match &dataset.typology {
-        ssmplan_io::TypologySource::Official(p) => return Ok(format!("official table {}", p.display())),
+        ssmplan_io::TypologySource::Official(p) => {
+            return Ok(format!("official table {}", p.display()));
+        }
         ssmplan_io::TypologySource::Reconstructed(d) => return Ok(format!("reconstructed: {d}")),
         ssmplan_io::TypologySource::None => {}
     }

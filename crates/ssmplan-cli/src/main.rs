@@ -5,6 +5,7 @@ mod args;
 mod catchments;
 mod common;
 mod coverage;
+mod expand;
 mod recommend;
 mod report;
 mod typology;
@@ -24,7 +25,8 @@ fn main() -> ExitCode {
         Command::Accessibility(a) => accessibility::run(&cli.data, a),
         Command::Validate => validate::run(&cli.data),
         Command::Recommend(a) => recommend::run(&cli.data, a),
-        Command::Expand(_) | Command::Budget(_) => Err(anyhow::anyhow!("not yet")),
+        Command::Expand(a) => expand::run(&cli.data, a),
+        Command::Budget(args::BudgetCommand::Coordinators(a)) => expand::coordinators(&cli.data, a),
     };
     match result.and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref()))
     {

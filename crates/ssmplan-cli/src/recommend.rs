@@ -5,7 +5,9 @@ use serde_json::json;
 use ssmplan_core::{PointIndex, regular_grid};
 use ssmplan_io::crs::lambert2008_to_wgs84;
 use ssmplan_planner::location::{Objective, SolveParams};
-use ssmplan_planner::recommend::{Candidate, Decision, RecommendInput, commune_candidates, recommend};
+use ssmplan_planner::recommend::{
+    Candidate, Decision, RecommendInput, commune_candidates, recommend,
+};
 
 use crate::args::{DataArgs, Format, ModelArg, RecommendArgs};
 use crate::common::{self, Progress, km};
@@ -36,25 +38,38 @@ const COLUMNS: [&str; 22] = [
     "reason",
 ];
 
-fn candidates(dataset: &ssmplan_io::Dataset, args: &RecommendArgs) -> Result<(Vec<Candidate>, String)> {
+fn candidates(
+    dataset: &ssmplan_io::Dataset,
+    args: &RecommendArgs,
+) -> Result<(Vec<Candidate>, String)> {
     let spec = args.candidates.as_str();
     let mut list = if spec == "communes" {
         commune_candidates(&dataset.communes)
     } else if let Some(m) = spec.strip_prefix("grid:") {
-        let cell: f64 = m.parse().map_err(|_| anyhow::anyhow!("--candidates {spec}: `{m}` is not a number of metres"))?;
+        let cell: f64 = m
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--candidates {spec}: `{m}` is not a number of metres"))?;
         if !(cell.is_finite() && cell >= 100.0) {
             bail!("--candidates {spec}: the cell size must be at least 100 metres");
         }
         regular_grid(&dataset.communes, cell)?
             .points
             .iter()
-            .map(|p| Candidate { id: format!("g{:.0}_{:.0}", p.location.x, p.location.y), location: p.location, commune: p.commune })
+            .map(|p| Candidate {
+                id: format!("g{:.0}_{:.0}", p.location.x, p.location.y),
+                location: p.location,
+                commune: p.commune,
+            })
             .collect()
     } else {
         let locator = ssmplan_core::CommuneLocator::new(&dataset.communes);
         ssmplan_io::points::read_candidates(std::path::Path::new(spec), &locator)?
             .into_iter()
-            .map(|c| Candidate { id: c.id, location: c.location, commune: c.commune })
+            .map(|c| Candidate {
+                id: c.id,
+                location: c.location,
+                commune: c.commune,
+            })
             .collect()
     };
     for nis in &args.exclude {
@@ -66,14 +81,27 @@ fn candidates(dataset: &ssmplan_io::Dataset, args: &RecommendArgs) -> Result<(Ve
     let existing = PointIndex::new(&dataset.site_locations());
     let min_m = args.min_distance_km * 1000.0;
     list.retain(|c| {
-        !args.exclude.iter().any(|n| dataset.communes[c.commune].nis.as_str() == n)
-            && (min_m <= 0.0 || existing.nearest(c.location).is_none_or(|n| n.distance_m >= min_m))
+        !args
+            .exclude
+            .iter()
+            .any(|n| dataset.communes[c.commune].nis.as_str() == n)
+            && (min_m <= 0.0
+                || existing
+                    .nearest(c.location)
+                    .is_none_or(|n| n.distance_m >= min_m))
     });
-    let described = format!("{spec}: {} candidates ({} excluded)", list.len(), before - list.len());
+    let described = format!(
+        "{spec}: {} candidates ({} excluded)",
+        list.len(),
+        before - list.len()
+    );
     Ok((list, described))
 }
 
-#[expect(clippy::too_many_lines, reason = "builds one report: solve, table, map layer, provenance")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "builds one report: solve, table, map layer, provenance"
+)]
 pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
     let progress = Progress::new();
     let mut dataset = common::load(data, &progress)?;
@@ -85,12 +113,19 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
     let objective = match args.model {
         ModelArg::Mclp => Objective::Mclp { radius_m },
         ModelArg::Pmedian => Objective::PMedian,
-        ModelArg::Lscp => Objective::Lscp { radius_m, target_share: args.target_share },
+        ModelArg::Lscp => Objective::Lscp {
+            radius_m,
+            target_share: args.target_share,
+        },
     };
     if !(args.norm.is_finite() && args.norm > 0.0) {
         bail!("--norm must be a positive number of inhabitants");
     }
-    progress.stage(&format!("solving {:?} over {} candidates", args.model, cands.len()));
+    progress.stage(&format!(
+        "solving {:?} over {} candidates",
+        args.model,
+        cands.len()
+    ));
     let input = RecommendInput {
         communes: &dataset.communes,
         sites: &dataset.sites,
@@ -143,22 +178,55 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
         rows.push(row);
     }
     let sol = &r.solution;
-    let f = |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |m| format!("{:.2} km", m / 1000.0));
+    let f =
+        |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |m| format!("{:.2} km", m / 1000.0));
     let unit = match args.model {
         ModelArg::Pmedian => "need-weighted inhabitant-metres (lower is better)",
         _ => "need-weighted inhabitants within the radius",
     };
     let summary = vec![
-        ("new sites".to_owned(), format!("{} ({} new SSM, {} antennes)", r.sites.len(), r.ssm_after - r.ssm_before, r.sites.len() - (r.ssm_after - r.ssm_before))),
-        ("objective".to_owned(), format!("{:.1} {unit} (existing sites alone: {:.1})", sol.objective, sol.baseline_objective)),
-        ("bound / gap".to_owned(), match (sol.bound, sol.gap) {
-            (Some(b), Some(g)) => format!("{b:.1} / {:.3} %", g * 100.0),
-            _ => "no bound computed for this size".to_owned(),
-        }),
-        ("mean distance before -> after".to_owned(), format!("{} -> {}", f(r.before.mean_m), f(r.after.mean_m))),
-        ("P90 distance before -> after".to_owned(), format!("{} -> {}", f(r.before.p90_m), f(r.after.p90_m))),
-        ("inhabitants beyond 20 km before -> after".to_owned(), format!("{} -> {}", r.before.beyond[3], r.after.beyond[3])),
-        ("SSM before -> after, norm deficit".to_owned(), format!("{} -> {}, {:.1} -> {:.1}", r.ssm_before, r.ssm_after, r.deficit_before, r.deficit_after)),
+        (
+            "new sites".to_owned(),
+            format!(
+                "{} ({} new SSM, {} antennes)",
+                r.sites.len(),
+                r.ssm_after - r.ssm_before,
+                r.sites.len() - (r.ssm_after - r.ssm_before)
+            ),
+        ),
+        (
+            "objective".to_owned(),
+            format!(
+                "{:.1} {unit} (existing sites alone: {:.1})",
+                sol.objective, sol.baseline_objective
+            ),
+        ),
+        (
+            "bound / gap".to_owned(),
+            match (sol.bound, sol.gap) {
+                (Some(b), Some(g)) => format!("{b:.1} / {:.3} %", g * 100.0),
+                _ => "no bound computed for this size".to_owned(),
+            },
+        ),
+        (
+            "mean distance before -> after".to_owned(),
+            format!("{} -> {}", f(r.before.mean_m), f(r.after.mean_m)),
+        ),
+        (
+            "P90 distance before -> after".to_owned(),
+            format!("{} -> {}", f(r.before.p90_m), f(r.after.p90_m)),
+        ),
+        (
+            "inhabitants beyond 20 km before -> after".to_owned(),
+            format!("{} -> {}", r.before.beyond[3], r.after.beyond[3]),
+        ),
+        (
+            "SSM before -> after, norm deficit".to_owned(),
+            format!(
+                "{} -> {}, {:.1} -> {:.1}",
+                r.ssm_before, r.ssm_after, r.deficit_before, r.deficit_after
+            ),
+        ),
     ];
     let mut parameters = common::base_parameters(&dataset);
     parameters.push(("model", json!(format!("{:?}", args.model).to_lowercase())));
@@ -175,7 +243,13 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
     parameters.push(("typology", json!(typology_note)));
     parameters.push(("norm_inhabitants_per_ssm", json!(args.norm)));
     parameters.push(("seed", json!(args.seed)));
-    parameters.push(("solver", json!(format!("lazy greedy + swap local search; bound: {:?}", sol.bound_kind))));
+    parameters.push((
+        "solver",
+        json!(format!(
+            "lazy greedy + swap local search; bound: {:?}",
+            sol.bound_kind
+        )),
+    ));
     parameters.push(("mean_distance_km_before", json!(km(r.before.mean_m))));
     Ok(Report {
         command: "recommend",
@@ -183,7 +257,12 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
         inputs: dataset.inputs.clone(),
         caveats: dataset.caveats(),
         summary,
-        tables: vec![Table { name: "recommendations".into(), title: "Recommended openings, in rank order".into(), columns: COLUMNS.to_vec(), rows }],
+        tables: vec![Table {
+            name: "recommendations".into(),
+            title: "Recommended openings, in rank order".into(),
+            columns: COLUMNS.to_vec(),
+            rows,
+        }],
         features,
     })
 }

@@ -349,3 +349,90 @@ fn province_filter_and_wallonia_scope() {
     .expect("json");
     assert_eq!(json["tables"]["total"][0]["population"], 3_704_990);
 }
+
+#[test]
+fn coordinator_budget_matches_the_sectors_table() {
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "budget",
+        "coordinators",
+        "--bands",
+        "2,45,18",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    let rows = json["tables"]["bands"].as_array().expect("rows");
+    let costs: Vec<u64> = rows
+        .iter()
+        .map(|r| r["cost_eur"].as_u64().expect("cost"))
+        .collect();
+    assert_eq!(costs, [96_012, 3_240_405, 1_728_216, 5_064_633]);
+    assert!(fails(&["budget", "coordinators", "--bands", "2,45"]).contains("three counts"));
+    assert!(fails(&["budget", "coordinators"]).contains("--frameworks"));
+}
+
+#[test]
+fn recommend_is_deterministic_and_explains_each_site() {
+    let args = [
+        "recommend",
+        "--p",
+        "3",
+        "--demand",
+        "communes",
+        "--format",
+        "json",
+    ];
+    let a = ok(&args);
+    assert_eq!(a, ok(&args));
+    let json: serde_json::Value = serde_json::from_str(&a).expect("json");
+    let rows = json["tables"]["recommendations"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    for r in rows {
+        let decision = r["decision"].as_str().expect("decision");
+        let catchment = r["catchment_population"].as_u64().expect("catchment");
+        assert_eq!(decision == "new SSM", catchment >= 50_000, "{r}");
+        assert!(
+            r["reason"]
+                .as_str()
+                .is_some_and(|s| s.contains(&catchment.to_string()))
+        );
+        // Distances never get worse when a site opens.
+        assert!(r["mean_distance_km_after"].as_f64() <= r["mean_distance_km_before"].as_f64());
+    }
+    assert_eq!(json["parameters"]["seed"], 42);
+    assert!(fails(&["recommend", "--p", "300", "--demand", "communes"]).contains("candidates"));
+    assert!(fails(&["recommend", "--exclude", "99999"]).contains("--exclude 99999"));
+}
+
+#[test]
+fn expansion_spends_whole_steps_and_says_frameworks_are_assumed() {
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "expand",
+        "--budget-etp",
+        "2.6",
+        "--demand",
+        "communes",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    let rows = json["tables"]["frameworks"].as_array().expect("rows");
+    let added: f64 = rows
+        .iter()
+        .map(|r| r["etp_added"].as_f64().expect("added"))
+        .sum();
+    assert!((added - 2.5).abs() < 1e-9, "{added}");
+    assert!(
+        json["caveats"]
+            .as_array()
+            .expect("caveats")
+            .iter()
+            .any(|c| c.as_str().is_some_and(|s| s.contains("ASSUMED FRAMEWORKS")))
+    );
+    let population: f64 = rows
+        .iter()
+        .map(|r| r["catchment_population"].as_f64().expect("pop"))
+        .sum();
+    assert!((population - 3_625_453.0).abs() <= rows.len() as f64);
+    assert!(fails(&["expand", "--budget-etp=-1"]).contains("budget"));
+}

@@ -1,0 +1,299 @@
+//! `ssmplan expand` (élargissement de cadre) and `ssmplan budget coordinators`.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use ssmplan_core::nearest_sites;
+use ssmplan_planner::frameworks::{ExpansionParams, FrameworkInput, expand_frameworks};
+use ssmplan_planner::recommend::need_weights;
+use ssmplan_planner::{CoordinatorBands, coordinator_budget};
+
+use crate::args::{CoordinatorArgs, DataArgs, ExpandArgs};
+use crate::common::{self, Progress};
+use crate::report::{Cell, Report, Table};
+
+const COLUMNS: [&str; 11] = [
+    "ssm_id",
+    "ssm_name",
+    "catchment_population",
+    "catchment_need_weighted",
+    "etp_before",
+    "etp_added",
+    "etp_after",
+    "need_per_etp_before",
+    "need_per_etp_after",
+    "etp_per_10k_need_before",
+    "etp_per_10k_need_after",
+];
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "builds one report: catchments, frameworks, allocation, provenance"
+)]
+pub fn run(data: &DataArgs, args: &ExpandArgs) -> Result<Report> {
+    let progress = Progress::new();
+    let mut dataset = common::load(data, &progress)?;
+    let typology_note = common::ensure_typology(&mut dataset, &args.need, &progress)?;
+    let weights = common::need_weights(&args.need)?;
+    let (demand, spec, model) = common::demand(&mut dataset, &args.demand, &progress)?;
+    if !(args.cost_per_etp.is_finite() && args.cost_per_etp > 0.0) {
+        bail!("--cost-per-etp must be a positive number of euros");
+    }
+    if !(args.assumed_etp.is_finite() && args.assumed_etp >= 0.0) {
+        bail!("--assumed-etp must be a number of ETP >= 0");
+    }
+    // Frameworks: the CSV, else the sites' etp column, else the assumed ETP.
+    let owned_ids: std::collections::BTreeSet<String> =
+        dataset.sites.iter().map(|s| s.ssm.0.clone()).collect();
+    let ids: Vec<&str> = owned_ids.iter().map(String::as_str).collect();
+    let table = match &args.frameworks {
+        Some(path) => {
+            dataset.record_input("frameworks", path)?;
+            Some(ssmplan_io::frameworks::read_frameworks(path, Some(&ids))?)
+        }
+        None => None,
+    };
+    // Catchment of each SSM: the demand whose nearest site belongs to it.
+    let nearest = nearest_sites(&demand.points, &dataset.site_locations(), model.as_ref());
+    let need = need_weights(&dataset.communes, &demand.points, &weights);
+    let mut per_ssm: BTreeMap<&str, (String, f64, f64)> = BTreeMap::new();
+    for s in &dataset.sites {
+        per_ssm
+            .entry(s.ssm.0.as_str())
+            .or_insert((s.ssm_name.clone(), 0.0, 0.0));
+    }
+    // Services geocoded to the same point share the residents of that point equally.
+    let mut at: BTreeMap<(u64, u64), Vec<&str>> = BTreeMap::new();
+    for s in &dataset.sites {
+        let group = at
+            .entry((s.location.x.to_bits(), s.location.y.to_bits()))
+            .or_default();
+        if !group.contains(&s.ssm.0.as_str()) {
+            group.push(s.ssm.0.as_str());
+        }
+    }
+    let shared = at.values().filter(|g| g.len() > 1).count();
+    for ((p, n), w) in demand.points.iter().zip(&nearest).zip(&need) {
+        if let Some(n) = n {
+            let site = &dataset.sites[n.index];
+            let group = &at[&(site.location.x.to_bits(), site.location.y.to_bits())];
+            let k = group.len() as f64;
+            for ssm in group {
+                let e = per_ssm.get_mut(ssm).context("site of an unknown SSM")?;
+                e.1 += p.population as f64 / k;
+                e.2 += w / k;
+            }
+        }
+    }
+    let mut caveats = dataset.caveats();
+    let from_sites: BTreeMap<&str, f64> = dataset
+        .sites
+        .iter()
+        .filter_map(|s| Some((s.ssm.0.as_str(), s.etp?)))
+        .collect();
+    let mut assumed = 0;
+    let inputs: Vec<FrameworkInput> = per_ssm
+        .iter()
+        .map(|(id, (_, pop, need))| {
+            let etp = table
+                .as_ref()
+                .and_then(|t| t.etp.get(*id).copied())
+                .or_else(|| from_sites.get(id).copied())
+                .unwrap_or_else(|| {
+                    assumed += 1;
+                    args.assumed_etp
+                });
+            FrameworkInput {
+                ssm: (*id).to_owned(),
+                etp,
+                population: pop.round() as u64,
+                need_population: *need,
+            }
+        })
+        .collect();
+    if shared > 0 {
+        caveats.push(format!("{shared} location(s) hold several services (locality-level geocoding): they share the residents nearest to that point equally"));
+    }
+    if assumed > 0 {
+        caveats.push(format!(
+            "ASSUMED FRAMEWORKS: {assumed} of {} SSM have no known framework and are assumed to have {} ETP each (pass --frameworks FILE with the agreed frameworks)",
+            inputs.len(),
+            args.assumed_etp
+        ));
+    }
+    let params = match (args.budget_etp, args.budget_eur) {
+        (Some(etp), _) => ExpansionParams::new(etp),
+        (None, Some(eur)) => ExpansionParams::from_eur(eur, args.cost_per_etp),
+        (None, None) => bail!("give --budget-etp or --budget-eur"),
+    }
+    .step_etp(args.step_etp);
+    let e = expand_frameworks(&inputs, &params)?;
+    let rows: Vec<Vec<Cell>> = e
+        .changes
+        .iter()
+        .zip(&inputs)
+        .map(|(c, i)| {
+            vec![
+                c.ssm.clone().into(),
+                per_ssm[c.ssm.as_str()].0.clone().into(),
+                i.population.into(),
+                Cell::Num(c.need_population, 1),
+                Cell::Num(c.etp_before, 2),
+                Cell::Num(c.etp_added, 2),
+                Cell::Num(c.etp_after, 2),
+                Cell::opt(c.need_per_etp_before, 0),
+                Cell::opt(c.need_per_etp_after, 0),
+                Cell::opt(c.etp_per_10k_before, 4),
+                Cell::opt(c.etp_per_10k_after, 4),
+            ]
+        })
+        .collect();
+    let receiving = e.changes.iter().filter(|c| c.etp_added > 0.0).count();
+    let summary = vec![
+        (
+            "budget".to_owned(),
+            format!(
+                "{:.2} ETP ({:.0} EUR a year at {:.0} EUR per ETP)",
+                params.budget_etp,
+                params.budget_etp * args.cost_per_etp,
+                args.cost_per_etp
+            ),
+        ),
+        (
+            "allocated".to_owned(),
+            format!(
+                "{:.2} ETP in {} steps of {} ETP to {receiving} SSM; {:.3} ETP left (less than a step)",
+                e.allocated_etp, e.steps, params.step_etp, e.unallocated_etp
+            ),
+        ),
+        (
+            "Gini of ETP per 10,000 need-weighted inhabitants".to_owned(),
+            format!("{:.4} -> {:.4}", e.gini_before, e.gini_after),
+        ),
+    ];
+    let mut parameters = common::base_parameters(&dataset);
+    parameters.push(("budget_etp", json!(params.budget_etp)));
+    parameters.push(("cost_per_etp_eur", json!(args.cost_per_etp)));
+    parameters.push(("step_etp", json!(params.step_etp)));
+    parameters.push(("rule", json!("each step to the SSM with the most need-weighted inhabitants per ETP in its catchment (nearest-site allocation); ties to the first SSM id")));
+    parameters.push(("need_weights", json!(weights)));
+    parameters.push(("typology", json!(typology_note)));
+    parameters.push(("demand", json!(spec.describe())));
+    parameters.push((
+        "frameworks",
+        json!(args.frameworks.as_ref().map_or_else(
+            || format!(
+                "sites file ETP where given, else assumed {} ETP",
+                args.assumed_etp
+            ),
+            |p| p.display().to_string()
+        )),
+    ));
+    Ok(Report {
+        command: "expand",
+        parameters,
+        inputs: dataset.inputs.clone(),
+        caveats,
+        summary,
+        tables: vec![Table {
+            name: "frameworks".into(),
+            title: "Frameworks before and after, per SSM".into(),
+            columns: COLUMNS.to_vec(),
+            rows,
+        }],
+        features: Vec::new(),
+    })
+}
+
+pub fn coordinators(data: &DataArgs, args: &CoordinatorArgs) -> Result<Report> {
+    if !(args.cost_per_etp.is_finite() && args.cost_per_etp > 0.0) {
+        bail!("--cost-per-etp must be a positive number of euros");
+    }
+    let (bands, source) = match (&args.bands, &args.frameworks) {
+        (Some(text), _) => {
+            let parts: Vec<usize> = text
+                .split(',')
+                .map(|p| {
+                    p.trim()
+                        .parse::<usize>()
+                        .with_context(|| format!("--bands: `{p}` is not a count of SSM"))
+                })
+                .collect::<Result<_>>()?;
+            let [a, b, c] = parts[..] else {
+                bail!("--bands needs three counts: <=3 ETP, >3 to 9 ETP, >9 ETP")
+            };
+            (
+                CoordinatorBands {
+                    up_to_3: a,
+                    over_3_to_9: b,
+                    over_9: c,
+                },
+                format!("band counts {text}"),
+            )
+        }
+        (None, Some(path)) => {
+            let t = ssmplan_io::frameworks::read_frameworks(path, None)?;
+            (
+                CoordinatorBands::from_frameworks(&t.etp.values().copied().collect::<Vec<_>>()),
+                format!("frameworks {}", path.display()),
+            )
+        }
+        (None, None) => bail!("give --frameworks FILE or --bands A,B,C"),
+    };
+    let b = coordinator_budget(bands, args.cost_per_etp);
+    let labels = ["<= 3 ETP", "> 3 and <= 9 ETP", "> 9 ETP"];
+    let counts = [bands.up_to_3, bands.over_3_to_9, bands.over_9];
+    let per = [0.5, 0.75, 1.0];
+    let mut rows: Vec<Vec<Cell>> = (0..3)
+        .map(|i| {
+            vec![
+                labels[i].into(),
+                counts[i].into(),
+                Cell::Num(per[i], 2),
+                Cell::Num(b.etp[i], 2),
+                b.cost_eur[i].into(),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        "total".into(),
+        counts.iter().sum::<usize>().into(),
+        Cell::Empty,
+        Cell::Num(b.total_etp, 2),
+        b.total_eur.into(),
+    ]);
+    let _ = data;
+    Ok(Report {
+        command: "budget coordinators",
+        parameters: vec![
+            ("source", json!(source)),
+            ("cost_per_etp_eur", json!(args.cost_per_etp)),
+            (
+                "rule",
+                json!(
+                    "coordinator ETP per SSM: 0.5 (<= 3 ETP), 0.75 (> 3 and <= 9), 1 (> 9); band costs rounded to the euro"
+                ),
+            ),
+        ],
+        inputs: Vec::new(),
+        caveats: Vec::new(),
+        summary: vec![(
+            "total".into(),
+            format!("{:.2} ETP, {} EUR a year", b.total_etp, b.total_eur),
+        )],
+        tables: vec![Table {
+            name: "bands".into(),
+            title: "Coordinator budget by framework band".into(),
+            columns: vec![
+                "band",
+                "ssm",
+                "coordinator_etp_per_ssm",
+                "coordinator_etp",
+                "cost_eur",
+            ],
+            rows,
+        }],
+        features: Vec::new(),
+    })
+}
