@@ -94,6 +94,21 @@ pub enum Command {
     /// Budgets of the sector's proposals.
     #[command(subcommand)]
     Budget(BudgetCommand),
+    /// Evaluate a scenario file (sites added or removed, ETP changes): before, after, deltas.
+    Scenario(ScenarioArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ScenarioArgs {
+    /// The scenario (JSON; see geodata/scenarios/ for a documented example).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub demand: DemandArgs,
+    #[command(flatten)]
+    pub need: NeedArgs,
+    /// ETP assumed for every SSM without a known framework (capacity in the accessibility metric).
+    #[arg(long, default_value_t = 5.0)]
+    pub assumed_etp: f64,
 }
 
 /// Typology and need weights (recommend, expand, scenario).

@@ -8,6 +8,7 @@ mod coverage;
 mod expand;
 mod recommend;
 mod report;
+mod scenario;
 mod typology;
 mod validate;
 
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Recommend(a) => recommend::run(&cli.data, a),
         Command::Expand(a) => expand::run(&cli.data, a),
         Command::Budget(args::BudgetCommand::Coordinators(a)) => expand::coordinators(&cli.data, a),
+        Command::Scenario(a) => scenario::run(&cli.data, a),
     };
     match result.and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref()))
     {

@@ -436,3 +436,68 @@ fn expansion_spends_whole_steps_and_says_frameworks_are_assumed() {
     assert!((population - 3_625_453.0).abs() <= rows.len() as f64);
     assert!(fails(&["expand", "--budget-etp=-1"]).contains("budget"));
 }
+
+#[test]
+fn scenario_deltas_are_after_minus_before_and_empty_scenarios_change_nothing() {
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "scenario",
+        "geodata/scenarios/example_luxembourg.json",
+        "--demand",
+        "communes",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    let rows = json["tables"]["deltas"].as_array().expect("rows");
+    let find = |metric: &str, zone: &str| {
+        rows.iter()
+            .find(|r| r["metric"] == metric && r["zone"] == zone)
+            .unwrap_or_else(|| panic!("{metric} {zone}"))
+    };
+    let ssm = find("ssm", "all");
+    assert_eq!(
+        (ssm["before"].as_f64(), ssm["after"].as_f64()),
+        (Some(36.0), Some(37.0))
+    );
+    assert_eq!(find("sites", "province:Luxembourg")["after"], 2.0);
+    for r in rows {
+        let (b, a, d) = (
+            r["before"].as_f64().expect("b"),
+            r["after"].as_f64().expect("a"),
+            r["delta"].as_f64().expect("d"),
+        );
+        assert!((a - b - d).abs() < 2e-3, "{r}");
+    }
+    // Hainaut is far from Luxembourg: its distances do not move.
+    assert_eq!(find("pop_beyond_10km", "province:Hainaut")["delta"], 0.0);
+
+    let dir = std::env::temp_dir().join(format!("ssmplan-cli-{}-scenario", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, r#"{"name": "nothing"}"#).expect("write");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "scenario",
+        empty.to_str().expect("utf-8"),
+        "--demand",
+        "communes",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert!(
+        json["tables"]["deltas"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .all(|r| r["delta"].as_f64() == Some(0.0))
+    );
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"name": "x", "add_sites": [{"id": "P", "ssm_id": "N", "kind": "siege", "lat": 48.85, "lon": 2.35}]}"#).expect("write");
+    let err = fails(&["scenario", bad.to_str().expect("utf-8")]);
+    assert!(
+        err.contains("bad.json")
+            && err.contains("add_sites[0].lat")
+            && err.contains("outside every commune"),
+        "{err}"
+    );
+}

@@ -18,7 +18,11 @@ pub struct FrameworkTable {
 ///
 /// # Errors
 /// Missing columns, malformed rows, a negative or non-numeric ETP, a duplicate or unknown SSM.
-pub fn parse_frameworks(path: &Path, bytes: &[u8], known: Option<&[&str]>) -> Result<FrameworkTable, CsvError> {
+pub fn parse_frameworks(
+    path: &Path,
+    bytes: &[u8],
+    known: Option<&[&str]>,
+) -> Result<FrameworkTable, CsvError> {
     let table = Table::parse(path, bytes)?;
     table.require(&["ssm_id", "ssm"])?;
     table.require(&["etp", "framework_etp"])?;
@@ -30,19 +34,36 @@ pub fn parse_frameworks(path: &Path, bytes: &[u8], known: Option<&[&str]>) -> Re
         if let Some(known) = known
             && !known.contains(&id.as_str())
         {
-            return Err(row.bad(row.field(&["ssm_id", "ssm"]), &id, "unknown SSM id (not in the sites file)"));
+            return Err(row.bad(
+                row.field(&["ssm_id", "ssm"]),
+                &id,
+                "unknown SSM id (not in the sites file)",
+            ));
         }
         let value = row.number(&["etp", "framework_etp"])?;
         if value < 0.0 {
-            return Err(row.bad(row.field(&["etp", "framework_etp"]), &value.to_string(), "ETP must be zero or positive"));
+            return Err(row.bad(
+                row.field(&["etp", "framework_etp"]),
+                &value.to_string(),
+                "ETP must be zero or positive",
+            ));
         }
         if let Some(&first_line) = lines.get(&id) {
-            return Err(CsvError::Duplicate { path: path.to_path_buf(), line: row.line, field: "ssm_id".into(), value: id, first_line });
+            return Err(CsvError::Duplicate {
+                path: path.to_path_buf(),
+                line: row.line,
+                field: "ssm_id".into(),
+                value: id,
+                first_line,
+            });
         }
         lines.insert(id.clone(), row.line);
         etp.insert(id, value);
     }
-    Ok(FrameworkTable { path: path.to_path_buf(), etp })
+    Ok(FrameworkTable {
+        path: path.to_path_buf(),
+        etp,
+    })
 }
 
 /// Reads a frameworks table.
@@ -69,7 +90,9 @@ mod tests {
             (b"ssm_id,etp\nA,1\nA,2\n", "duplicate value `A`"),
             (b"ssm_id\nA\n", "missing column `etp|framework_etp`"),
         ] {
-            let m = parse_frameworks(p, bytes, Some(&["A", "B"])).expect_err(expected).to_string();
+            let m = parse_frameworks(p, bytes, Some(&["A", "B"]))
+                .expect_err(expected)
+                .to_string();
             assert!(m.contains(expected), "{expected}: {m}");
         }
     }

@@ -141,7 +141,11 @@ pub struct CandidatePoint {
 ///
 /// # Errors
 /// Missing columns, malformed rows, bad coordinates, a point outside every commune, an empty table.
-pub fn parse_candidates(path: &Path, bytes: &[u8], locator: &CommuneLocator) -> Result<Vec<CandidatePoint>, CsvError> {
+pub fn parse_candidates(
+    path: &Path,
+    bytes: &[u8],
+    locator: &CommuneLocator,
+) -> Result<Vec<CandidatePoint>, CsvError> {
     let table = Table::parse(path, bytes)?;
     let projected = table.has("x") && table.has("y");
     if !projected {
@@ -152,15 +156,34 @@ pub fn parse_candidates(path: &Path, bytes: &[u8], locator: &CommuneLocator) -> 
     let mut out = Vec::new();
     for row in table.rows() {
         let location = if projected {
-            Coord { x: row.number(&["x"])?, y: row.number(&["y"])? }
+            Coord {
+                x: row.number(&["x"])?,
+                y: row.number(&["y"])?,
+            }
         } else {
-            project_coord(Crs::Wgs84, Coord { x: row.number(&["lon"])?, y: row.number(&["lat"])? })
+            project_coord(
+                Crs::Wgs84,
+                Coord {
+                    x: row.number(&["lon"])?,
+                    y: row.number(&["lat"])?,
+                },
+            )
         };
         let commune = locator.locate(location).ok_or_else(|| {
-            row.bad(if projected { "x/y" } else { "lat/lon" }, &format!("{:.1}, {:.1}", location.x, location.y), "candidate lies outside every commune in scope")
+            row.bad(
+                if projected { "x/y" } else { "lat/lon" },
+                &format!("{:.1}, {:.1}", location.x, location.y),
+                "candidate lies outside every commune in scope",
+            )
         })?;
-        let id = row.opt(&["id", "candidate_id", "name"]).map_or_else(|| format!("c{}", row.line), str::to_owned);
-        out.push(CandidatePoint { id, location, commune });
+        let id = row
+            .opt(&["id", "candidate_id", "name"])
+            .map_or_else(|| format!("c{}", row.line), str::to_owned);
+        out.push(CandidatePoint {
+            id,
+            location,
+            commune,
+        });
     }
     Ok(out)
 }
@@ -169,6 +192,9 @@ pub fn parse_candidates(path: &Path, bytes: &[u8], locator: &CommuneLocator) -> 
 ///
 /// # Errors
 /// As [`parse_candidates`], plus an unreadable file.
-pub fn read_candidates(path: &Path, locator: &CommuneLocator) -> Result<Vec<CandidatePoint>, CsvError> {
+pub fn read_candidates(
+    path: &Path,
+    locator: &CommuneLocator,
+) -> Result<Vec<CandidatePoint>, CsvError> {
     parse_candidates(path, &read_bytes(path)?, locator)
 }

@@ -97,7 +97,11 @@ mod tests {
     fn the_sectors_table() {
         // domain.md §3: 2 / 45 / 18 SSM -> 96,012 + 3,240,405 + 1,728,216 = 5,064,633 EUR.
         let b = coordinator_budget(
-            CoordinatorBands { up_to_3: 2, over_3_to_9: 45, over_9: 18 },
+            CoordinatorBands {
+                up_to_3: 2,
+                over_3_to_9: 45,
+                over_9: 18,
+            },
             DEFAULT_COST_PER_ETP_EUR,
         );
         assert_eq!(b.cost_eur, [96_012, 3_240_405, 1_728_216]);
@@ -112,6 +116,13 @@ mod tests {
         assert_eq!(coordinator_etp(9.0), 0.75);
         assert_eq!(coordinator_etp(9.5), 1.0);
         let bands = CoordinatorBands::from_frameworks(&[1.0, 3.0, 3.5, 9.0, 12.0]);
-        assert_eq!(bands, CoordinatorBands { up_to_3: 2, over_3_to_9: 2, over_9: 1 });
+        assert_eq!(
+            bands,
+            CoordinatorBands {
+                up_to_3: 2,
+                over_3_to_9: 2,
+                over_9: 1
+            }
+        );
     }
 }

@@ -33,7 +33,10 @@ impl ExpansionParams {
     /// A budget in ETP with the default step of 0.25 ETP.
     #[must_use]
     pub fn new(budget_etp: f64) -> Self {
-        Self { budget_etp, step_etp: 0.25 }
+        Self {
+            budget_etp,
+            step_etp: 0.25,
+        }
     }
 
     /// A budget in euros at `cost_per_etp_eur` a year: the ETP it pays, rounded down to whole
@@ -125,7 +128,9 @@ impl Eq for Candidate {}
 impl Ord for Candidate {
     fn cmp(&self, other: &Self) -> Ordering {
         // Highest ratio first; ties to the lowest index.
-        self.ratio.total_cmp(&other.ratio).then(other.index.cmp(&self.index))
+        self.ratio
+            .total_cmp(&other.ratio)
+            .then(other.index.cmp(&self.index))
     }
 }
 
@@ -151,15 +156,26 @@ fn ratio(need: f64, etp: f64) -> f64 {
 ///
 /// # Errors
 /// [`ExpansionError`] for a negative budget, a non-positive step or bad inputs.
-pub fn expand_frameworks(inputs: &[FrameworkInput], params: &ExpansionParams) -> Result<Expansion, ExpansionError> {
+pub fn expand_frameworks(
+    inputs: &[FrameworkInput],
+    params: &ExpansionParams,
+) -> Result<Expansion, ExpansionError> {
     if !(params.budget_etp.is_finite() && params.budget_etp >= 0.0) {
-        return Err(ExpansionError::Budget { found: params.budget_etp });
+        return Err(ExpansionError::Budget {
+            found: params.budget_etp,
+        });
     }
     if !(params.step_etp.is_finite() && params.step_etp > 0.0) {
-        return Err(ExpansionError::Step { found: params.step_etp });
+        return Err(ExpansionError::Step {
+            found: params.step_etp,
+        });
     }
     for i in inputs {
-        if !(i.etp.is_finite() && i.etp >= 0.0 && i.need_population.is_finite() && i.need_population >= 0.0) {
+        if !(i.etp.is_finite()
+            && i.etp >= 0.0
+            && i.need_population.is_finite()
+            && i.need_population >= 0.0)
+        {
             return Err(ExpansionError::Input { ssm: i.ssm.clone() });
         }
     }
@@ -169,7 +185,10 @@ pub fn expand_frameworks(inputs: &[FrameworkInput], params: &ExpansionParams) ->
         .iter()
         .enumerate()
         .filter(|(_, i)| i.need_population > 0.0)
-        .map(|(index, i)| Candidate { ratio: ratio(i.need_population, i.etp), index })
+        .map(|(index, i)| Candidate {
+            ratio: ratio(i.need_population, i.etp),
+            index,
+        })
         .collect();
     let mut steps = 0;
     while steps < total_steps {
@@ -178,7 +197,10 @@ pub fn expand_frameworks(inputs: &[FrameworkInput], params: &ExpansionParams) ->
         steps += 1;
         let i = &inputs[top.index];
         let etp = i.etp + added[top.index] as f64 * params.step_etp;
-        heap.push(Candidate { ratio: ratio(i.need_population, etp), index: top.index });
+        heap.push(Candidate {
+            ratio: ratio(i.need_population, etp),
+            index: top.index,
+        });
     }
     let per_10k = |need: f64, etp: f64| (need > 0.0).then(|| etp / need * 10_000.0);
     let per_etp = |need: f64, etp: f64| (etp > 0.0).then(|| need / etp);
@@ -201,8 +223,14 @@ pub fn expand_frameworks(inputs: &[FrameworkInput], params: &ExpansionParams) ->
         })
         .collect();
     let weights: Vec<f64> = inputs.iter().map(|i| i.population as f64).collect();
-    let before: Vec<f64> = changes.iter().map(|c| c.etp_per_10k_before.unwrap_or(0.0)).collect();
-    let after: Vec<f64> = changes.iter().map(|c| c.etp_per_10k_after.unwrap_or(0.0)).collect();
+    let before: Vec<f64> = changes
+        .iter()
+        .map(|c| c.etp_per_10k_before.unwrap_or(0.0))
+        .collect();
+    let after: Vec<f64> = changes
+        .iter()
+        .map(|c| c.etp_per_10k_after.unwrap_or(0.0))
+        .collect();
     let allocated_etp = steps as f64 * params.step_etp;
     Ok(Expansion {
         changes,
@@ -240,7 +268,12 @@ mod tests {
     use super::*;
 
     fn ssm(id: &str, etp: f64, need: f64) -> FrameworkInput {
-        FrameworkInput { ssm: id.into(), etp, population: need as u64, need_population: need }
+        FrameworkInput {
+            ssm: id.into(),
+            etp,
+            population: need as u64,
+            need_population: need,
+        }
     }
 
     #[test]
@@ -248,8 +281,11 @@ mod tests {
         // A: 100,000 need / 5 ETP = 20,000 per ETP; B: 50,000 / 5 = 10,000.
         // Steps of 1 ETP: A (20,000 -> 16,667), A (-> 14,286), A (-> 12,500), A (-> 11,111),
         // A (-> 10,000), then a tie at 10,000 goes to A, the earlier (-> 9,091), then B.
-        let e = expand_frameworks(&[ssm("A", 5.0, 100_000.0), ssm("B", 5.0, 50_000.0)], &ExpansionParams::new(7.0).step_etp(1.0))
-            .expect("valid");
+        let e = expand_frameworks(
+            &[ssm("A", 5.0, 100_000.0), ssm("B", 5.0, 50_000.0)],
+            &ExpansionParams::new(7.0).step_etp(1.0),
+        )
+        .expect("valid");
         assert_eq!(e.changes[0].etp_added, 6.0);
         assert_eq!(e.changes[1].etp_added, 1.0);
         assert_eq!(e.steps, 7);
@@ -260,11 +296,20 @@ mod tests {
     #[test]
     fn greedy_minimises_the_largest_need_per_etp() {
         // Exhaustive oracle on small cases: all ways to give B steps to 3 SSM.
-        let inputs = [ssm("A", 2.0, 31_000.0), ssm("B", 0.0, 7_000.0), ssm("C", 4.5, 52_000.0)];
+        let inputs = [
+            ssm("A", 2.0, 31_000.0),
+            ssm("B", 0.0, 7_000.0),
+            ssm("C", 4.5, 52_000.0),
+        ];
         for budget in 0..=8usize {
-            let e = expand_frameworks(&inputs, &ExpansionParams::new(budget as f64 * 0.25)).expect("valid");
+            let e = expand_frameworks(&inputs, &ExpansionParams::new(budget as f64 * 0.25))
+                .expect("valid");
             let worst = |added: &[f64]| {
-                inputs.iter().zip(added).map(|(i, a)| ratio(i.need_population, i.etp + a)).fold(0.0, f64::max)
+                inputs
+                    .iter()
+                    .zip(added)
+                    .map(|(i, a)| ratio(i.need_population, i.etp + a))
+                    .fold(0.0, f64::max)
             };
             let greedy = worst(&e.changes.iter().map(|c| c.etp_added).collect::<Vec<_>>());
             let mut best = f64::INFINITY;
@@ -274,7 +319,10 @@ mod tests {
                     best = best.min(worst(&[a as f64 * 0.25, b as f64 * 0.25, c as f64 * 0.25]));
                 }
             }
-            assert!(greedy == best || (greedy - best).abs() < 1e-9, "budget {budget}: {greedy} vs {best}");
+            assert!(
+                greedy == best || (greedy - best).abs() < 1e-9,
+                "budget {budget}: {greedy} vs {best}"
+            );
         }
     }
 

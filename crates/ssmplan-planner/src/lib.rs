@@ -7,7 +7,10 @@ pub mod frameworks;
 pub mod location;
 pub mod need;
 pub mod recommend;
+pub mod scenario;
 pub mod typology;
 
-pub use budget::{CoordinatorBands, CoordinatorBudget, DEFAULT_COST_PER_ETP_EUR, coordinator_budget};
+pub use budget::{
+    CoordinatorBands, CoordinatorBudget, DEFAULT_COST_PER_ETP_EUR, coordinator_budget,
+};
 pub use need::NeedWeights;

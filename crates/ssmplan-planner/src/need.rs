@@ -24,7 +24,12 @@ pub struct NeedWeights {
 
 impl Default for NeedWeights {
     fn default() -> Self {
-        Self { high_risk: 1.5, vulnerable: 1.25, intermediate: 1.0, favourable: 0.8 }
+        Self {
+            high_risk: 1.5,
+            vulnerable: 1.25,
+            intermediate: 1.0,
+            favourable: 0.8,
+        }
     }
 }
 
@@ -42,7 +47,12 @@ impl NeedWeights {
     /// Every group weighs 1 (plain population).
     #[must_use]
     pub fn uniform() -> Self {
-        Self { high_risk: 1.0, vulnerable: 1.0, intermediate: 1.0, favourable: 1.0 }
+        Self {
+            high_risk: 1.0,
+            vulnerable: 1.0,
+            intermediate: 1.0,
+            favourable: 1.0,
+        }
     }
 
     /// Weight of a group (1 without a group).
@@ -82,8 +92,13 @@ impl NeedWeights {
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut w = Self::default();
         for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
-            let (k, v) = pair.split_once('=').ok_or_else(|| format!("`{pair}` is not group=weight"))?;
-            let v: f64 = v.trim().parse().map_err(|_| format!("`{v}` is not a number"))?;
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("`{pair}` is not group=weight"))?;
+            let v: f64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{v}` is not a number"))?;
             let group = TypologyGroup::try_from(k.trim()).map_err(|e| e.to_string())?;
             match group {
                 TypologyGroup::HighRisk => w.high_risk = v,

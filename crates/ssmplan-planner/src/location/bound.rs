@@ -19,7 +19,7 @@ const DEFLECTION: f64 = 1.5;
 /// Step factor below which the subgradient search stops.
 const THETA_MIN: f64 = 1e-4;
 /// Relative distance to the heuristic value at which the bound is considered tight.
-const TIGHT: f64 = 1e-9;
+const TIGHT: f64 = 1e-6;
 
 /// A Lagrangian bound and the best feasible set met on the way.
 #[derive(Clone, Debug)]
@@ -190,9 +190,10 @@ pub(crate) fn pmedian_lower_bound(
         let rho: Vec<f64> = columns
             .par_iter()
             .map(|(demand, cost)| {
-                demand.iter().zip(cost).fold(0.0, |acc, (&d, &c)| {
-                    acc + (c - lambda[d as usize]).min(0.0)
-                })
+                demand
+                    .iter()
+                    .zip(cost)
+                    .fold(0.0, |acc, (&d, &c)| acc + (c - lambda[d as usize]).min(0.0))
             })
             .collect();
         let negated: Vec<f64> = rho.iter().map(|r| -r).collect();

@@ -2,8 +2,6 @@
 //! no existing site covers (compressed sparse rows, 32-bit indices), built with an R-tree query
 //! per candidate; no dense distance matrix.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
@@ -12,10 +10,19 @@ use super::instance::LocationInstance;
 use super::numeric::{det_sum, morton_order};
 
 /// Compressed sparse rows of 32-bit column indices.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct Csr {
     offsets: Vec<usize>,
     items: Vec<u32>,
+}
+
+impl Default for Csr {
+    fn default() -> Self {
+        Self {
+            offsets: vec![0],
+            items: Vec::new(),
+        }
+    }
 }
 
 impl Csr {
@@ -57,8 +64,78 @@ impl Csr {
     }
 }
 
-/// Candidates whose lists are gathered in parallel before being appended (bounds peak memory).
-const BUILD_BLOCK: usize = 256;
+/// Demand points whose candidate sets are gathered in parallel before being grouped (bounds
+/// peak memory).
+const BUILD_BLOCK: usize = 1 << 16;
+
+/// A 64-bit hash of a candidate set (multiply-xorshift; deterministic, no random state).
+fn hash_row(row: &[u32]) -> u64 {
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ row.len() as u64;
+    for &x in row {
+        h = (h ^ u64::from(x)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^= h >> 29;
+    }
+    h
+}
+
+/// Distinct candidate sets (groups) with their summed weights: an open-addressing table of
+/// group ids keyed by the sets' hashes, the sets themselves stored once in `rows`.
+#[derive(Default)]
+struct Groups {
+    /// Weight of each group.
+    weight: Vec<f64>,
+    /// Candidate set of each group.
+    rows: Csr,
+    /// Hash of each group's set.
+    hashes: Vec<u64>,
+    /// Slots holding `group + 1` (0 = empty); the length is a power of two.
+    table: Vec<u32>,
+}
+
+impl Groups {
+    /// Adds `weight` to the group of `row` (created if new) and returns the group.
+    fn insert(&mut self, hash: u64, row: &[u32], weight: f64) -> usize {
+        if 2 * (self.weight.len() + 1) > self.table.len() {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            match self.table[slot] {
+                0 => break,
+                stored => {
+                    let g = stored as usize - 1;
+                    if self.hashes[g] == hash && self.rows.row(g) == row {
+                        self.weight[g] += weight;
+                        return g;
+                    }
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+        let g = self.weight.len();
+        self.table[slot] = g as u32 + 1;
+        self.weight.push(weight);
+        self.hashes.push(hash);
+        self.rows.items.extend_from_slice(row);
+        self.rows.offsets.push(self.rows.items.len());
+        g
+    }
+
+    /// Doubles the table and re-inserts the groups.
+    fn grow(&mut self) {
+        let size = (self.table.len() * 2).max(1024);
+        self.table = vec![0; size];
+        let mask = size - 1;
+        for (g, &hash) in self.hashes.iter().enumerate() {
+            let mut slot = hash as usize & mask;
+            while self.table[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.table[slot] = g as u32 + 1;
+        }
+    }
+}
 
 /// Coverage of an instance for one radius.
 ///
@@ -108,7 +185,7 @@ impl Coverage {
                 .collect()
         };
         let baseline = det_sum(demand.len(), |i| if covered[i] { weight[i] } else { 0.0 });
-        // Active points (positive weight, not covered yet), numbered in Morton order.
+        // Active points (positive weight, not covered yet), in Morton order.
         let active: Vec<usize> = (0..demand.len())
             .filter(|&i| weight[i] > 0.0 && !covered[i])
             .collect();
@@ -117,67 +194,55 @@ impl Coverage {
             .into_iter()
             .map(|k| active[k])
             .collect();
+        let candidates = instance.candidates();
         let tree = RTree::bulk_load(
-            active
+            candidates
                 .iter()
                 .enumerate()
-                .map(|(compact, &i)| GeomWithData::new([demand[i].x, demand[i].y], compact as u32))
+                .map(|(j, c)| GeomWithData::new([c.x, c.y], j as u32))
                 .collect(),
         );
-        let candidates = instance.candidates();
-        let mut offsets = Vec::with_capacity(candidates.len() + 1);
-        offsets.push(0);
-        let mut items = Vec::new();
-        for start in (0..candidates.len()).step_by(BUILD_BLOCK) {
-            let end = (start + BUILD_BLOCK).min(candidates.len());
-            let lists: Vec<Vec<u32>> = candidates[start..end]
-                .par_iter()
-                .map(|c| {
-                    let mut list: Vec<u32> = tree
-                        .locate_within_distance([c.x, c.y], radius_2)
-                        .map(|g| g.data)
-                        .collect();
-                    list.sort_unstable();
-                    list
-                })
-                .collect();
-            for list in lists {
-                items.extend_from_slice(&list);
-                offsets.push(items.len());
-            }
-        }
-        drop(tree);
-        let by_point = Csr { offsets, items }.transpose(active.len());
-        // Merge the points with the same candidate set, in first-occurrence order.
-        let mut group_of: HashMap<&[u32], u32> = HashMap::new();
-        let mut group_weight: Vec<f64> = Vec::new();
-        let mut rows = Csr {
-            offsets: vec![0],
-            items: Vec::new(),
-        };
+        // For each point, the candidates within the radius; points with the same candidate set
+        // are merged into one group, numbered in order of first occurrence.
+        let mut groups = Groups::default();
         #[cfg(test)]
         let mut members: Vec<Vec<u32>> = Vec::new();
-        for (d, &i) in active.iter().enumerate() {
-            let row = by_point.row(d);
-            if row.is_empty() {
-                continue;
-            }
-            let next = group_weight.len() as u32;
-            let g = *group_of.entry(row).or_insert(next);
-            if g == next {
-                group_weight.push(0.0);
-                rows.items.extend_from_slice(row);
-                rows.offsets.push(rows.items.len());
+        for block in active.chunks(BUILD_BLOCK) {
+            let rows: Vec<(u64, Vec<u32>)> = block
+                .par_iter()
+                .map(|&i| {
+                    let q = demand[i];
+                    let mut row: Vec<u32> = tree
+                        .locate_within_distance([q.x, q.y], radius_2)
+                        .map(|g| g.data)
+                        .collect();
+                    row.sort_unstable();
+                    (hash_row(&row), row)
+                })
+                .collect();
+            for (&i, (hash, row)) in block.iter().zip(rows) {
+                if row.is_empty() {
+                    continue;
+                }
+                #[cfg_attr(
+                    not(test),
+                    expect(unused_variables, reason = "read by the oracle tests only")
+                )]
+                let group = groups.insert(hash, &row, weight[i]);
                 #[cfg(test)]
-                members.push(Vec::new());
+                {
+                    if group == members.len() {
+                        members.push(Vec::new());
+                    }
+                    members[group].push(i as u32);
+                }
             }
-            group_weight[g as usize] += weight[i];
-            #[cfg(test)]
-            members[g as usize].push(i as u32);
         }
-        drop(group_of);
-        drop(by_point);
-        rows.items.shrink_to_fit();
+        let Groups {
+            weight: group_weight,
+            rows,
+            ..
+        } = groups;
         let by_candidate = rows.transpose(candidates.len());
         Self {
             weight: group_weight,

@@ -245,9 +245,21 @@ pub(super) fn solve(
     if p > m {
         return Err(LocationError::TooManySites { p, candidates: m });
     }
+    let t0 = std::time::Instant::now();
     let cov = Coverage::build(instance, radius_m);
+    if std::env::var("LOC_DEBUG").is_ok() {
+        eprintln!(
+            "build {:?} groups {} nnz {}",
+            t0.elapsed(),
+            cov.demand(),
+            cov.by_candidate.nnz()
+        );
+    }
     let mut state = CoverState::new(&cov);
     let greedy = lazy_greedy(&mut state, |k, _| k >= p, Some(p));
+    if std::env::var("LOC_DEBUG").is_ok() {
+        eprintln!("greedy {:?}", t0.elapsed());
+    }
     let mut evaluations = greedy.evaluations;
     let mut iterations = 0;
     let searching = params.local_search && p > 0 && p < m;
@@ -259,6 +271,9 @@ pub(super) fn solve(
     } else {
         state.gains()
     };
+    if std::env::var("LOC_DEBUG").is_ok() {
+        eprintln!("search {:?}", t0.elapsed());
+    }
     let mut covered = state.covered();
     let mut upper = greedy.upper_bound.min(covered + top_k_sum(&final_gains, p));
     let mut kind = BoundKind::Submodular;
@@ -291,6 +306,9 @@ pub(super) fn solve(
             covered = state.covered();
             upper = upper.min(covered + top_k_sum(&final_gains, p));
         }
+    }
+    if std::env::var("LOC_DEBUG").is_ok() {
+        eprintln!("bound {:?}", t0.elapsed());
     }
     // The optimum is at least what was found: a bound below it is rounding only.
     let upper = upper.max(covered);

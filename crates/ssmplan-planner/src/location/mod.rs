@@ -80,12 +80,14 @@ pub fn solve(
     params: &SolveParams,
 ) -> Result<Solution, LocationError> {
     objective.validate()?;
-    match *objective {
+    // Run on a pool thread: the many small parallel loops inside then stay on the pool instead
+    // of each waking it from outside.
+    rayon::scope(|_| match *objective {
         Objective::Mclp { radius_m } => mclp::solve(instance, radius_m, params),
         Objective::PMedian => pmedian::solve(instance, params),
         Objective::Lscp {
             radius_m,
             target_share,
         } => lscp::solve(instance, radius_m, target_share, params),
-    }
+    })
 }

@@ -22,11 +22,11 @@ const IMPROVEMENT_TOLERANCE: f64 = 1e-10;
 const BUILD_BLOCK: usize = 4096;
 /// The Lagrangian bound caps each multiplier at `w_d` times this factor times the distance to
 /// the second-nearest open site of the heuristic solution (see `pmedian_lower_bound`).
-const REACH_FACTOR: f64 = 1.5;
+const REACH_FACTOR: f64 = 1.0;
 /// Marks "no chosen site" in per-demand assignments and candidate positions.
 const NONE: u32 = u32::MAX;
 
-/// Sparse distances of a p-median instance.
+/// Sparse distances of a p-median instance, stored by candidate (columns).
 #[derive(Clone, Debug)]
 pub(crate) struct Distances {
     /// Weight of each active demand point (positive weight, at least one useful candidate),
@@ -39,13 +39,11 @@ pub(crate) struct Distances {
     pub fixed_cost: f64,
     /// Whether the instance has existing sites.
     pub has_existing: bool,
-    /// Whether every row lists every candidate, in candidate order (no existing site).
-    dense: bool,
-    /// Per active demand point: candidates nearer than `base`, in increasing index order.
-    row_offsets: Vec<usize>,
-    row_candidate: Vec<u32>,
-    row_dist: Vec<f64>,
-    /// Per candidate: the active demand points it is useful to, in increasing order.
+    /// Index in the instance's demand of each active demand point (kept for the oracle tests).
+    #[cfg(test)]
+    pub origin: Vec<u32>,
+    /// Per candidate: the active demand points it is nearer to than their `base`, in
+    /// increasing order, and the distances.
     col_offsets: Vec<usize>,
     col_demand: Vec<u32>,
     col_dist: Vec<f64>,
@@ -53,49 +51,68 @@ pub(crate) struct Distances {
 
 impl Distances {
     /// Builds the lists; fails when they would exceed `max_pairs` pairs.
-    pub(crate) fn build(instance: &LocationInstance, max_pairs: u64) -> Result<Self, LocationError> {
+    pub(crate) fn build(
+        instance: &LocationInstance,
+        max_pairs: u64,
+    ) -> Result<Self, LocationError> {
         let demand = instance.demand();
         let weight = instance.weight();
         let candidates = instance.candidates();
-        let existing = instance.existing();
         let m = candidates.len();
-        let has_existing = !existing.is_empty();
         let positive: Vec<usize> = (0..demand.len()).filter(|&i| weight[i] > 0.0).collect();
         let points: Vec<_> = positive.iter().map(|&i| demand[i]).collect();
         let order: Vec<usize> = morton_order(&points)
             .into_iter()
             .map(|k| positive[k])
             .collect();
-        let (rows, fixed_cost) = if has_existing {
-            Rows::sparse(instance, &order, max_pairs)?
-        } else {
-            let pairs = order.len() as u64 * m as u64;
+        if instance.existing().is_empty() {
+            // Every candidate is useful to every point: full columns, filled in parallel.
+            let n = order.len();
+            let pairs = n as u64 * m as u64;
             if pairs > max_pairs {
                 return Err(LocationError::TooManyPairs {
                     pairs,
                     limit: max_pairs,
                 });
             }
-            (Rows::dense(instance, &order), 0.0)
-        };
-        let Rows {
-            weight: active_weight,
-            base,
-            offsets: row_offsets,
-            candidate: row_candidate,
-            dist: row_dist,
-        } = rows;
+            let mut col_dist = vec![0.0; n * m];
+            if n > 0 {
+                col_dist
+                    .par_chunks_mut(n)
+                    .zip(candidates.par_iter())
+                    .for_each(|(column, &c)| {
+                        for (slot, &i) in column.iter_mut().zip(&order) {
+                            *slot = dist(demand[i], c);
+                        }
+                    });
+            }
+            let all: Vec<u32> = (0..n as u32).collect();
+            let mut col_demand = Vec::with_capacity(n * m);
+            for _ in 0..m {
+                col_demand.extend_from_slice(&all);
+            }
+            return Ok(Self {
+                weight: order.iter().map(|&i| weight[i]).collect(),
+                base: vec![2.0 * diagonal(demand, candidates) + 1.0; n],
+                fixed_cost: 0.0,
+                has_existing: false,
+                #[cfg(test)]
+                origin: order.iter().map(|&i| i as u32).collect(),
+                col_offsets: (0..=m).map(|j| j * n).collect(),
+                col_demand,
+                col_dist,
+            });
+        }
+        let (rows, fixed_cost) = Rows::sparse(instance, &order, max_pairs)?;
         let (col_offsets, col_demand, col_dist) =
-            transpose(&row_offsets, &row_candidate, &row_dist, m);
+            transpose(&rows.offsets, &rows.candidate, &rows.dist, m);
         Ok(Self {
-            weight: active_weight,
-            base,
+            weight: rows.weight,
+            base: rows.base,
             fixed_cost,
-            has_existing,
-            dense: !has_existing,
-            row_offsets,
-            row_candidate,
-            row_dist,
+            has_existing: true,
+            #[cfg(test)]
+            origin: rows.origin,
             col_offsets,
             col_demand,
             col_dist,
@@ -109,14 +126,7 @@ impl Distances {
 
     /// Number of stored demand-candidate pairs.
     pub(crate) fn pairs(&self) -> usize {
-        self.row_candidate.len()
-    }
-
-    /// Useful candidates of active demand point `d` and their distances, by candidate index.
-    #[inline]
-    pub(crate) fn row(&self, d: usize) -> (&[u32], &[f64]) {
-        let r = self.row_offsets[d]..self.row_offsets[d + 1];
-        (&self.row_candidate[r.clone()], &self.row_dist[r])
+        self.col_demand.len()
     }
 
     /// Active demand points candidate `j` is useful to, and their distances.
@@ -141,8 +151,9 @@ impl Distances {
     }
 }
 
-/// Rows of the distance lists under construction.
+/// Rows (by demand point) of the distance lists under construction, before the transpose.
 struct Rows {
+    origin: Vec<u32>,
     weight: Vec<f64>,
     base: Vec<f64>,
     offsets: Vec<usize>,
@@ -151,34 +162,6 @@ struct Rows {
 }
 
 impl Rows {
-    /// Without existing sites every candidate is useful: rows of all candidates, filled in
-    /// parallel, with a fallback distance larger than any distance of the instance.
-    fn dense(instance: &LocationInstance, order: &[usize]) -> Self {
-        let demand = instance.demand();
-        let candidates = instance.candidates();
-        let m = candidates.len();
-        let mut dist = vec![0.0; order.len() * m];
-        dist.par_chunks_mut(m.max(1))
-            .zip(order.par_iter())
-            .for_each(|(row, &i)| {
-                for (slot, &c) in row.iter_mut().zip(candidates) {
-                    *slot = super::numeric::dist(demand[i], c);
-                }
-            });
-        let all: Vec<u32> = (0..m as u32).collect();
-        let mut candidate = Vec::with_capacity(order.len() * m);
-        for _ in 0..order.len() {
-            candidate.extend_from_slice(&all);
-        }
-        Self {
-            weight: order.iter().map(|&i| instance.weight()[i]).collect(),
-            base: vec![2.0 * diagonal(demand, candidates) + 1.0; order.len()],
-            offsets: (0..=order.len()).map(|k| k * m).collect(),
-            candidate,
-            dist,
-        }
-    }
-
     /// With existing sites: for each demand point the candidates strictly nearer than its
     /// nearest existing site (R-tree queries); points with none go to the fixed cost.
     fn sparse(
@@ -237,6 +220,7 @@ impl Rows {
             }
         }
         let mut rows = Self {
+            origin: Vec::new(),
             weight: Vec::new(),
             base: Vec::new(),
             offsets: vec![0],
@@ -253,6 +237,7 @@ impl Rows {
                     fixed.push(w * base[k]);
                     continue;
                 }
+                rows.origin.push(order[k] as u32);
                 rows.weight.push(w);
                 rows.base.push(base[k]);
                 rows.candidate.extend(list.iter().map(|&(j, _)| j));
@@ -351,38 +336,28 @@ impl<'a> MedianState<'a> {
     }
 
     /// Nearest and second-nearest open sites of every active demand point (ties: lowest
-    /// candidate index).
+    /// candidate index), from the columns of the chosen sites.
     fn assignments(&self) -> Vec<Assignment> {
         let data = self.data;
-        (0..data.weight.len())
-            .into_par_iter()
-            .map(|d| {
-                let base = data.base[d];
-                let (cands, dists) = data.row(d);
-                // (distance, candidate, position) of the two nearest chosen sites.
-                let mut first = (f64::INFINITY, u32::MAX, NONE);
-                let mut second = (f64::INFINITY, u32::MAX, NONE);
-                let mut offer = |c: f64, j: u32, pos: u32| {
-                    if (c, j) < (first.0, first.1) {
-                        second = first;
-                        first = (c, j, pos);
-                    } else if (c, j) < (second.0, second.1) {
-                        second = (c, j, pos);
-                    }
-                };
-                if data.dense {
-                    for (pos, &j) in self.chosen.iter().enumerate() {
-                        offer(dists[j as usize], j, pos as u32);
-                    }
-                } else {
-                    for (&j, &c) in cands.iter().zip(dists) {
-                        let pos = self.position[j as usize];
-                        if pos != NONE {
-                            offer(c, j, pos);
-                        }
-                    }
+        // (distance, candidate, position) of the two nearest chosen sites of each point.
+        let far = (f64::INFINITY, u32::MAX, NONE);
+        let mut top = vec![[far, far]; data.weight.len()];
+        for (pos, &j) in self.chosen.iter().enumerate() {
+            let (demand, dist) = data.column(j as usize);
+            for (&d, &c) in demand.iter().zip(dist) {
+                let [first, second] = &mut top[d as usize];
+                if (c, j) < (first.0, first.1) {
+                    *second = *first;
+                    *first = (c, j, pos as u32);
+                } else if (c, j) < (second.0, second.1) {
+                    *second = (c, j, pos as u32);
                 }
-                if first.2 == NONE || first.0 >= base {
+            }
+        }
+        top.iter()
+            .zip(&data.base)
+            .map(|([first, second], &base)| {
+                if first.2 == NONE {
                     Assignment {
                         first: NONE,
                         d1: base,
@@ -457,10 +432,11 @@ struct SwapOutcome {
 
 /// Resende-Werneck fast swap, best improvement: with `d1`/`d2` the distances of each demand
 /// point to its nearest and second-nearest open sites, the saving of swapping the site at
-/// position `i` for candidate `j` is `gain[j] - loss[i] + extra[i][j]`, where
+/// position `i` for candidate `j` is `gain[j] - loss[i] + extra[j][i]`, where
 /// `gain[j] = sum w (d1 - c_j)^+`, `loss[i] = sum_{first = i} w (d2 - d1)` and
-/// `extra[i][j] = sum_{first = i, c_j < d2} w (d2 - max(c_j, d1))`.
-/// Ties go to the lowest position, then the lowest candidate index.
+/// `extra[j][i] = sum_{first = i, c_j < d2} w (d2 - max(c_j, d1))`; `gain` and `extra` come
+/// from one parallel pass over the columns. Ties go to the lowest position, then the lowest
+/// candidate index.
 fn swap_search(state: &mut MedianState<'_>, max_moves: usize) -> SwapOutcome {
     let data = state.data;
     let m = data.candidates();
@@ -470,70 +446,49 @@ fn swap_search(state: &mut MedianState<'_>, max_moves: usize) -> SwapOutcome {
     if p == 0 || p >= m {
         return SwapOutcome { moves, evaluations };
     }
-    let mut extra = vec![0.0; p * m];
-    let mut loss = vec![0.0; p];
+    let mut extra = vec![0.0; m * p];
+    let mut gains = vec![0.0; m];
     while moves < max_moves {
         let assign = state.assignments();
         let eps = IMPROVEMENT_TOLERANCE * (data.fixed_cost + state.cost(&assign));
-        let d1: Vec<f64> = assign.iter().map(|a| a.d1).collect();
+        let mut loss = vec![0.0; p];
+        for (a, w) in assign.iter().zip(&data.weight) {
+            if a.first != NONE {
+                loss[a.first as usize] += w * (a.d2 - a.d1);
+            }
+        }
         let st = &*state;
-        let gains: Vec<f64> = (0..m)
-            .into_par_iter()
-            .map(|j| {
-                if st.position[j] == NONE {
-                    data.gain(j, &d1)
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        // Demand points grouped by the position of their nearest chosen site.
-        let mut starts = vec![0usize; p + 1];
-        for a in &assign {
-            if a.first != NONE {
-                starts[a.first as usize + 1] += 1;
-            }
-        }
-        for i in 0..p {
-            starts[i + 1] += starts[i];
-        }
-        let mut next = starts.clone();
-        let mut grouped = vec![0u32; starts[p]];
-        for (d, a) in assign.iter().enumerate() {
-            if a.first != NONE {
-                let slot = &mut next[a.first as usize];
-                grouped[*slot] = d as u32;
-                *slot += 1;
-            }
-        }
         extra
-            .par_chunks_mut(m)
-            .zip(loss.par_iter_mut())
+            .par_chunks_mut(p)
+            .zip(gains.par_iter_mut())
             .enumerate()
-            .for_each(|(i, (row, lost))| {
+            .for_each(|(j, (row, gain))| {
                 row.fill(0.0);
+                *gain = 0.0;
+                if st.position[j] != NONE {
+                    return;
+                }
+                let (demand, dist) = data.column(j);
                 let mut acc = 0.0;
-                for &d in &grouped[starts[i]..starts[i + 1]] {
+                for (&d, &c) in demand.iter().zip(dist) {
                     let a = assign[d as usize];
                     let w = data.weight[d as usize];
-                    acc += w * (a.d2 - a.d1);
-                    let (cands, dists) = data.row(d as usize);
-                    for (&j, &c) in cands.iter().zip(dists) {
-                        if c < a.d2 {
-                            row[j as usize] += w * (a.d2 - c.max(a.d1));
-                        }
+                    if c < a.d1 {
+                        acc += w * (a.d1 - c);
+                    }
+                    if a.first != NONE && c < a.d2 {
+                        row[a.first as usize] += w * (a.d2 - c.max(a.d1));
                     }
                 }
-                *lost = acc;
+                *gain = acc;
             });
         let mut best = (eps, None);
-        for i in 0..p {
-            let row = &extra[i * m..(i + 1) * m];
+        for (i, lost) in loss.iter().enumerate() {
             for j in 0..m {
                 if state.position[j] != NONE {
                     continue;
                 }
-                let delta = gains[j] - loss[i] + row[j];
+                let delta = gains[j] - lost + extra[j * p + i];
                 if delta > best.0 {
                     best = (delta, Some((i, j)));
                 }

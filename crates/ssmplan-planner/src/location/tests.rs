@@ -403,56 +403,48 @@ fn pmedian_lists_match_brute_force() {
     for case in 0..30 {
         let instance = random_instance(&mut rng, 150, 25, case % 4, case % 2 == 0);
         let data = Distances::build(&instance, u64::MAX).expect("lists");
-        // Multiset of (weight, useful candidates with distances) per demand point.
-        let mut want: Vec<(u64, Vec<(u32, u64)>)> = Vec::new();
         let mut fixed = 0.0;
-        for (&q, &w) in instance.demand().iter().zip(instance.weight()) {
-            if w == 0.0 {
-                continue;
-            }
+        let mut base_of = vec![f64::NAN; instance.demand().len()];
+        for (i, (&q, &w)) in instance.demand().iter().zip(instance.weight()).enumerate() {
             let base = instance
                 .existing()
                 .iter()
                 .map(|&e| dist(e, q))
                 .fold(f64::INFINITY, f64::min);
-            let mut row: Vec<(u32, u64)> = instance
-                .candidates()
-                .iter()
-                .enumerate()
-                .filter(|&(_, &c)| dist(c, q) < base)
-                .map(|(j, &c)| (j as u32, dist(c, q).to_bits()))
-                .collect();
-            if row.is_empty() {
+            base_of[i] = base;
+            let useful = instance.candidates().iter().any(|&c| dist(c, q) < base);
+            if w > 0.0 && !useful {
                 fixed += w * base;
-                continue;
             }
-            row.sort_by(|a, b| {
-                f64::from_bits(a.1)
-                    .total_cmp(&f64::from_bits(b.1))
-                    .then(a.0.cmp(&b.0))
-            });
-            want.push((w.to_bits(), row));
         }
-        let mut got: Vec<(u64, Vec<(u32, u64)>)> = (0..data.weight.len())
-            .map(|d| {
-                let (cands, dists) = data.row(d);
-                (
-                    data.weight[d].to_bits(),
-                    cands
-                        .iter()
-                        .zip(dists)
-                        .map(|(&j, &c)| (j, c.to_bits()))
-                        .collect(),
-                )
-            })
-            .collect();
-        want.sort();
-        got.sort();
-        assert_eq!(got, want, "case {case}");
+        for j in 0..instance.candidates().len() {
+            let c = instance.candidates()[j];
+            let (demand, dists) = data.column(j);
+            let got: Vec<(u32, u64)> = demand
+                .iter()
+                .zip(dists)
+                .map(|(&d, &x)| (data.origin[d as usize], x.to_bits()))
+                .collect();
+            let mut want: Vec<(u32, u64)> = (0..instance.demand().len())
+                .filter(|&i| {
+                    instance.weight()[i] > 0.0 && dist(c, instance.demand()[i]) < base_of[i]
+                })
+                .map(|i| (i as u32, dist(c, instance.demand()[i]).to_bits()))
+                .collect();
+            let mut sorted = got.clone();
+            sorted.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(sorted, want, "case {case} candidate {j}");
+            // Columns list the active points in increasing (Morton) order.
+            assert!(demand.windows(2).all(|w| w[0] < w[1]));
+        }
+        for (d, &i) in data.origin.iter().enumerate() {
+            assert_eq!(data.weight[d], instance.weight()[i as usize]);
+            if !instance.existing().is_empty() {
+                assert_eq!(data.base[d], base_of[i as usize]);
+            }
+        }
         assert!(close(data.fixed_cost, fixed), "case {case}");
-        // Columns are the transpose of the rows.
-        let column_pairs: usize = (0..data.candidates()).map(|j| data.column(j).0.len()).sum();
-        assert_eq!(column_pairs, data.pairs());
     }
 }
 

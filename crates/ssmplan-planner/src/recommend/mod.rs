@@ -4,7 +4,8 @@
 
 use geo::Coord;
 use ssmplan_core::{
-    Commune, DemandPoint, DistanceSummary, NORM_INHABITANTS_PER_SSM, PointIndex, Site, TypologyGroup,
+    Commune, DemandPoint, DistanceSummary, NORM_INHABITANTS_PER_SSM, PointIndex, Site,
+    TypologyGroup,
 };
 
 use crate::NeedWeights;
@@ -28,7 +29,11 @@ pub fn commune_candidates(communes: &[Commune]) -> Vec<Candidate> {
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            Some(Candidate { id: c.nis.to_string(), location: c.representative_point()?, commune: i })
+            Some(Candidate {
+                id: c.nis.to_string(),
+                location: c.representative_point()?,
+                commune: i,
+            })
         })
         .collect()
 }
@@ -127,15 +132,26 @@ pub struct RecommendInput<'a> {
 
 /// Need-weighted population of each demand point.
 #[must_use]
-pub fn need_weights(communes: &[Commune], demand: &[DemandPoint], weights: &NeedWeights) -> Vec<f64> {
-    demand.iter().map(|p| p.population as f64 * weights.of(communes[p.commune].typology)).collect()
+pub fn need_weights(
+    communes: &[Commune],
+    demand: &[DemandPoint],
+    weights: &NeedWeights,
+) -> Vec<f64> {
+    demand
+        .iter()
+        .map(|p| p.population as f64 * weights.of(communes[p.commune].typology))
+        .collect()
 }
 
 /// Solves the location model and annotates each chosen site.
 ///
 /// # Errors
 /// [`LocationError`] from the solver (bad parameters, p larger than the candidates...).
-pub fn recommend(input: &RecommendInput<'_>, objective: &Objective, params: &SolveParams) -> Result<Recommendation, LocationError> {
+pub fn recommend(
+    input: &RecommendInput<'_>,
+    objective: &Objective,
+    params: &SolveParams,
+) -> Result<Recommendation, LocationError> {
     let weight = need_weights(input.communes, input.demand, &input.weights);
     let existing: Vec<Coord<f64>> = input.sites.iter().map(|s| s.location).collect();
     let instance = LocationInstance::new(
@@ -155,16 +171,30 @@ pub fn recommend(input: &RecommendInput<'_>, objective: &Objective, params: &Sol
     let mut current: Vec<f64> = input
         .demand
         .iter()
-        .map(|p| existing_index.nearest(p.location).map_or(f64::INFINITY, |n| n.distance_m))
+        .map(|p| {
+            existing_index
+                .nearest(p.location)
+                .map_or(f64::INFINITY, |n| n.distance_m)
+        })
         .collect();
     let summary = |d: &[f64]| {
-        let pairs: Vec<(f64, u64)> = d.iter().zip(input.demand).filter(|(x, _)| x.is_finite()).map(|(x, p)| (*x, p.population)).collect();
+        let pairs: Vec<(f64, u64)> = d
+            .iter()
+            .zip(input.demand)
+            .filter(|(x, _)| x.is_finite())
+            .map(|(x, p)| (*x, p.population))
+            .collect();
         DistanceSummary::from_pairs(&pairs)
     };
     let before = summary(&current);
     // Final catchments: nearest among existing and chosen sites (ties to existing, then rank).
     let mut all = existing.clone();
-    all.extend(solution.chosen.iter().map(|&c| input.candidates[c].location));
+    all.extend(
+        solution
+            .chosen
+            .iter()
+            .map(|&c| input.candidates[c].location),
+    );
     let nearest = ssmplan_core::nearest_sites(input.demand, &all, &ssmplan_core::StraightLine);
     let mut sites = Vec::new();
     let population: u64 = input.demand.iter().map(|p| p.population).sum();
@@ -212,7 +242,11 @@ pub fn recommend(input: &RecommendInput<'_>, objective: &Objective, params: &Sol
                 Some(n) => {
                     let parent = &input.sites[n.index];
                     (
-                        Decision::Antenne { parent_ssm: parent.ssm.0.clone(), parent_name: parent.ssm_name.clone(), distance_m: n.distance_m },
+                        Decision::Antenne {
+                            parent_ssm: parent.ssm.0.clone(),
+                            parent_name: parent.ssm_name.clone(),
+                            distance_m: n.distance_m,
+                        },
                         format!(
                             "its catchment ({catchment_population} inhabitants) is below the norm of {:.0}: an antenne of the nearest existing SSM, {} ({:.1} km away)",
                             input.norm,
@@ -223,7 +257,9 @@ pub fn recommend(input: &RecommendInput<'_>, objective: &Objective, params: &Sol
                 }
                 None => (
                     Decision::NewSsm,
-                    format!("no existing SSM to attach an antenne to (catchment {catchment_population} inhabitants)"),
+                    format!(
+                        "no existing SSM to attach an antenne to (catchment {catchment_population} inhabitants)"
+                    ),
                 ),
             }
         };
@@ -245,7 +281,12 @@ pub fn recommend(input: &RecommendInput<'_>, objective: &Objective, params: &Sol
         });
     }
     let after = summary(&current);
-    let ssm_before = input.sites.iter().map(|s| &s.ssm).collect::<std::collections::BTreeSet<_>>().len();
+    let ssm_before = input
+        .sites
+        .iter()
+        .map(|s| &s.ssm)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let norm_due = population as f64 / input.norm;
     Ok(Recommendation {
         solution,

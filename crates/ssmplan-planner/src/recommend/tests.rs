@@ -13,7 +13,12 @@ fn strip(code: &str, x0: f64, population: u64, group: Option<TypologyGroup>) -> 
         arrondissement: String::new(),
         province: "Namur".into(),
         geometry: MultiPolygon(vec![Polygon::new(
-            LineString::from(vec![(x0, 0.0), (x0 + 10_000.0, 0.0), (x0 + 10_000.0, 10_000.0), (x0, 10_000.0)]),
+            LineString::from(vec![
+                (x0, 0.0),
+                (x0 + 10_000.0, 0.0),
+                (x0 + 10_000.0, 10_000.0),
+                (x0, 10_000.0),
+            ]),
             vec![],
         )]),
         population,
@@ -35,12 +40,17 @@ fn fixture() -> (Vec<Commune>, Vec<Site>, Vec<DemandPoint>) {
         ssm_name: "SSM S".into(),
         name: String::new(),
         kind: SiteKind::Siege,
-        location: Coord { x: 5_000.0, y: 5_000.0 },
+        location: Coord {
+            x: 5_000.0,
+            y: 5_000.0,
+        },
         commune: 0,
         etp: None,
         sector: Sector::Public,
     }];
-    let demand = ssmplan_core::commune_points(&communes).expect("points").points;
+    let demand = ssmplan_core::commune_points(&communes)
+        .expect("points")
+        .points;
     (communes, sites, demand)
 }
 
@@ -48,8 +58,20 @@ fn fixture() -> (Vec<Commune>, Vec<Site>, Vec<DemandPoint>) {
 fn far_populous_commune_gets_a_new_ssm_then_an_antenne() {
     let (communes, sites, demand) = fixture();
     let candidates = commune_candidates(&communes);
-    let input = RecommendInput { communes: &communes, sites: &sites, demand: &demand, candidates: &candidates, weights: NeedWeights::default(), norm: 50_000.0 };
-    let r = recommend(&input, &Objective::Mclp { radius_m: 5_000.0 }, &SolveParams::new(2)).expect("solves");
+    let input = RecommendInput {
+        communes: &communes,
+        sites: &sites,
+        demand: &demand,
+        candidates: &candidates,
+        weights: NeedWeights::default(),
+        norm: 50_000.0,
+    };
+    let r = recommend(
+        &input,
+        &Objective::Mclp { radius_m: 5_000.0 },
+        &SolveParams::new(2),
+    )
+    .expect("solves");
     // Need-weighted gains: 91003 60,000 x 1.25 = 75,000; 91002 20,000 x 1.5 = 30,000.
     let ids: Vec<&str> = r.sites.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["91003", "91002"]);
@@ -58,7 +80,11 @@ fn far_populous_commune_gets_a_new_ssm_then_an_antenne() {
     assert_eq!(r.sites[0].newly_covered_population, Some(60_000));
     assert!((r.sites[0].newly_covered_need.expect("mclp") - 75_000.0).abs() < 1e-9);
     match &r.sites[1].decision {
-        Decision::Antenne { parent_ssm, distance_m, .. } => {
+        Decision::Antenne {
+            parent_ssm,
+            distance_m,
+            ..
+        } => {
             assert_eq!(parent_ssm, "S");
             assert!((distance_m - 10_000.0).abs() < 1e-9);
         }
@@ -78,7 +104,14 @@ fn far_populous_commune_gets_a_new_ssm_then_an_antenne() {
 fn p_median_reports_catchments_without_radius() {
     let (communes, sites, demand) = fixture();
     let candidates = commune_candidates(&communes);
-    let input = RecommendInput { communes: &communes, sites: &sites, demand: &demand, candidates: &candidates, weights: NeedWeights::uniform(), norm: 50_000.0 };
+    let input = RecommendInput {
+        communes: &communes,
+        sites: &sites,
+        demand: &demand,
+        candidates: &candidates,
+        weights: NeedWeights::uniform(),
+        norm: 50_000.0,
+    };
     let r = recommend(&input, &Objective::PMedian, &SolveParams::new(1)).expect("solves");
     assert_eq!(r.sites[0].id, "91003");
     assert_eq!(r.sites[0].newly_covered_population, None);

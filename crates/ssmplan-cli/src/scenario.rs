@@ -1,0 +1,263 @@
+//! `ssmplan scenario FILE`: every coverage metric before and after a what-if.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use ssmplan_core::{
+    AccessibilityParams, CoverageInput, Demand, Site, StraightLine, ZoneCoverage, ZoneLevel,
+    floating_catchment, nearest_sites, zone_coverage,
+};
+use ssmplan_io::crs::{Crs, project_coord};
+use ssmplan_io::{Dataset, Scope};
+use ssmplan_planner::scenario::Scenario;
+
+use crate::args::{DataArgs, ScenarioArgs, ScopeArg};
+use crate::common::{self, Progress};
+use crate::report::{Cell, Report, Table};
+
+/// Default E2SFCA steps of the scenario accessibility metric (bounds in metres, weights).
+const STEPS: [(f64, f64); 4] = [
+    (5_000.0, 1.0),
+    (10_000.0, 0.68),
+    (15_000.0, 0.22),
+    (20_000.0, 0.03),
+];
+
+/// One metric value: (metric, zone) -> value.
+type Metrics = BTreeMap<(String, String), f64>;
+
+fn add_zone(m: &mut Metrics, z: &ZoneCoverage) {
+    let zone = if z.level == ZoneLevel::Total {
+        "all".to_owned()
+    } else {
+        format!("{}:{}", z.level.key(), z.name)
+    };
+    let d = &z.distance;
+    let mut put = |k: &str, v: f64| {
+        m.insert((k.to_owned(), zone.clone()), v);
+    };
+    if z.level != ZoneLevel::Typology {
+        put("ssm", z.ssm as f64);
+        put("sites", z.sites as f64);
+        put("norm_deficit_ssm", z.norm_deficit);
+    }
+    put("mean_distance_km", d.mean_m.unwrap_or(0.0) / 1000.0);
+    put("p90_distance_km", d.p90_m.unwrap_or(0.0) / 1000.0);
+    if z.level == ZoneLevel::Total {
+        put("median_distance_km", d.median_m.unwrap_or(0.0) / 1000.0);
+        put("max_distance_km", d.max_m.unwrap_or(0.0) / 1000.0);
+        put("pop_beyond_5km", d.beyond[0] as f64);
+        put("pop_beyond_15km", d.beyond[2] as f64);
+    }
+    put("pop_beyond_10km", d.beyond[1] as f64);
+    put("pop_beyond_20km", d.beyond[3] as f64);
+}
+
+fn metrics(
+    dataset: &Dataset,
+    sites: &[Site],
+    demand: &Demand,
+    scenario: &Scenario,
+    assumed_etp: f64,
+    radius_km: f64,
+) -> Result<Metrics> {
+    let locations: Vec<geo::Coord<f64>> = sites.iter().map(|s| s.location).collect();
+    let nearest = nearest_sites(&demand.points, &locations, &StraightLine);
+    let input = CoverageInput {
+        communes: &dataset.communes,
+        sites,
+        demand: &demand.points,
+        nearest: &nearest,
+    };
+    let mut m = Metrics::new();
+    for level in [ZoneLevel::Total, ZoneLevel::Province, ZoneLevel::Typology] {
+        for z in zone_coverage(&input, level) {
+            add_zone(&mut m, &z);
+        }
+    }
+    // Accessibility: capacity = framework (known or assumed) after ETP changes, split over sites.
+    let mut framework: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+    for s in sites {
+        let e = framework
+            .entry(s.ssm.0.as_str())
+            .or_insert((s.etp.unwrap_or(assumed_etp), 0));
+        if let Some(etp) = s.etp {
+            e.0 = etp;
+        }
+        e.1 += 1;
+    }
+    let mut capacity = Vec::with_capacity(sites.len());
+    for s in sites {
+        let (etp, n) = framework[s.ssm.0.as_str()];
+        capacity.push(scenario.framework_after(&s.ssm.0, etp)? / n as f64);
+    }
+    let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();
+    let population: Vec<f64> = demand.points.iter().map(|p| p.population as f64).collect();
+    let steps: Vec<(f64, f64)> = STEPS
+        .iter()
+        .copied()
+        .filter(|s| s.0 <= radius_km * 1000.0)
+        .collect();
+    let a = floating_catchment(
+        &points,
+        &population,
+        &locations,
+        &capacity,
+        &AccessibilityParams::enhanced(radius_km * 1000.0, steps),
+    )?;
+    let mut by_group: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for (p, v) in demand.points.iter().zip(&a.accessibility) {
+        let pop = p.population as f64;
+        let all = by_group.entry("all".into()).or_default();
+        all.0 += v * pop;
+        all.1 += pop;
+        if let Some(g) = dataset.communes[p.commune].typology {
+            let e = by_group
+                .entry(format!("typology:{}", g.label_fr()))
+                .or_default();
+            e.0 += v * pop;
+            e.1 += pop;
+        }
+    }
+    for (zone, (sum, pop)) in by_group {
+        if pop > 0.0 {
+            m.insert(("etp_per_100k_e2sfca".into(), zone), sum / pop * 100_000.0);
+        }
+    }
+    Ok(m)
+}
+
+pub fn run(data: &DataArgs, args: &ScenarioArgs) -> Result<Report> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("{}: cannot read scenario", args.file.display()))?;
+    let scenario =
+        Scenario::from_json(&bytes).with_context(|| format!("{}", args.file.display()))?;
+    let mut data = data.clone();
+    if let Some(scope) = &scenario.scope {
+        data.scope = match scope.as_str() {
+            "aviq" => ScopeArg::Aviq,
+            "wallonia" => ScopeArg::Wallonia,
+            other => bail!(
+                "{}: scope: `{other}` is not aviq or wallonia",
+                args.file.display()
+            ),
+        };
+    }
+    let mut demand_args = args.demand.clone();
+    if let Some(d) = &scenario.demand {
+        demand_args.demand.clone_from(d);
+    }
+    let radius_km = scenario.radius_km.unwrap_or(20.0);
+    if !(radius_km.is_finite() && radius_km >= 5.0) {
+        bail!("{}: radius_km must be at least 5 km", args.file.display());
+    }
+    let progress = Progress::new();
+    let mut dataset = common::load(&data, &progress)?;
+    dataset.record_input("scenario", &args.file)?;
+    let typology_note = common::ensure_typology(&mut dataset, &args.need, &progress)?;
+    let (demand, spec, _) = common::demand(&mut dataset, &demand_args, &progress)?;
+    let locator = ssmplan_core::CommuneLocator::new(&dataset.communes);
+    let after_sites = scenario
+        .apply(
+            &dataset.sites,
+            |lon, lat| project_coord(Crs::Wgs84, geo::Coord { x: lon, y: lat }),
+            |c| locator.locate(c),
+        )
+        .with_context(|| format!("{}", args.file.display()))?;
+    progress.stage("evaluating before and after");
+    let before = metrics(
+        &dataset,
+        &dataset.sites,
+        &demand,
+        &scenario,
+        args.assumed_etp,
+        radius_km,
+    )?;
+    let after = metrics(
+        &dataset,
+        &after_sites,
+        &demand,
+        &scenario,
+        args.assumed_etp,
+        radius_km,
+    )?;
+    let mut rows = Vec::new();
+    for ((metric, zone), b) in &before {
+        let a = after
+            .get(&(metric.clone(), zone.clone()))
+            .copied()
+            .unwrap_or(0.0);
+        let decimals = if metric.starts_with("pop_") || metric == "ssm" || metric == "sites" {
+            0
+        } else {
+            3
+        };
+        rows.push(vec![
+            metric.clone().into(),
+            zone.clone().into(),
+            Cell::Num(*b, decimals),
+            Cell::Num(a, decimals),
+            Cell::Num(a - b, decimals),
+        ]);
+    }
+    let get = |m: &Metrics, k: &str| {
+        m.get(&(k.to_owned(), "all".to_owned()))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let summary = vec![
+        ("scenario".to_owned(), scenario.name.clone()),
+        (
+            "sites before -> after".to_owned(),
+            format!("{} -> {}", dataset.sites.len(), after_sites.len()),
+        ),
+        (
+            "mean distance (km)".to_owned(),
+            format!(
+                "{:.2} -> {:.2}",
+                get(&before, "mean_distance_km"),
+                get(&after, "mean_distance_km")
+            ),
+        ),
+        (
+            "inhabitants beyond 20 km".to_owned(),
+            format!(
+                "{:.0} -> {:.0}",
+                get(&before, "pop_beyond_20km"),
+                get(&after, "pop_beyond_20km")
+            ),
+        ),
+        (
+            "norm deficit (SSM)".to_owned(),
+            format!(
+                "{:.1} -> {:.1}",
+                get(&before, "norm_deficit_ssm"),
+                get(&after, "norm_deficit_ssm")
+            ),
+        ),
+    ];
+    let mut parameters = common::base_parameters(&dataset);
+    parameters.push(("scenario", serde_json::to_value(&scenario)?));
+    parameters.push(("demand", json!(spec.describe())));
+    parameters.push(("typology", json!(typology_note)));
+    parameters.push(("accessibility", json!(format!("E2SFCA, radius {radius_km} km, steps {STEPS:?} (m, weight) up to the radius; capacity = framework ETP (assumed {} where unknown) after ETP changes, split over the SSM's sites", args.assumed_etp))));
+    let mut caveats = dataset.caveats();
+    if matches!(data.scope, ScopeArg::Wallonia) != (dataset.scope == Scope::Wallonia) {
+        caveats.push("scope differs from the command line".into());
+    }
+    Ok(Report {
+        command: "scenario",
+        parameters,
+        inputs: dataset.inputs.clone(),
+        caveats,
+        summary,
+        tables: vec![Table {
+            name: "deltas".into(),
+            title: "Every metric before and after".into(),
+            columns: vec!["metric", "zone", "before", "after", "delta"],
+            rows,
+        }],
+        features: Vec::new(),
+    })
+}
