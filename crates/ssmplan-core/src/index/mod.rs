@@ -6,6 +6,9 @@ use rstar::{AABB, RTree};
 
 use crate::{Commune, DistanceModel};
 
+mod grid;
+pub use grid::NearestGrid;
+
 type IndexedPoint = GeomWithData<[f64; 2], usize>;
 
 /// An R-tree over points (EPSG:3812), each carrying its index in the caller's slice.

@@ -196,3 +196,29 @@ fn point_in_commune_matches_brute_force_with_holes_and_parts() {
     // A point on the shared border goes to the lowest index.
     assert_eq!(locator.locate(Coord { x: 100.0, y: 20.0 }), Some(0));
 }
+
+#[test]
+fn nearest_grid_matches_brute_force_with_ties_and_outside_queries() {
+    let mut rng = Rng(2024);
+    for case in 0..12 {
+        let n = [1, 3, 40, 400][case % 4];
+        let snap = case % 3 == 0;
+        let points = random_points(&mut rng, n, 30_000.0, snap);
+        let extent = geo::Rect::new(
+            Coord { x: 0.0, y: 0.0 },
+            Coord {
+                x: 30_000.0,
+                y: 30_000.0,
+            },
+        );
+        let grid = NearestGrid::new(&points, extent, [0.5, 4.0, 16.0][case % 3]);
+        for _ in 0..2_000 {
+            // Some queries fall outside the grid's extent.
+            let q = random_points(&mut rng, 1, 34_000.0, snap)[0];
+            let oracle = brute_sorted(&points, q)[0];
+            let got = grid.nearest(q).expect("non-empty");
+            assert_eq!(got.index, oracle.index, "case {case} {q:?}");
+            assert!((got.distance_m - oracle.distance_m).abs() < 1e-9);
+        }
+    }
+}
