@@ -124,6 +124,31 @@ pub struct Site {
     pub sector: Sector,
 }
 
+/// Capacity of every site for floating-catchment measures: the ETP of its SSM when any row of
+/// the SSM states it (else 1 per SSM), split evenly over the SSM's sites. The second value is
+/// true when at least one SSM has an ETP.
+#[must_use]
+pub fn site_capacities(sites: &[Site]) -> (Vec<f64>, bool) {
+    let mut per_ssm: std::collections::BTreeMap<&str, (usize, Option<f64>)> =
+        std::collections::BTreeMap::new();
+    for s in sites {
+        let e = per_ssm.entry(s.ssm.0.as_str()).or_insert((0, None));
+        e.0 += 1;
+        if s.etp.is_some() {
+            e.1 = s.etp;
+        }
+    }
+    let uses_etp = per_ssm.values().any(|v| v.1.is_some());
+    let capacity = sites
+        .iter()
+        .map(|s| {
+            let (n, etp) = per_ssm[s.ssm.0.as_str()];
+            etp.unwrap_or(1.0) / n as f64
+        })
+        .collect();
+    (capacity, uses_etp)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,29 +187,4 @@ mod tests {
         assert!(uses_etp);
         assert!(!site_capacities(&sites[2..]).1);
     }
-}
-
-/// Capacity of every site for floating-catchment measures: the ETP of its SSM when any row of
-/// the SSM states it (else 1 per SSM), split evenly over the SSM's sites. The second value is
-/// true when at least one SSM has an ETP.
-#[must_use]
-pub fn site_capacities(sites: &[Site]) -> (Vec<f64>, bool) {
-    let mut per_ssm: std::collections::BTreeMap<&str, (usize, Option<f64>)> =
-        std::collections::BTreeMap::new();
-    for s in sites {
-        let e = per_ssm.entry(s.ssm.0.as_str()).or_insert((0, None));
-        e.0 += 1;
-        if s.etp.is_some() {
-            e.1 = s.etp;
-        }
-    }
-    let uses_etp = per_ssm.values().any(|v| v.1.is_some());
-    let capacity = sites
-        .iter()
-        .map(|s| {
-            let (n, etp) = per_ssm[s.ssm.0.as_str()];
-            etp.unwrap_or(1.0) / n as f64
-        })
-        .collect();
-    (capacity, uses_etp)
 }

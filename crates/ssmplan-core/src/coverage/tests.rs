@@ -56,6 +56,7 @@ fn site(id: &str, ssm: &str, kind: SiteKind, x: f64, commune: usize) -> Site {
 /// - 91002 (arr. 91000, Namur, high risk) 40,000 inh., SSM A antenne at x = 15 km;
 /// - 92001 (arr. 92000, Namur, favourable) 30,000 inh., no site;
 /// - 51001 (arr. 51000, Hainaut, no group) 70,000 inh., SSM B siège at x = 35 km.
+///
 /// With one demand point per commune centre, distances are 0, 0, 10 km (to the antenne at
 /// 15 km; B is also 10 km away but the antenne has the lower index) and 0.
 fn fixture() -> (Vec<Commune>, Vec<Site>) {

@@ -5,7 +5,7 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use super::*;
 use crate::{DetourFactor, Nis, StraightLine};
 
-/// SplitMix64: a tiny deterministic generator for test inputs.
+/// `SplitMix64`: a tiny deterministic generator for test inputs.
 struct Rng(u64);
 
 impl Rng {
