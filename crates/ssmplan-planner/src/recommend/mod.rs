@@ -187,6 +187,7 @@ pub fn recommend(
         DistanceSummary::from_pairs(&pairs)
     };
     let before = summary(&current);
+    let mut previous = before.clone();
     // Final catchments: nearest among existing and chosen sites (ties to existing, then rank).
     let mut all = existing.clone();
     all.extend(
@@ -210,8 +211,8 @@ pub fn recommend(
                 catchment_need += w;
             }
         }
-        let mean_before = summary(&current).mean_m.unwrap_or(0.0);
-        let p90_before = summary(&current).p90_m.unwrap_or(0.0);
+        let mean_before = previous.mean_m.unwrap_or(0.0);
+        let p90_before = previous.p90_m.unwrap_or(0.0);
         let mut covered_pop = 0u64;
         let mut covered_need = 0.0;
         for ((p, d), w) in input.demand.iter().zip(current.iter_mut()).zip(&weight) {
@@ -228,6 +229,7 @@ pub fn recommend(
             }
         }
         let after = summary(&current);
+        previous = after.clone();
         let (decision, reason) = if catchment_population as f64 >= input.norm {
             new_ssm += 1;
             (
@@ -280,7 +282,7 @@ pub fn recommend(
             reason,
         });
     }
-    let after = summary(&current);
+    let after = previous;
     let ssm_before = input
         .sites
         .iter()
