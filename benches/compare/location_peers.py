@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Compare ssmplan's location solvers with Python peers on the same seeded instances.
+
+The instances come from our generator (`location_csv gen`, see
+crates/ssmplan-planner/examples/location_csv.rs) and are written to CSV, so every solver reads
+exactly the same numbers (coordinates rounded to the metre, weights exact). Peers:
+
+- ``highs``: the textbook MIP built directly in highspy (HiGHS), ``mip_rel_gap = 0``, 2 threads:
+  MCLP with one coverage variable per demand point (coverage lists from a k-d tree), p-median
+  with one assignment variable per demand-candidate pair. Its optimum is the reference for the
+  ratio column.
+- ``spopt-cbc``: spopt's ``MCLP`` / ``PMedian`` ``from_cost_matrix`` (dense scipy cost matrix),
+  solved with ``pulp.PULP_CBC_CMD(msg=False)``.
+- ``ssmplan``: our ``location_csv solve`` (release build), minimum over ``--repeat`` runs of the
+  in-process solve time (R-tree and lists included, CSV reading excluded).
+
+Each peer runs in a child process under ``--timeout`` seconds (wall clock, model building
+included). Usage::
+
+    python3 benches/compare/location_peers.py --timeout 600 [--seed 1] [--workdir /tmp/loc-peers]
+        [--bin target/release/examples/location_csv] [--peers highs,spopt-cbc] [--json out.json]
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The issue's sizes: (model, demand, candidates, p, radius_km).
+CASES = [
+    ("mclp", 10_000, 300, 10, 10.0),
+    ("pmedian", 1_000, 300, 10, None),
+]
+
+
+def load(directory):
+    import numpy as np
+
+    demand = np.loadtxt(Path(directory) / "demand.csv", delimiter=",", skiprows=1, ndmin=2)
+    candidates = np.loadtxt(Path(directory) / "candidates.csv", delimiter=",", skiprows=1, ndmin=2)
+    return demand[:, 1:3], demand[:, 3], candidates[:, 1:3], candidates[:, 0].astype(int)
+
+
+def peer_highs(model, directory, p, radius_m):
+    import highspy
+    import numpy as np
+    from scipy.spatial import cKDTree
+    from scipy.spatial.distance import cdist
+
+    xy, w, cxy, cid = load(directory)
+    n, m = len(xy), len(cxy)
+    start = time.perf_counter()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("threads", 2)
+    inf = highspy.kHighsInf
+    integer = np.array([highspy.HighsVarType.kInteger] * m)
+    if model == "mclp":
+        # x_j (m binaries), then y_i in [0, 1] (n): max sum w y, y_i <= sum_{j covers i} x_j, sum x = p.
+        lists = cKDTree(cxy).query_ball_point(xy, radius_m)
+        h.addVars(m + n, np.zeros(m + n), np.ones(m + n))
+        h.changeColsCost(m + n, np.arange(m + n, dtype=np.int32), np.concatenate([np.zeros(m), -w]))
+        h.changeColsIntegrality(m, np.arange(m, dtype=np.int32), integer)
+        starts, index, value = [], [], []
+        for i, cover in enumerate(lists):
+            starts.append(len(index))
+            index.append(m + i)
+            value.append(1.0)
+            index.extend(cover)
+            value.extend([-1.0] * len(cover))
+        h.addRows(n, np.full(n, -inf), np.zeros(n), len(index), np.array(starts, dtype=np.int32),
+                  np.array(index, dtype=np.int32), np.array(value))
+    else:
+        # y_j (m binaries), then x_ij in [0, 1] (n * m): min sum w_i d_ij x_ij,
+        # sum_j x_ij = 1, x_ij <= y_j, sum y = p.
+        cost = (w[:, None] * cdist(xy, cxy)).ravel()
+        size = m + n * m
+        h.addVars(size, np.zeros(size), np.ones(size))
+        h.changeColsCost(size, np.arange(size, dtype=np.int32), np.concatenate([np.zeros(m), cost]))
+        h.changeColsIntegrality(m, np.arange(m, dtype=np.int32), integer)
+        h.addRows(n, np.ones(n), np.ones(n), n * m, (np.arange(n) * m).astype(np.int32),
+                  (m + np.arange(n * m)).astype(np.int32), np.ones(n * m))
+        index = np.empty(2 * n * m, dtype=np.int32)
+        index[0::2] = m + np.arange(n * m)
+        index[1::2] = np.tile(np.arange(m), n)
+        value = np.empty(2 * n * m)
+        value[0::2] = 1.0
+        value[1::2] = -1.0
+        h.addRows(n * m, np.full(n * m, -inf), np.zeros(n * m), 2 * n * m,
+                  (np.arange(n * m) * 2).astype(np.int32), index, value)
+    h.addRow(p, p, m, np.arange(m, dtype=np.int32), np.ones(m))
+    h.run()
+    elapsed = time.perf_counter() - start
+    info = h.getInfo()
+    sign = -1.0 if model == "mclp" else 1.0
+    x = np.array(h.getSolution().col_value[:m])
+    return {
+        "time_s": elapsed,
+        "objective": sign * info.objective_function_value,
+        "dual_bound": sign * info.mip_dual_bound,
+        "status": h.modelStatusToString(h.getModelStatus()),
+        "chosen_ids": sorted(int(cid[j]) for j in np.flatnonzero(x > 0.5)),
+    }
+
+
+def peer_spopt(model, directory, p, radius_m):
+    import numpy as np
+    import pulp
+    from scipy.spatial.distance import cdist
+    from spopt.locate import MCLP, PMedian
+
+    xy, w, cxy, cid = load(directory)
+    start = time.perf_counter()
+    cost = cdist(xy, cxy)
+    if model == "mclp":
+        problem = MCLP.from_cost_matrix(cost, w, service_radius=radius_m, p_facilities=p)
+    else:
+        problem = PMedian.from_cost_matrix(cost, w, p_facilities=p)
+    problem = problem.solve(pulp.PULP_CBC_CMD(msg=False))
+    elapsed = time.perf_counter() - start
+    chosen = [int(cid[j]) for j, v in enumerate(problem.fac_vars) if v.value() and v.value() > 0.5]
+    return {
+        "time_s": elapsed,
+        "objective": float(pulp.value(problem.problem.objective)),
+        "status": pulp.LpStatus[problem.problem.status],
+        "chosen_ids": sorted(chosen),
+    }
+
+
+PEERS = {"highs": peer_highs, "spopt-cbc": peer_spopt}
+
+
+def run_peer(name, model, directory, p, radius_m, timeout):
+    """Runs one peer in a child process; returns its result or a timeout/error record."""
+    command = [sys.executable, __file__, "--peer", name, "--model", model, "--p", str(p),
+               "--radius-km", str(radius_m / 1000.0 if radius_m else 0), str(directory)]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"status": f"timeout after {timeout} s", "time_s": None, "objective": None}
+    if done.returncode != 0:
+        return {"status": "error: " + done.stderr.strip().splitlines()[-1] if done.stderr else "error",
+                "time_s": None, "objective": None}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall_s"] = time.perf_counter() - start
+    return result
+
+
+def run_ours(binary, model, directory, p, radius_km, repeat):
+    command = [str(binary), "solve", "--model", model, "--p", str(p), "--repeat", str(repeat)]
+    if radius_km:
+        command += ["--radius-km", str(radius_km)]
+    done = subprocess.run(command + [str(directory)], capture_output=True, text=True, check=True)
+    out = {}
+    for line in done.stdout.splitlines():
+        key, _, value = line.partition(": ")
+        out[key] = value
+    return {
+        "time_s": float(out["solve_ms_min"]) / 1000.0,
+        "time_median_s": float(out["solve_ms_median"]) / 1000.0,
+        "objective": float(out["objective"]),
+        "bound": None if out["bound"] == "none" else float(out["bound"]),
+        "gap": None if out["gap"] == "none" else float(out["gap"]),
+        "chosen_ids": sorted(int(x) for x in out["chosen_ids"].split()),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--timeout", type=float, default=600.0, help="per peer and case, seconds")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", default="/tmp/ssmplan-location-peers")
+    parser.add_argument("--bin", help="location_csv binary (default: build it with cargo)")
+    parser.add_argument("--peers", default="highs,spopt-cbc")
+    parser.add_argument("--repeat", type=int, default=20, help="runs of our solver (minimum kept)")
+    parser.add_argument("--json", help="also write the results here")
+    # Child mode.
+    parser.add_argument("--peer", help=argparse.SUPPRESS)
+    parser.add_argument("--model", help=argparse.SUPPRESS)
+    parser.add_argument("--p", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--radius-km", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("dir", nargs="?", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.peer:
+        radius_m = args.radius_km * 1000.0 if args.radius_km else None
+        print(json.dumps(PEERS[args.peer](args.model, args.dir, args.p, radius_m)))
+        return
+
+    binary = Path(args.bin) if args.bin else None
+    if binary is None:
+        target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+        subprocess.run(["cargo", "build", "--release", "-p", "ssmplan-planner", "--example", "location_csv"],
+                       cwd=ROOT, check=True)
+        binary = target / "release" / "examples" / "location_csv"
+    workdir = Path(args.workdir)
+    peers = [name for name in args.peers.split(",") if name]
+    print(f"# {time.strftime('%Y-%m-%d %H:%M')} | {platform.processor() or platform.machine()} | "
+          f"{os.cpu_count()} cores | python {platform.python_version()} | seed {args.seed} | "
+          f"timeout {args.timeout:.0f} s", flush=True)
+    rows = []
+    for model, n, m, p, radius_km in CASES:
+        directory = workdir / f"{model}-{n}x{m}-seed{args.seed}"
+        subprocess.run([str(binary), "gen", "--seed", str(args.seed), "--demand", str(n),
+                        "--candidates", str(m), "--out", str(directory)], check=True, capture_output=True)
+        ours = run_ours(binary, model, directory, p, radius_km, args.repeat)
+        results = {}
+        for name in peers:
+            results[name] = run_peer(name, model, directory, p, radius_km * 1000.0 if radius_km else None,
+                                     args.timeout)
+            print(f"  {model} {name}: {results[name].get('status')} "
+                  f"{results[name].get('time_s')} s objective {results[name].get('objective')}", flush=True)
+        exact = results.get("highs", {})
+        reference = exact.get("objective") if exact.get("status") == "Optimal" else None
+        rows.append({"model": model, "size": f"{n} x {m}", "p": p, "radius_km": radius_km,
+                     "ours": ours, "peers": results, "exact": reference})
+
+    header = ("model", "size", "p", "peer", "peer time", "peer objective", "peer status",
+              "our time (min/median)", "our objective", "our bound (gap)", "ours / exact")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        ours = row["ours"]
+        ratio = "n/a"
+        if row["exact"]:
+            ratio = f"{ours['objective'] / row['exact']:.6f}"
+        for name, peer in row["peers"].items():
+            peer_time = f"{peer['time_s']:.1f} s" if peer.get("time_s") is not None else "-"
+            peer_obj = f"{peer['objective']:.6g}" if peer.get("objective") is not None else "-"
+            gap = f"{ours['bound']:.6g} ({ours['gap']:.2e})" if ours["bound"] is not None else "-"
+            print(f"| {row['model']} | {row['size']} | {row['p']} | {name} | {peer_time} | {peer_obj} | "
+                  f"{peer.get('status')} | {ours['time_s'] * 1000:.1f} / {ours['time_median_s'] * 1000:.1f} ms | "
+                  f"{ours['objective']:.6g} | {gap} | {ratio} |")
+        same = [name for name, peer in row["peers"].items() if peer.get("chosen_ids") == ours["chosen_ids"]]
+        print(f"|  |  |  | same sites as ours: {', '.join(same) or 'none'} |  |  |  |  |  |  |  |")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
