@@ -90,6 +90,10 @@ pub fn coordinator_budget(bands: CoordinatorBands, cost_per_etp_eur: f64) -> Coo
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::float_cmp,
+    reason = "hand-computed values are exact in binary floating point"
+)]
 mod tests {
     use super::*;
 

@@ -264,6 +264,10 @@ pub fn weighted_gini(values: &[f64], weights: &[f64]) -> f64 {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::float_cmp,
+    reason = "hand-computed values are exact in binary floating point"
+)]
 mod tests {
     use super::*;
 

@@ -113,6 +113,10 @@ impl NeedWeights {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::float_cmp,
+    reason = "hand-computed values are exact in binary floating point"
+)]
 mod tests {
     use super::*;
 

@@ -271,6 +271,10 @@ impl Scenario {
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::float_cmp,
+    reason = "hand-computed values are exact in binary floating point"
+)]
 mod tests {
     use super::*;
 

@@ -147,6 +147,10 @@ pub fn need_weights(
 ///
 /// # Errors
 /// [`LocationError`] from the solver (bad parameters, p larger than the candidates...).
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass per chosen site updating the running distances; the steps share many locals"
+)]
 pub fn recommend(
     input: &RecommendInput<'_>,
     objective: &Objective,
@@ -230,41 +234,11 @@ pub fn recommend(
         }
         let after = summary(&current);
         previous = after.clone();
-        let (decision, reason) = if catchment_population as f64 >= input.norm {
+        let (decision, reason) =
+            decide(catchment_population, cand.location, &existing_index, input);
+        if decision == Decision::NewSsm {
             new_ssm += 1;
-            (
-                Decision::NewSsm,
-                format!(
-                    "its catchment ({catchment_population} inhabitants) reaches the norm of {:.0} inhabitants per SSM",
-                    input.norm
-                ),
-            )
-        } else {
-            match existing_index.nearest(cand.location) {
-                Some(n) => {
-                    let parent = &input.sites[n.index];
-                    (
-                        Decision::Antenne {
-                            parent_ssm: parent.ssm.0.clone(),
-                            parent_name: parent.ssm_name.clone(),
-                            distance_m: n.distance_m,
-                        },
-                        format!(
-                            "its catchment ({catchment_population} inhabitants) is below the norm of {:.0}: an antenne of the nearest existing SSM, {} ({:.1} km away)",
-                            input.norm,
-                            parent.ssm_name,
-                            n.distance_m / 1000.0
-                        ),
-                    )
-                }
-                None => (
-                    Decision::NewSsm,
-                    format!(
-                        "no existing SSM to attach an antenne to (catchment {catchment_population} inhabitants)"
-                    ),
-                ),
-            }
-        };
+        }
         sites.push(RecommendedSite {
             rank: rank + 1,
             candidate: c,
@@ -300,6 +274,48 @@ pub fn recommend(
         deficit_before: norm_due - ssm_before as f64,
         deficit_after: norm_due - (ssm_before + new_ssm) as f64,
     })
+}
+
+/// New SSM when the catchment reaches the norm, else an antenne of the nearest existing SSM.
+fn decide(
+    catchment_population: u64,
+    location: Coord<f64>,
+    existing: &PointIndex,
+    input: &RecommendInput<'_>,
+) -> (Decision, String) {
+    if catchment_population as f64 >= input.norm {
+        return (
+            Decision::NewSsm,
+            format!(
+                "its catchment ({catchment_population} inhabitants) reaches the norm of {:.0} inhabitants per SSM",
+                input.norm
+            ),
+        );
+    }
+    match existing.nearest(location) {
+        Some(n) => {
+            let parent = &input.sites[n.index];
+            (
+                Decision::Antenne {
+                    parent_ssm: parent.ssm.0.clone(),
+                    parent_name: parent.ssm_name.clone(),
+                    distance_m: n.distance_m,
+                },
+                format!(
+                    "its catchment ({catchment_population} inhabitants) is below the norm of {:.0}: an antenne of the nearest existing SSM, {} ({:.1} km away)",
+                    input.norm,
+                    parent.ssm_name,
+                    n.distance_m / 1000.0
+                ),
+            )
+        }
+        None => (
+            Decision::NewSsm,
+            format!(
+                "no existing SSM to attach an antenne to (catchment {catchment_population} inhabitants)"
+            ),
+        ),
+    }
 }
 
 /// Default norm used by [`RecommendInput`].

@@ -1,4 +1,8 @@
 //! Hand-built instances with known answers.
+#![expect(
+    clippy::float_cmp,
+    reason = "hand-computed values are exact in binary floating point"
+)]
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use ssmplan_core::{Nis, Sector, SiteId, SiteKind, SsmId};
@@ -88,7 +92,7 @@ fn far_populous_commune_gets_a_new_ssm_then_an_antenne() {
             assert_eq!(parent_ssm, "S");
             assert!((distance_m - 10_000.0).abs() < 1e-9);
         }
-        other => panic!("expected an antenne, got {other:?}"),
+        Decision::NewSsm => panic!("expected an antenne, got a new SSM"),
     }
     // Mean distance: before (20,000 x 10 km + 60,000 x 80 km) / 120,000 = 41,666.7 m;
     // after the first opening: 20,000 x 10 km / 120,000 = 1,666.7 m; after both: 0.
