@@ -2,7 +2,7 @@
 
 use geo::Coord;
 
-/// SplitMix64: a tiny deterministic generator (no `rand` dependency).
+/// `SplitMix64`: a tiny deterministic generator (no `rand` dependency).
 pub struct SplitMix(pub u64);
 
 impl SplitMix {
