@@ -44,13 +44,34 @@ pub struct DataArgs {
     /// An official typology table (`nis,group`).
     #[arg(long, global = true)]
     pub typology: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    /// Output format [default: from the --out extension (.csv, .json, .geojson), else table].
+    #[arg(long = "format", global = true, value_enum)]
+    pub format_arg: Option<Format>,
+    /// The format in effect (resolved by [`DataArgs::resolve_format`]).
+    #[arg(skip)]
     pub format: Format,
     /// Write the output to this file instead of standard output (CSV gets a `.meta.json` sidecar
     /// with the parameters, inputs and caveats).
     #[arg(long, global = true)]
     pub out: Option<PathBuf>,
+}
+
+impl DataArgs {
+    /// Sets `format` from `--format`, else from the extension of `--out`, else table.
+    pub fn resolve_format(&mut self) {
+        let from_extension = self
+            .out
+            .as_ref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .and_then(|e| match e.to_ascii_lowercase().as_str() {
+                "csv" => Some(Format::Csv),
+                "json" => Some(Format::Json),
+                "geojson" => Some(Format::Geojson),
+                _ => None,
+            });
+        self.format = self.format_arg.or(from_extension).unwrap_or_default();
+    }
 }
 
 fn default_data_dir() -> PathBuf {
@@ -69,8 +90,9 @@ pub enum BoundariesArg {
     Shapefile,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
+    #[default]
     Table,
     Csv,
     Json,
@@ -94,6 +116,9 @@ pub enum Command {
     /// Budgets of the sector's proposals.
     #[command(subcommand)]
     Budget(BudgetCommand),
+    /// The typology: the official table when loaded, else a reconstructed one (with loadings and
+    /// group means); `--out typology.csv` writes a table `--typology` can read back.
+    Typology,
     /// Evaluate a scenario file (sites added or removed, ETP changes): before, after, deltas.
     Scenario(ScenarioArgs),
 }

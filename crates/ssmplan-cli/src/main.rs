@@ -19,7 +19,8 @@ use clap::Parser;
 use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    cli.data.resolve_format();
     let result = match &cli.command {
         Command::Coverage(a) => coverage::run(&cli.data, a),
         Command::Catchments(a) => catchments::run(&cli.data, a),
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Command::Expand(a) => expand::run(&cli.data, a),
         Command::Budget(args::BudgetCommand::Coordinators(a)) => expand::coordinators(&cli.data, a),
         Command::Scenario(a) => scenario::run(&cli.data, a),
+        Command::Typology => typology::run(&cli.data),
     };
     match result.and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref()))
     {

@@ -501,3 +501,59 @@ fn scenario_deltas_are_after_minus_before_and_empty_scenarios_change_nothing() {
         "{err}"
     );
 }
+
+#[test]
+fn reconstructed_typology_is_labelled_and_reads_back_as_a_typology_table() {
+    let dir = std::env::temp_dir().join(format!("ssmplan-cli-{}-typology", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let out = dir.join("typology.csv");
+    let out_s = out.to_str().expect("utf-8");
+    ok(&["typology", "--out", out_s]);
+    let first = std::fs::read_to_string(&out).expect("csv");
+    ok(&["typology", "--out", out_s]);
+    assert_eq!(
+        first,
+        std::fs::read_to_string(&out).expect("csv"),
+        "deterministic"
+    );
+    assert!(first.starts_with("nis,name,province,group,"));
+    assert_eq!(first.lines().count(), 253);
+    let meta = std::fs::read_to_string(dir.join("typology.csv.meta.json")).expect("sidecar");
+    assert!(meta.contains("RECONSTRUCTED") && meta.contains("not the IWEPS table"));
+    // Read back as an official-format table: every commune in scope gets a group.
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "coverage",
+        "--demand",
+        "communes",
+        "--typology",
+        out_s,
+        "--level",
+        "typology",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    let groups = json["tables"]["typology"].as_array().expect("rows");
+    assert_eq!(groups.len(), 4);
+    let population: u64 = groups
+        .iter()
+        .map(|g| g["population"].as_u64().expect("pop"))
+        .sum();
+    assert_eq!(population, 3_625_453);
+    // Recommendations use it and say so.
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "recommend",
+        "--p",
+        "2",
+        "--demand",
+        "communes",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert!(
+        json["parameters"]["typology"]
+            .as_str()
+            .is_some_and(|t| t.contains("RECONSTRUCTED"))
+    );
+}

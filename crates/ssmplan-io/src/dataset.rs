@@ -518,6 +518,35 @@ impl Dataset {
         )?)
     }
 
+    /// Reads the layout's indicator table for the communes in scope (columns asked).
+    ///
+    /// # Errors
+    /// Missing file, manifest mismatch, CSV errors.
+    pub fn indicators(
+        &mut self,
+        columns: &[&str],
+    ) -> Result<crate::indicators::IndicatorTable, DatasetError> {
+        let path = self.data_dir.join(layout::INDICATORS);
+        self.record_input("commune indicators", &path)?;
+        let resolver = NisResolver::new(&self.communes, &self.crosswalk);
+        Ok(crate::indicators::read_indicators(
+            &path,
+            &resolver,
+            self.communes.len(),
+            columns,
+        )?)
+    }
+
+    /// Reads the layout's hospital sites.
+    ///
+    /// # Errors
+    /// Missing file, manifest mismatch, CSV errors.
+    pub fn hospitals(&mut self) -> Result<Vec<crate::indicators::Hospital>, DatasetError> {
+        let path = self.data_dir.join(layout::HOSPITALS);
+        self.record_input("hospital sites", &path)?;
+        Ok(crate::indicators::read_hospitals(&path)?)
+    }
+
     /// Plain-language caveats every output computed on this dataset must carry.
     #[must_use]
     pub fn caveats(&self) -> Vec<String> {

@@ -10,6 +10,7 @@ pub mod crosswalk;
 pub mod crs;
 pub mod dataset;
 pub mod frameworks;
+pub mod indicators;
 pub mod manifest;
 pub mod points;
 pub mod population;
