@@ -52,52 +52,8 @@ pub struct Reconstruction {
 pub fn reconstruct(dataset: &mut Dataset) -> Result<Reconstruction> {
     let table = dataset.indicators(&NEED_COLUMNS.map(|c| c.0))?;
     let hospitals = dataset.hospitals()?;
-    let demand = dataset.weighted_demand(None)?;
     let n = dataset.communes.len();
-    // Offer 1: population-weighted mean distance to the nearest SSM site (km).
-    let sites = dataset.site_locations();
-    let nearest = nearest_sites(&demand.points, &sites, &ssmplan_core::StraightLine);
-    let mut distance = vec![0.0; n];
-    // Offer 2: E2SFCA accessibility (capacity per 100,000 inhabitants, 20 km, default steps).
-    let (capacity, _) = site_capacities(&dataset.sites);
-    let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();
-    let population: Vec<f64> = demand.points.iter().map(|p| p.population as f64).collect();
-    let steps = vec![
-        (5_000.0, 1.0),
-        (10_000.0, 0.68),
-        (15_000.0, 0.22),
-        (20_000.0, 0.03),
-    ];
-    let fca = floating_catchment(
-        &points,
-        &population,
-        &sites,
-        &capacity,
-        &AccessibilityParams::enhanced(20_000.0, steps),
-    )?;
-    let mut access = vec![0.0; n];
-    for ((p, near), a) in demand.points.iter().zip(&nearest).zip(&fca.accessibility) {
-        if let Some(near) = near {
-            distance[p.commune] += near.distance_m / 1000.0 * p.population as f64;
-        }
-        access[p.commune] += a * 100_000.0 * p.population as f64;
-    }
-    // Offer 3: psychiatric hospital sites within 20 km of the commune's representative point.
-    let psychiatric: Vec<geo::Coord<f64>> = hospitals
-        .iter()
-        .filter(|h| h.psychiatric)
-        .map(|h| h.location)
-        .collect();
-    let index = PointIndex::new(&psychiatric);
-    let mut hospitals_near = vec![0.0; n];
-    for (i, c) in dataset.communes.iter().enumerate() {
-        let pop = c.population.max(1) as f64;
-        distance[i] /= pop;
-        access[i] /= pop;
-        if let Some(p) = c.representative_point() {
-            hospitals_near[i] = index.within_radius(p, HOSPITAL_REACH_M).len() as f64;
-        }
-    }
+    let [distance, access, hospitals_near] = offer_indicators(dataset, &hospitals)?;
     // Communes with every indicator.
     let need: Vec<(&str, bool, &[Option<f64>])> = NEED_COLUMNS
         .iter()
@@ -159,6 +115,62 @@ pub fn reconstruct(dataset: &mut Dataset) -> Result<Reconstruction> {
     })
 }
 
+/// The three offer and access indicators per commune: population-weighted mean distance to the
+/// nearest SSM site (km, population grid), E2SFCA accessibility (SSM capacity per 100,000
+/// inhabitants, 20 km), and psychiatric hospital sites within 20 km of the commune's point.
+fn offer_indicators(
+    dataset: &mut Dataset,
+    hospitals: &[ssmplan_io::indicators::Hospital],
+) -> Result<[Vec<f64>; 3]> {
+    let demand = dataset.weighted_demand(None)?;
+    let n = dataset.communes.len();
+    // Offer 1: population-weighted mean distance to the nearest SSM site (km).
+    let sites = dataset.site_locations();
+    let nearest = nearest_sites(&demand.points, &sites, &ssmplan_core::StraightLine);
+    let mut distance = vec![0.0; n];
+    // Offer 2: E2SFCA accessibility (capacity per 100,000 inhabitants, 20 km, default steps).
+    let (capacity, _) = site_capacities(&dataset.sites);
+    let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();
+    let population: Vec<f64> = demand.points.iter().map(|p| p.population as f64).collect();
+    let steps = vec![
+        (5_000.0, 1.0),
+        (10_000.0, 0.68),
+        (15_000.0, 0.22),
+        (20_000.0, 0.03),
+    ];
+    let fca = floating_catchment(
+        &points,
+        &population,
+        &sites,
+        &capacity,
+        &AccessibilityParams::enhanced(20_000.0, steps),
+    )?;
+    let mut access = vec![0.0; n];
+    for ((p, near), a) in demand.points.iter().zip(&nearest).zip(&fca.accessibility) {
+        if let Some(near) = near {
+            distance[p.commune] += near.distance_m / 1000.0 * p.population as f64;
+        }
+        access[p.commune] += a * 100_000.0 * p.population as f64;
+    }
+    // Offer 3: psychiatric hospital sites within 20 km of the commune's representative point.
+    let psychiatric: Vec<geo::Coord<f64>> = hospitals
+        .iter()
+        .filter(|h| h.psychiatric)
+        .map(|h| h.location)
+        .collect();
+    let index = PointIndex::new(&psychiatric);
+    let mut hospitals_near = vec![0.0; n];
+    for (i, c) in dataset.communes.iter().enumerate() {
+        let pop = c.population.max(1) as f64;
+        distance[i] /= pop;
+        access[i] /= pop;
+        if let Some(p) = c.representative_point() {
+            hospitals_near[i] = index.within_radius(p, HOSPITAL_REACH_M).len() as f64;
+        }
+    }
+    Ok([distance, access, hospitals_near])
+}
+
 /// Reconstructs a typology and sets it on the dataset's communes; returns its description.
 pub fn reconstruct_into(dataset: &mut Dataset) -> Result<String> {
     let r = reconstruct(dataset)?;
@@ -206,111 +218,13 @@ pub fn run(data: &DataArgs) -> Result<Report> {
     } else {
         progress.stage("reconstructing the typology");
         let r = reconstruct(&mut dataset)?;
-        let t = &r.typology;
         parameters.push(("typology", json!(r.description)));
         parameters.push(("seed", json!(SEED)));
-        parameters.push(("explained_variance_need_offer", json!(t.explained_variance)));
-        summary.push((
-            "explained variance (need axis, offer axis)".to_owned(),
-            format!(
-                "{:.1} %, {:.1} %",
-                t.explained_variance[0] * 100.0,
-                t.explained_variance[1] * 100.0
-            ),
+        parameters.push((
+            "explained_variance_need_offer",
+            json!(r.typology.explained_variance),
         ));
-        let mut columns = vec![
-            "nis",
-            "name",
-            "province",
-            "group",
-            "group_key",
-            "need_score",
-            "offer_score",
-        ];
-        columns.extend(INDICATOR_NAMES);
-        let rows = r
-            .communes
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                let c = &dataset.communes[i];
-                let mut row: Vec<Cell> = vec![
-                    c.nis.to_string().into(),
-                    c.name.clone().into(),
-                    c.province.clone().into(),
-                    t.groups[k].label_fr().into(),
-                    t.groups[k].key().into(),
-                    Cell::Num(t.need_score[k], 4),
-                    Cell::Num(t.offer_score[k], 4),
-                ];
-                row.extend(r.indicators.iter().map(|ind| Cell::Num(ind.values[k], 3)));
-                row
-            })
-            .collect();
-        tables.push(Table {
-            name: "typology".into(),
-            title: "Reconstructed typology per commune (NOT the IWEPS table)".into(),
-            columns,
-            rows,
-        });
-        let rows = t
-            .loadings
-            .iter()
-            .map(|l| {
-                vec![
-                    l.name.clone().into(),
-                    l.axis.key().into(),
-                    (if l.higher_is_more {
-                        "as is"
-                    } else {
-                        "inverted"
-                    })
-                    .into(),
-                    Cell::Num(l.need, 3),
-                    Cell::Num(l.offer, 3),
-                ]
-            })
-            .collect();
-        tables.push(Table {
-            name: "loadings".into(),
-            title: "Loadings (correlation of each oriented indicator with the axes)".into(),
-            columns: vec![
-                "indicator",
-                "axis",
-                "orientation",
-                "need_axis",
-                "offer_axis",
-            ],
-            rows,
-        });
-        let mut columns = vec!["group", "communes", "need_score", "offer_score"];
-        columns.extend(INDICATOR_NAMES);
-        let rows = t
-            .group_means
-            .iter()
-            .map(|g| {
-                let mut row: Vec<Cell> = vec![
-                    g.group.label_fr().into(),
-                    g.count.into(),
-                    Cell::Num(g.need_score, 3),
-                    Cell::Num(g.offer_score, 3),
-                ];
-                row.extend(g.indicator_means.iter().map(|m| Cell::Num(*m, 3)));
-                row
-            })
-            .collect();
-        tables.push(Table {
-            name: "group_means".into(),
-            title: "Group means".into(),
-            columns,
-            rows,
-        });
-        for g in &t.group_means {
-            summary.push((
-                format!("{} (communes)", g.group.label_fr()),
-                g.count.to_string(),
-            ));
-        }
+        reconstructed_tables(&dataset, &r, &mut tables, &mut summary);
         dataset.set_typology(
             &vec![None; dataset.communes.len()],
             TypologySource::Reconstructed(r.description.clone()),
@@ -325,4 +239,116 @@ pub fn run(data: &DataArgs) -> Result<Report> {
         tables,
         features: Vec::new(),
     })
+}
+
+/// The per-commune, loadings and group-means tables of a reconstruction.
+#[expect(clippy::too_many_lines, reason = "three flat table definitions")]
+fn reconstructed_tables(
+    dataset: &Dataset,
+    r: &Reconstruction,
+    tables: &mut Vec<Table>,
+    summary: &mut Vec<(String, String)>,
+) {
+    let t = &r.typology;
+    summary.push((
+        "explained variance (need axis, offer axis)".to_owned(),
+        format!(
+            "{:.1} %, {:.1} %",
+            t.explained_variance[0] * 100.0,
+            t.explained_variance[1] * 100.0
+        ),
+    ));
+    let mut columns = vec![
+        "nis",
+        "name",
+        "province",
+        "group",
+        "group_key",
+        "need_score",
+        "offer_score",
+    ];
+    columns.extend(INDICATOR_NAMES);
+    let rows = r
+        .communes
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let c = &dataset.communes[i];
+            let mut row: Vec<Cell> = vec![
+                c.nis.to_string().into(),
+                c.name.clone().into(),
+                c.province.clone().into(),
+                t.groups[k].label_fr().into(),
+                t.groups[k].key().into(),
+                Cell::Num(t.need_score[k], 4),
+                Cell::Num(t.offer_score[k], 4),
+            ];
+            row.extend(r.indicators.iter().map(|ind| Cell::Num(ind.values[k], 3)));
+            row
+        })
+        .collect();
+    tables.push(Table {
+        name: "typology".into(),
+        title: "Reconstructed typology per commune (NOT the IWEPS table)".into(),
+        columns,
+        rows,
+    });
+    let rows = t
+        .loadings
+        .iter()
+        .map(|l| {
+            vec![
+                l.name.clone().into(),
+                l.axis.key().into(),
+                (if l.higher_is_more {
+                    "as is"
+                } else {
+                    "inverted"
+                })
+                .into(),
+                Cell::Num(l.need, 3),
+                Cell::Num(l.offer, 3),
+            ]
+        })
+        .collect();
+    tables.push(Table {
+        name: "loadings".into(),
+        title: "Loadings (correlation of each oriented indicator with the axes)".into(),
+        columns: vec![
+            "indicator",
+            "axis",
+            "orientation",
+            "need_axis",
+            "offer_axis",
+        ],
+        rows,
+    });
+    let mut columns = vec!["group", "communes", "need_score", "offer_score"];
+    columns.extend(INDICATOR_NAMES);
+    let rows = t
+        .group_means
+        .iter()
+        .map(|g| {
+            let mut row: Vec<Cell> = vec![
+                g.group.label_fr().into(),
+                g.count.into(),
+                Cell::Num(g.need_score, 3),
+                Cell::Num(g.offer_score, 3),
+            ];
+            row.extend(g.indicator_means.iter().map(|m| Cell::Num(*m, 3)));
+            row
+        })
+        .collect();
+    tables.push(Table {
+        name: "group_means".into(),
+        title: "Group means".into(),
+        columns,
+        rows,
+    });
+    for g in &t.group_means {
+        summary.push((
+            format!("{} (communes)", g.group.label_fr()),
+            g.count.to_string(),
+        ));
+    }
 }

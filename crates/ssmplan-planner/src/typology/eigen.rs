@@ -101,7 +101,11 @@ pub(crate) fn symmetric_eigen(matrix: &[Vec<f64>]) -> Option<SymmetricEigen> {
     })
 }
 
-/// Applies the Jacobi rotation that zeroes `a[p][q]`: `A <- Jᵀ A J`, `V <- V J`.
+/// Applies the Jacobi rotation that zeroes `a[p][q]` (`p < q`): `A <- Jᵀ A J`, `V <- V J`.
+#[expect(
+    clippy::many_single_char_names,
+    reason = "the textbook notation of the Jacobi rotation (a, v, p, q, t, c, s)"
+)]
 fn rotate(a: &mut [Vec<f64>], v: &mut [Vec<f64>], p: usize, q: usize) {
     let apq = a[p][q];
     let theta = (a[q][q] - a[p][p]) / (2.0 * apq);
@@ -113,16 +117,16 @@ fn rotate(a: &mut [Vec<f64>], v: &mut [Vec<f64>], p: usize, q: usize) {
     };
     let c = 1.0 / (t * t + 1.0).sqrt();
     let s = t * c;
-    let n = a.len();
     for row in a.iter_mut() {
         let (akp, akq) = (row[p], row[q]);
         row[p] = c * akp - s * akq;
         row[q] = s * akp + c * akq;
     }
-    for k in 0..n {
-        let (apk, aqk) = (a[p][k], a[q][k]);
-        a[p][k] = c * apk - s * aqk;
-        a[q][k] = s * apk + c * aqk;
+    let (head, tail) = a.split_at_mut(q);
+    for (apk, aqk) in head[p].iter_mut().zip(tail[0].iter_mut()) {
+        let (xp, xq) = (*apk, *aqk);
+        *apk = c * xp - s * xq;
+        *aqk = s * xp + c * xq;
     }
     a[p][q] = 0.0;
     a[q][p] = 0.0;

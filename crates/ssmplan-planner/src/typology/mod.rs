@@ -19,38 +19,59 @@
 //!    standard deviation (divisor `n`, or the total weight; as scikit-learn's `StandardScaler`),
 //!    weighted when commune weights are given. Constant or non-finite indicators are errors.
 //! 2. **Principal components.** The correlation matrix of the z-scores is diagonalised by the
-//!    cyclic Jacobi method; the two components of largest eigenvalue are kept, unrotated. The
-//!    *need* axis is the one whose loadings on the need indicators have the largest absolute sum
-//!    (the first component on a tie); the other is the *offer* axis. Each axis is signed so that
-//!    the indicators of its own kind load positively on average (on a tie, the one with the
-//!    largest absolute loading decides): a positive need score means more need than average, a
-//!    positive offer score more offer or easier access. Scores are `Σ z_i · v_i` (unscaled
-//!    eigenvector coefficients, as scikit-learn's `PCA.transform`); loadings are `v_i · √λ`, the
-//!    correlation of each oriented indicator with the axis. The explained variance of an axis is
-//!    its eigenvalue over the sum of all eigenvalues.
-//! 3. **k-means**, k = 4, on the two scores (not rescaled: the axis of larger variance weighs
-//!    more, as in the score plane planners look at). Each of `restarts` runs is seeded by
-//!    k-means++ (weighted: `w·D²`) from a SplitMix64 stream, then Lloyd iterations until no
-//!    assignment changes (or `max_iterations`); the run of lowest inertia is kept, the first on
-//!    ties. A cluster left with zero weight takes the point of largest `w·d²` from its cluster.
-//!    Assignment ties go to the lower cluster index.
-//! 4. **Naming.** Clusters are ranked by the (weighted) mean of `need score - offer score` of
-//!    their communes (their center): the highest is *risque élevé*
-//!    ([`TypologyGroup::HighRisk`]), the second *vulnérables*, the lowest *favorables*, the
-//!    remaining one *médians* (ties: higher need first). `k` is fixed at 4 for that reason:
-//!    [`TypologyParams::k`] exists for clarity, and any other value is refused.
+//!    cyclic Jacobi method and the plane of the two components of largest eigenvalue is kept.
+//!    Component scores are `Σ z_i · v_i` (unscaled eigenvector coefficients, as scikit-learn's
+//!    `PCA.transform`); the component explained variance is `λ / Σλ`.
+//! 3. **Need and offer axes** in that plane ([`AxisRotation`]). By default
+//!    ([`AxisRotation::Target`]) the two orthonormal directions of the plane closest to the
+//!    declared axes (orthogonal Procrustes towards the equal-weight sums of the need and of the
+//!    offer z-scores); with [`AxisRotation::None`] the components themselves, the need axis
+//!    being the one whose loadings on the need indicators have the largest absolute sum (the
+//!    first on a tie). Each axis is then signed so that the indicators of its own kind load
+//!    positively on average (on a tie, the one with the largest absolute loading decides): a
+//!    positive need score means more need than average, a positive offer score more offer or
+//!    easier access. Loadings are correlations between oriented indicators and axis scores;
+//!    the explained variance of an axis is the variance of its score over `Σλ`.
+//!    The rotation exists because the first component of real data mixes the two kinds: on the
+//!    261 Walloon communes (share 65+, median income and low education for need, distance to the
+//!    nearest known SSM and psychiatric hospital for offer) every indicator loads 0.49 to 0.90
+//!    on it, so an unrotated "need" axis is as much an offer axis, and ranking groups by need
+//!    minus offer on it would be meaningless.
+//! 4. **k-means**, k = 4, in the plane of the two component scores (not rescaled, so the first
+//!    component weighs more; since the axes of step 3 only rotate that plane, the groups do not
+//!    depend on them). Each of `restarts` runs (default 100) is seeded by greedy k-means++
+//!    (weighted: `w·D²`, 3 candidates per center) from a `SplitMix64` stream, then Lloyd
+//!    iterations until no assignment changes, refined by Hartigan-Wong single-point moves
+//!    (resuming Lloyd after a move), within `max_iterations`; the run of lowest inertia is
+//!    kept, the first on ties. A cluster left with zero weight takes the point of largest
+//!    `w·d²`. Assignment ties go to the lower cluster index.
+//! 5. **Naming.** Clusters of above-average need (mean need score > 0) are ranked first, then
+//!    the others; within each part by the (weighted) mean of `need score - offer score`. In
+//!    that order the first is *risque élevé* ([`TypologyGroup::HighRisk`]), the second
+//!    *vulnérables*, the last *favorables*, the remaining one *médians* (ties: higher need
+//!    first). A cluster of low need and very low offer (e.g. communes far from every *known*
+//!    site) is therefore not called high risk while two clusters of above-average need exist. `k` is fixed at 4 for that reason: [`TypologyParams::k`] exists for clarity, and
+//!    any other value is refused.
 //!
 //! # Determinism
 //! Every sum runs in a fixed order, every tie has a rule and the restarts are collected in
 //! order, so the same inputs and seed give the same bits whatever the number of rayon threads.
 //!
 //! # Limits
-//! - Two unrotated axes: when the first component mixes need and offer indicators (a rural
-//!   axis: older, poorer, farther), the axes are not pure; read the loadings.
-//! - The ranking by `need - offer` puts "high need, high offer" next to "low need, low offer".
-//!   IWEPS separates high risk (medico-administrative needs, use of care) from vulnerable
+//! - Two axes keep part of the variance only (read `explained_variance`), and even rotated they
+//!   need not be pure: read the cross-loadings.
+//! - Within each part, the ranking by `need - offer` puts "high need, high offer" next to
+//!   "lower need, low offer". IWEPS separates high risk (medico-administrative needs, use of care) from vulnerable
 //!   (self-reported needs); two axes cannot, so *vulnérables* here is simply the second rank.
-//! - Offer indicators computed from a partial list of SSM sites carry its artefacts.
+//! - Offer indicators computed from a partial list of SSM sites carry its artefacts. On the
+//!   Walloon data, one cluster is 23 communes of low need and very low offer, 55 km on average
+//!   from the nearest known SSM: 17 in Luxembourg province, where the list has no site, and 4
+//!   German-speaking ones. A plain `need - offer` ranking called it *risque élevé*; the rule of
+//!   step 5 calls it *médians*, but its "low offer" is still an artefact of the list.
+//! - Near-optimal k-means solutions can differ in membership: on the same data the second-best
+//!   local optimum found (inertia 0.1 % higher) has groups of 102, 79, 58 and 22 communes
+//!   against 97, 89, 52 and 23. [`ReconstructedTypology::restarts_at_best`] says how often the
+//!   kept optimum was reached.
 //!
 //! ```
 //! use ssmplan_planner::typology::{Indicator, IndicatorAxis, TypologyParams, reconstruct_typology};

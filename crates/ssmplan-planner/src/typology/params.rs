@@ -40,12 +40,14 @@ pub struct TypologyParams {
     /// clusters one to one onto the four IWEPS groups, so any other value is refused.
     #[serde(default = "defaults::k")]
     pub k: usize,
-    /// Seed of the k-means++ seeding (SplitMix64). Restart `r` uses the `r`-th draw of a
-    /// SplitMix64 stream started at this seed.
+    /// Seed of the k-means++ seeding (`SplitMix64`). Restart `r` uses the `r`-th draw of a
+    /// `SplitMix64` stream started at this seed.
     #[serde(default = "defaults::seed")]
     pub seed: u64,
     /// Number of k-means runs, each from its own k-means++ seeding; the run of lowest inertia is
-    /// kept (the first on ties).
+    /// kept (the first on ties). The default, 100, costs about 5 ms on the 261 Walloon communes;
+    /// there, a single run reaches the best inertia found (in 1,000 runs) 6.5 % of the time, so
+    /// 20 runs miss it one time in four and 100 runs one time in a thousand.
     #[serde(default = "defaults::restarts")]
     pub restarts: usize,
     /// Cap on the Lloyd iterations of each run.
@@ -65,7 +67,7 @@ mod defaults {
         42
     }
     pub(super) fn restarts() -> usize {
-        20
+        100
     }
     pub(super) fn max_iterations() -> usize {
         300
@@ -82,7 +84,7 @@ impl TypologyParams {
     /// The number of IWEPS groups, the only supported `k`.
     pub const GROUPS: usize = 4;
 
-    /// The defaults: `k = 4`, `seed = 42`, `restarts = 20`, `max_iterations = 300`,
+    /// The defaults: `k = 4`, `seed = 42`, `restarts = 100`, `max_iterations = 300`,
     /// [`AxisRotation::Target`].
     #[must_use]
     pub fn new() -> Self {

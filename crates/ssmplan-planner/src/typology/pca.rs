@@ -122,8 +122,12 @@ pub(crate) fn principal_axes(
     let total_variance: f64 = eigen.values.iter().sum();
     let lambda = [eigen.values[0].max(0.0), eigen.values[1].max(0.0)];
     let components = [eigen.vectors[0].clone(), eigen.vectors[1].clone()];
-    let component_loadings =
-        [0, 1].map(|c| components[c].iter().map(|v| v * lambda[c].sqrt()).collect::<Vec<f64>>());
+    let component_loadings = [0, 1].map(|c| {
+        components[c]
+            .iter()
+            .map(|v| v * lambda[c].sqrt())
+            .collect::<Vec<f64>>()
+    });
     let communes = z.first().map_or(0, Vec::len);
     let component_scores = [0, 1].map(|c| {
         (0..communes)

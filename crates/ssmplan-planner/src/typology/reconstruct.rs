@@ -65,7 +65,7 @@ pub fn reconstruct_typology(
     let points: Vec<Point> = pca.component_scores[0]
         .iter()
         .zip(&pca.component_scores[1])
-        .map(|(&need, &offer)| [need, offer])
+        .map(|(&first, &second)| [first, second])
         .collect();
     let distinct = distinct_points(&points, &weights);
     if distinct < k {
@@ -130,6 +130,7 @@ pub fn reconstruct_typology(
         seed: params.seed,
         restarts: params.restarts,
         best_restart: best.restart,
+        restarts_at_best: best.runs_at_best,
         iterations: best.run.iterations,
         converged: best.run.converged,
         weighted,
@@ -246,21 +247,31 @@ fn cluster_means(points: &[Point], weights: &[f64], labels: &[usize], k: usize) 
         .collect()
 }
 
-/// Names the `k = 4` clusters from their centers: sorted by decreasing `need - offer` (ties:
-/// higher need first, then lower cluster index), they become high risk, vulnerable,
-/// intermediate and favourable.
+/// Names the `k = 4` clusters from their centers. Clusters of above-average need (a positive
+/// need score) come first, each part sorted by decreasing `need - offer` (ties: higher need first, then
+/// lower cluster index); in that order the first is high risk, the second vulnerable, the last
+/// favourable and the remaining one intermediate. So a cluster of low need is never called high
+/// risk or vulnerable while two clusters of above-average need exist, however low its offer.
 fn name_clusters(centers: &[Point]) -> Vec<TypologyGroup> {
     let mut order: Vec<usize> = (0..centers.len()).collect();
     order.sort_by(|&a, &b| {
         let key = |c: usize| centers[c][0] - centers[c][1];
-        key(b)
-            .total_cmp(&key(a))
+        let needy = |c: usize| centers[c][0] > 0.0;
+        needy(b)
+            .cmp(&needy(a))
+            .then(key(b).total_cmp(&key(a)))
             .then(centers[b][0].total_cmp(&centers[a][0]))
             .then(a.cmp(&b))
     });
     let mut names = vec![TypologyGroup::Intermediate; centers.len()];
-    for (&cluster, group) in order.iter().zip(TypologyGroup::ALL) {
-        names[cluster] = group;
+    if let (Some(&first), Some(&last)) = (order.first(), order.last()) {
+        names[first] = TypologyGroup::HighRisk;
+        names[last] = TypologyGroup::Favourable;
+    }
+    if let Some(&second) = order.get(1)
+        && order.len() > 2
+    {
+        names[second] = TypologyGroup::Vulnerable;
     }
     names
 }

@@ -99,6 +99,10 @@ pub struct ReconstructedTypology {
     pub restarts: usize,
     /// Position (0-based) of the kept run among the restarts.
     pub best_restart: usize,
+    /// Number of runs whose inertia is within a relative `1e-9` of the kept one. A small count
+    /// says the optimum is hard to reach (more restarts might find a lower inertia); other runs
+    /// close in inertia but with different groups say the typology is fragile.
+    pub restarts_at_best: usize,
     /// Lloyd iterations of the kept run.
     pub iterations: usize,
     /// Whether the kept run converged (assignments stable) before the iteration cap.
@@ -109,7 +113,8 @@ pub struct ReconstructedTypology {
 
 impl ReconstructedTypology {
     /// One line that outputs quote to label the typology.
-    pub const METHOD: &'static str = "reconstructed typology (not IWEPS's): indicators standardised, \
-        PCA on their correlation matrix, 2 components, need and offer axes placed in their plane, k-means k=4 (k-means++, seeded \
-        restarts, lowest inertia), groups named by mean need score minus offer score";
+    pub const METHOD: &'static str = "reconstructed typology (not IWEPS's): indicators \
+        standardised, PCA on their correlation matrix, 2 components, need and offer axes placed \
+        in their plane, k-means k=4 (greedy k-means++, seeded restarts, lowest inertia), groups \
+        named by mean need score minus offer score";
 }

@@ -1,8 +1,8 @@
-//! SplitMix64 (Steele, Lea and Flood 2014; Vigna's reference constants): the tiny seeded
+//! `SplitMix64` (Steele, Lea and Flood 2014; Vigna's reference constants): the tiny seeded
 //! generator behind the k-means++ seeding. Not cryptographic; chosen because it is a few lines,
 //! has a 2^64 period and passes `BigCrush`, and needs no dependency.
 
-/// A SplitMix64 stream.
+/// A `SplitMix64` stream.
 #[derive(Clone, Debug)]
 pub(crate) struct SplitMix64 {
     state: u64,
