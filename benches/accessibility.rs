@@ -16,20 +16,12 @@ const SITES: usize = 300;
 const WIDTH_M: f64 = 150_000.0;
 const HEIGHT_M: f64 = 100_000.0;
 
-/// `SplitMix64`: a tiny deterministic generator for the synthetic inputs.
-struct SplitMix(u64);
+/// Synthetic inputs from a seeded `SplitMix64` stream.
+struct SplitMix(ssmplan_core::SplitMix64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.next_f64()
     }
 
     fn points(&mut self, n: usize) -> Vec<Coord<f64>> {
@@ -51,7 +43,7 @@ fn bench_e2sfca(c: &mut Criterion) {
         10_000.0,
         vec![(3_000.0, 1.0), (6_000.0, 0.68), (10_000.0, 0.22)],
     );
-    let mut rng = SplitMix(3812);
+    let mut rng = SplitMix(ssmplan_core::SplitMix64::new(3812));
     let sites = rng.points(SITES);
     let capacity = rng.amounts(SITES, 10.0);
 

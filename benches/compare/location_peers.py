@@ -17,8 +17,9 @@ exactly the same numbers (coordinates rounded to the metre, weights exact). Peer
 Each peer runs in a child process under ``--timeout`` seconds (wall clock, model building
 included). Usage::
 
-    python3 benches/compare/location_peers.py --timeout 600 [--seed 1] [--workdir /tmp/loc-peers]
+    python3 benches/compare/location_peers.py --timeout 600 [--seeds 1,2,3] [--workdir /tmp/loc-peers]
         [--bin target/release/examples/location_csv] [--peers highs,spopt-cbc] [--json out.json]
+    python3 benches/compare/location_peers.py --report out.json
 """
 
 import argparse
@@ -169,19 +170,45 @@ def run_ours(binary, model, directory, p, radius_km, repeat):
         "objective": float(out["objective"]),
         "bound": None if out["bound"] == "none" else float(out["bound"]),
         "gap": None if out["gap"] == "none" else float(out["gap"]),
+        "bound_kind": out["bound_kind"],
         "chosen_ids": sorted(int(x) for x in out["chosen_ids"].split()),
     }
+
+
+def print_table(rows):
+    """Prints the comparison as a Markdown table."""
+    header = ("seed", "model", "size", "p", "solver", "time", "objective", "status / bound", "/ exact optimum",
+              "same sites as ssmplan")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        ours = row["ours"]
+        exact = row["exact"]
+        ratio = (lambda x: f"{x / exact:.7f}" if exact and x is not None else "n/a")
+        size = f"{row['size']}" + (f", r = {row['radius_km']:g} km" if row["radius_km"] else "")
+        bound = "-" if ours["bound"] is None else (
+            f"bound {ours['bound']:.2f} ({ours.get('bound_kind', '')}, gap {ours['gap']:.1e})")
+        print(f"| {row.get('seed', 1)} | {row['model']} | {size} | {row['p']} | ssmplan (min / median of runs) | "
+              f"{ours['time_s'] * 1000:.1f} / {ours['time_median_s'] * 1000:.1f} ms | {ours['objective']:.2f} | "
+              f"{bound} | {ratio(ours['objective'])} | - |")
+        for name, peer in row["peers"].items():
+            peer_time = f"{peer['time_s']:.1f} s" if peer.get("time_s") is not None else "-"
+            peer_obj = f"{peer['objective']:.2f}" if peer.get("objective") is not None else "-"
+            same = "yes" if peer.get("chosen_ids") == ours["chosen_ids"] else "no"
+            print(f"| {row.get('seed', 1)} | {row['model']} | {size} | {row['p']} | {name} | {peer_time} | {peer_obj} | "
+                  f"{peer.get('status')} | {ratio(peer.get('objective'))} | {same} |")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--timeout", type=float, default=600.0, help="per peer and case, seconds")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", default="1", help="comma-separated instance seeds")
     parser.add_argument("--workdir", default="/tmp/ssmplan-location-peers")
     parser.add_argument("--bin", help="location_csv binary (default: build it with cargo)")
     parser.add_argument("--peers", default="highs,spopt-cbc")
     parser.add_argument("--repeat", type=int, default=20, help="runs of our solver (minimum kept)")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--report", help="print the table of a saved --json file and exit")
     # Child mode.
     parser.add_argument("--peer", help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
@@ -195,6 +222,10 @@ def main():
         print(json.dumps(PEERS[args.peer](args.model, args.dir, args.p, radius_m)))
         return
 
+    if args.report:
+        print_table(json.loads(Path(args.report).read_text()))
+        return
+
     binary = Path(args.bin) if args.bin else None
     if binary is None:
         target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
@@ -204,43 +235,27 @@ def main():
     workdir = Path(args.workdir)
     peers = [name for name in args.peers.split(",") if name]
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} | {platform.processor() or platform.machine()} | "
-          f"{os.cpu_count()} cores | python {platform.python_version()} | seed {args.seed} | "
+          f"{os.cpu_count()} cores | python {platform.python_version()} | seeds {args.seeds} | "
           f"timeout {args.timeout:.0f} s", flush=True)
     rows = []
-    for model, n, m, p, radius_km in CASES:
-        directory = workdir / f"{model}-{n}x{m}-seed{args.seed}"
-        subprocess.run([str(binary), "gen", "--seed", str(args.seed), "--demand", str(n),
+    cases = [(seed, *case) for seed in (int(x) for x in args.seeds.split(",")) for case in CASES]
+    for seed, model, n, m, p, radius_km in cases:
+        directory = workdir / f"{model}-{n}x{m}-seed{seed}"
+        subprocess.run([str(binary), "gen", "--seed", str(seed), "--demand", str(n),
                         "--candidates", str(m), "--out", str(directory)], check=True, capture_output=True)
         ours = run_ours(binary, model, directory, p, radius_km, args.repeat)
         results = {}
         for name in peers:
             results[name] = run_peer(name, model, directory, p, radius_km * 1000.0 if radius_km else None,
                                      args.timeout)
-            print(f"  {model} {name}: {results[name].get('status')} "
+            print(f"  seed {seed} {model} {name}: {results[name].get('status')} "
                   f"{results[name].get('time_s')} s objective {results[name].get('objective')}", flush=True)
         exact = results.get("highs", {})
         reference = exact.get("objective") if exact.get("status") == "Optimal" else None
-        rows.append({"model": model, "size": f"{n} x {m}", "p": p, "radius_km": radius_km,
+        rows.append({"seed": seed, "model": model, "size": f"{n} x {m}", "p": p, "radius_km": radius_km,
                      "ours": ours, "peers": results, "exact": reference})
 
-    header = ("model", "size", "p", "peer", "peer time", "peer objective", "peer status",
-              "our time (min/median)", "our objective", "our bound (gap)", "ours / exact")
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for row in rows:
-        ours = row["ours"]
-        ratio = "n/a"
-        if row["exact"]:
-            ratio = f"{ours['objective'] / row['exact']:.6f}"
-        for name, peer in row["peers"].items():
-            peer_time = f"{peer['time_s']:.1f} s" if peer.get("time_s") is not None else "-"
-            peer_obj = f"{peer['objective']:.6g}" if peer.get("objective") is not None else "-"
-            gap = f"{ours['bound']:.6g} ({ours['gap']:.2e})" if ours["bound"] is not None else "-"
-            print(f"| {row['model']} | {row['size']} | {row['p']} | {name} | {peer_time} | {peer_obj} | "
-                  f"{peer.get('status')} | {ours['time_s'] * 1000:.1f} / {ours['time_median_s'] * 1000:.1f} ms | "
-                  f"{ours['objective']:.6g} | {gap} | {ratio} |")
-        same = [name for name, peer in row["peers"].items() if peer.get("chosen_ids") == ours["chosen_ids"]]
-        print(f"|  |  |  | same sites as ours: {', '.join(same) or 'none'} |  |  |  |  |  |  |  |")
+    print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
 

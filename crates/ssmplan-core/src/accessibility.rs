@@ -891,19 +891,12 @@ mod tests {
         }
     }
 
-    /// `SplitMix64`: a tiny deterministic generator for test inputs.
-    struct Rng(u64);
+    /// Seeded test inputs.
+    struct Rng(crate::SplitMix64);
 
     impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
         fn unit(&mut self) -> f64 {
-            (self.next() >> 11) as f64 / (1u64 << 53) as f64
+            self.0.next_f64()
         }
     }
 
@@ -949,7 +942,7 @@ mod tests {
 
     #[test]
     fn matches_brute_force_oracle() {
-        let mut rng = Rng(20_261_123);
+        let mut rng = Rng(crate::SplitMix64::new(20_261_123));
         // 40 km x 30 km with a 10 km radius: catchments overlap, some points are out of reach.
         let demand: Vec<Coord<f64>> = (0..500)
             .map(|_| {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use ssmplan_core::{Commune, Nis};
 
-use crate::table::{CsvError, Table, read_bytes};
+use crate::table::{CsvError, Row, Table, read_bytes};
 
 /// 2019-2024 code -> 2025 code (only the rows where they differ are kept).
 #[derive(Clone, Debug, Default)]
@@ -122,6 +122,31 @@ impl<'a> NisResolver<'a> {
         {
             Some((to, commune)) => NisMatch::Mapped { to, commune },
             None => NisMatch::Unknown,
+        }
+    }
+}
+
+impl NisResolver<'_> {
+    /// Reads the NIS code of a row (first present column of `names`) and matches it to a
+    /// commune: `(code, commune index, the 2025 code when a 2019-2024 code was mapped)`.
+    ///
+    /// # Errors
+    /// A bad code, or [`CsvError::UnknownNis`] naming the file, line and field.
+    pub(crate) fn resolve_row(
+        &self,
+        row: &Row<'_>,
+        names: &[&str],
+    ) -> Result<(Nis, usize, Option<Nis>), CsvError> {
+        let nis = row.nis(names)?;
+        match self.resolve(nis) {
+            NisMatch::Direct(i) => Ok((nis, i, None)),
+            NisMatch::Mapped { to, commune } => Ok((nis, commune, Some(to))),
+            NisMatch::Unknown => Err(CsvError::UnknownNis {
+                path: row.path.to_path_buf(),
+                line: row.line,
+                field: row.field(names).to_owned(),
+                nis: nis.to_string(),
+            }),
         }
     }
 }

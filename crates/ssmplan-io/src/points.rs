@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use geo::Coord;
 use ssmplan_core::{CommuneLocator, WeightedPoint};
 
-use crate::crosswalk::{NisMatch, NisResolver};
+use crate::crosswalk::NisResolver;
 use crate::crs::{Crs, project_coord};
 use crate::table::{CsvError, Table, read_bytes};
 
@@ -78,20 +78,7 @@ pub fn parse_points(
             ));
         }
         let commune = match row.opt(&["nis_2025", "nis"]) {
-            Some(text) => {
-                let nis = row.nis(&["nis_2025", "nis"])?;
-                match resolver.resolve(nis) {
-                    NisMatch::Direct(i) | NisMatch::Mapped { commune: i, .. } => i,
-                    NisMatch::Unknown => {
-                        return Err(CsvError::UnknownNis {
-                            path: path.to_path_buf(),
-                            line: row.line,
-                            field: "nis".into(),
-                            nis: text.to_owned(),
-                        });
-                    }
-                }
-            }
+            Some(_) => resolver.resolve_row(&row, &["nis_2025", "nis"])?.1,
             None => locator.locate(location).ok_or_else(|| {
                 row.bad(
                     "x/y",

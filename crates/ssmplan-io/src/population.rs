@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use ssmplan_core::Nis;
 
-use crate::crosswalk::{NisMatch, NisResolver};
+use crate::crosswalk::NisResolver;
 use crate::table::{CsvError, Table, read_bytes};
 
 /// Population attached to the loaded communes.
@@ -50,7 +50,7 @@ pub fn parse_population(
     let mut rows = 0;
     for row in table.rows() {
         rows += 1;
-        let nis = row.nis(NIS)?;
+        let (nis, commune, mapped_to) = resolver.resolve_row(&row, NIS)?;
         if let Some(&first) = first_line.get(&nis) {
             return Err(CsvError::Duplicate {
                 path: path.to_path_buf(),
@@ -71,21 +71,9 @@ pub fn parse_population(
                 .map_err(|_| row.bad("year", year, "expected a year such as 2025"))?;
             years.insert(y);
         }
-        let commune = match resolver.resolve(nis) {
-            NisMatch::Direct(i) => i,
-            NisMatch::Mapped { to, commune } => {
-                mapped.push((row.line, nis, to));
-                commune
-            }
-            NisMatch::Unknown => {
-                return Err(CsvError::UnknownNis {
-                    path: path.to_path_buf(),
-                    line: row.line,
-                    field: "nis".into(),
-                    nis: nis.to_string(),
-                });
-            }
-        };
+        if let Some(to) = mapped_to {
+            mapped.push((row.line, nis, to));
+        }
         let slot = &mut by_commune[commune];
         *slot = Some(slot.unwrap_or(0) + population);
     }

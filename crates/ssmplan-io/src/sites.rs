@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use geo::Coord;
 use ssmplan_core::{CommuneLocator, Nis, Sector, Site, SiteId, SiteKind, SsmId};
 
-use crate::crosswalk::{NisMatch, NisResolver};
+use crate::crosswalk::NisResolver;
 use crate::crs::{Crs, project_coord};
 use crate::table::{CsvError, Table, read_bytes};
 
@@ -146,24 +146,11 @@ pub fn parse_sites(
                 "site lies outside every commune in the boundary layer (outside Wallonia?)",
             ));
         };
-        if let Some(stated) = row.opt(&["nis"]) {
-            let nis = Nis::try_from(stated)
-                .map_err(|_| row.bad("nis", stated, "expected a 5-digit NIS code"))?;
-            let stated_commune = match resolver.resolve(nis) {
-                NisMatch::Direct(i) => i,
-                NisMatch::Mapped { to, commune } => {
-                    out.mapped.push((row.line, nis, to));
-                    commune
-                }
-                NisMatch::Unknown => {
-                    return Err(CsvError::UnknownNis {
-                        path: path.to_path_buf(),
-                        line: row.line,
-                        field: "nis".into(),
-                        nis: nis.to_string(),
-                    });
-                }
-            };
+        if row.opt(&["nis"]).is_some() {
+            let (nis, stated_commune, mapped_to) = resolver.resolve_row(&row, &["nis"])?;
+            if let Some(to) = mapped_to {
+                out.mapped.push((row.line, nis, to));
+            }
             if stated_commune != commune {
                 out.nis_mismatches.push(NisMismatch {
                     line: row.line,

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use ssmplan_core::TypologyGroup;
 
-use crate::crosswalk::{NisMatch, NisResolver};
+use crate::crosswalk::NisResolver;
 use crate::table::{CsvError, Table, read_bytes};
 
 /// Typology groups per commune index.
@@ -34,18 +34,7 @@ pub fn parse_typology(
     let mut by_commune = vec![None; communes];
     let mut lines: Vec<Option<u64>> = vec![None; communes];
     for row in table.rows() {
-        let nis = row.nis(&["nis"])?;
-        let commune = match resolver.resolve(nis) {
-            NisMatch::Direct(i) | NisMatch::Mapped { commune: i, .. } => i,
-            NisMatch::Unknown => {
-                return Err(CsvError::UnknownNis {
-                    path: path.to_path_buf(),
-                    line: row.line,
-                    field: "nis".into(),
-                    nis: nis.to_string(),
-                });
-            }
-        };
+        let (nis, commune, _) = resolver.resolve_row(&row, &["nis"])?;
         let label = row.req(GROUP)?;
         let group =
             TypologyGroup::try_from(label).map_err(|e| row.bad("group", label, &e.to_string()))?;

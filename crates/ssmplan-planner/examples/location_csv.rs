@@ -6,7 +6,8 @@
 //!     gen --seed 1 --demand 10000 --candidates 300 [--existing 0] --out DIR
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
 //!     solve --model mclp|pmedian|lscp [--p 10] [--radius-km 10] [--target-share 1] \
-//!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300] [--no-local-search] DIR
+//!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300]
+//!     [--bound-pairs-limit 5000000] [--no-local-search] DIR
 //! ```
 //!
 //! `gen` writes `demand.csv` (`id,x,y,weight`), `candidates.csv` (`id,x,y`) and, with existing
@@ -227,6 +228,10 @@ fn run(args: &Args) -> Result<()> {
         .seed(args.get("seed")?.unwrap_or(0));
     let params = match args.get("bound-iterations")? {
         Some(n) => params.bound_iterations(n),
+        None => params,
+    };
+    let params = match args.get("bound-pairs-limit")? {
+        Some(n) => params.bound_pairs_limit(n),
         None => params,
     };
     let repeat: usize = args.get("repeat")?.unwrap_or(1).max(1);

@@ -5,19 +5,15 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use super::*;
 use crate::{DetourFactor, Nis, StraightLine};
 
-/// `SplitMix64`: a tiny deterministic generator for test inputs.
-struct Rng(u64);
+/// Seeded test inputs.
+struct Rng(crate::SplitMix64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+    fn new(seed: u64) -> Self {
+        Self(crate::SplitMix64::new(seed))
     }
     fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.next_f64()
     }
     fn coord(&mut self, extent: f64) -> Coord<f64> {
         Coord {
@@ -63,7 +59,7 @@ fn random_points(rng: &mut Rng, n: usize, extent: f64, snap: bool) -> Vec<Coord<
 
 #[test]
 fn nearest_k_nearest_and_radius_match_brute_force() {
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     for case in 0..60 {
         let n = [1, 2, 7, 50, 300][case % 5];
         let snap = case % 2 == 0;
@@ -112,7 +108,7 @@ fn empty_index_answers_nothing() {
 
 #[test]
 fn nearest_by_model_matches_brute_force() {
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let points = random_points(&mut rng, 200, 50_000.0, false);
     let index = PointIndex::new(&points);
     let detour = DetourFactor::new(1.3).expect("valid");
@@ -174,7 +170,7 @@ fn point_in_commune_matches_brute_force_with_holes_and_parts() {
         ),
     ];
     let locator = CommuneLocator::new(&communes);
-    let mut rng = Rng(99);
+    let mut rng = Rng::new(99);
     for _ in 0..5_000 {
         let q = Coord {
             x: rng.unit() * 170.0 - 10.0,
@@ -199,7 +195,7 @@ fn point_in_commune_matches_brute_force_with_holes_and_parts() {
 
 #[test]
 fn nearest_grid_matches_brute_force_with_ties_and_outside_queries() {
-    let mut rng = Rng(2024);
+    let mut rng = Rng::new(2024);
     for case in 0..12 {
         let n = [1, 3, 40, 400][case % 4];
         let snap = case % 3 == 0;

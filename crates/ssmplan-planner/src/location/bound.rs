@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::coverage::Coverage;
-use super::numeric::{det_sum, top_k};
+use super::numeric::{det_sums, top_k};
 use super::pmedian::Distances;
 
 /// Initial step factor of the Polyak rule.
@@ -18,6 +18,11 @@ const PATIENCE: usize = 20;
 const DEFLECTION: f64 = 1.5;
 /// Step factor below which the subgradient search stops.
 const THETA_MIN: f64 = 1e-4;
+/// Iterations without a relative improvement of [`STALL_IMPROVEMENT`] after which the search
+/// stops.
+const STALL_ITERATIONS: usize = 50;
+/// Relative improvement of the bound that resets the stall count.
+const STALL_IMPROVEMENT: f64 = 1e-6;
 /// Relative distance to the heuristic value at which the bound is considered tight.
 const TIGHT: f64 = 1e-6;
 
@@ -48,19 +53,20 @@ pub(crate) fn mclp_upper_bound(
     iterations: usize,
     stop_below: Option<f64>,
 ) -> LagrangeOutcome {
-    let n = cov.demand();
-    let m = cov.candidates();
-    let w = &cov.weight;
-    let scale: Vec<f64> = w.iter().map(|x| x.sqrt()).collect();
-    let mut lambda: Vec<f64> = w.iter().map(|x| x / 2.0).collect();
-    let mut count = vec![0u32; n];
-    let mut direction = vec![0.0; n];
+    let groups = cov.demand();
+    let sites = cov.candidates();
+    let weight = &cov.weight;
+    let scale: Vec<f64> = weight.iter().map(|x| x.sqrt()).collect();
+    let mut lambda: Vec<f64> = weight.iter().map(|x| x / 2.0).collect();
+    let mut count = vec![0u32; groups];
+    let mut direction = vec![0.0; groups];
     let mut best = f64::INFINITY;
     let mut better = None;
     let mut theta = THETA_START;
     let mut stale = 0;
+    let mut stalled = 0;
     for _ in 0..iterations {
-        let c: Vec<f64> = (0..m)
+        let claimed: Vec<f64> = (0..sites)
             .into_par_iter()
             .map(|j| {
                 cov.by_candidate
@@ -69,21 +75,37 @@ pub(crate) fn mclp_upper_bound(
                     .fold(0.0, |acc, &d| acc + lambda[d as usize])
             })
             .collect();
-        let open = top_k(&c, p);
-        let value = det_sum(n, |d| (w[d] - lambda[d]).max(0.0))
-            + open.iter().fold(0.0, |acc, &j| acc + c[j]);
+        let open = top_k(&claimed, p);
         count.fill(0);
         for &j in &open {
             for &d in cov.by_candidate.row(j) {
                 count[d as usize] += 1;
             }
         }
-        let covered = det_sum(n, |d| if count[d] > 0 { w[d] } else { 0.0 });
+        // Subgradient of L at lambda: (times d is covered by the open set) - y_d; one pass
+        // for the value, the covered weight and the deflection products.
+        let subgradient =
+            |d: usize| f64::from(count[d]) - if weight[d] > lambda[d] { 1.0 } else { 0.0 };
+        let [slack, covered, previous, dot] = det_sums(groups, |d| {
+            let g = subgradient(d);
+            [
+                (weight[d] - lambda[d]).max(0.0),
+                if count[d] > 0 { weight[d] } else { 0.0 },
+                scale[d] * direction[d] * direction[d],
+                scale[d] * g * direction[d],
+            ]
+        });
+        let value = slack + open.iter().fold(0.0, |acc, &j| acc + claimed[j]);
         if covered > lower {
             lower = covered;
             let mut set = open.clone();
             set.sort_unstable();
             better = Some((covered, set));
+        }
+        if value < best - STALL_IMPROVEMENT * best.abs() {
+            stalled = 0;
+        } else {
+            stalled += 1;
         }
         if value < best {
             best = value;
@@ -98,22 +120,23 @@ pub(crate) fn mclp_upper_bound(
         if stop_below.is_some_and(|s| best < s || lower >= s)
             || best - lower <= TIGHT * lower.abs()
             || theta < THETA_MIN
+            || stalled >= STALL_ITERATIONS
         {
             break;
         }
-        // Subgradient of L at lambda: (times d is covered by the open set) - y_d.
-        let subgradient: Vec<f64> = (0..n)
-            .map(|d| f64::from(count[d]) - if w[d] > lambda[d] { 1.0 } else { 0.0 })
-            .collect();
-        if !deflect(&mut direction, &subgradient, &scale) {
+        let beta = deflection(previous, dot);
+        for (d, dir) in direction.iter_mut().enumerate() {
+            *dir = subgradient(d) + beta * *dir;
+        }
+        let [norm_2] = det_sums(groups, |d| [scale[d] * direction[d] * direction[d]]);
+        if norm_2 == 0.0 {
             break;
         }
-        let norm_2 = det_sum(n, |d| scale[d] * direction[d] * direction[d]);
         let step = theta * (value - lower) / norm_2;
         lambda
             .par_iter_mut()
             .enumerate()
-            .for_each(|(d, l)| *l = (*l - step * scale[d] * direction[d]).clamp(0.0, w[d]));
+            .for_each(|(d, l)| *l = (*l - step * scale[d] * direction[d]).clamp(0.0, weight[d]));
     }
     LagrangeOutcome {
         bound: best,
@@ -121,22 +144,33 @@ pub(crate) fn mclp_upper_bound(
     }
 }
 
-/// Camerini-Fratta-Maffioli deflection in the metric `diag(scale)`: `direction <- g + beta *
-/// direction` with `beta = max(0, -1.5 <g, direction> / |direction|^2)`. Returns false when the
-/// new direction is zero (the relaxed solution is optimal).
-fn deflect(direction: &mut [f64], subgradient: &[f64], scale: &[f64]) -> bool {
-    let n = direction.len();
-    let previous = det_sum(n, |d| scale[d] * direction[d] * direction[d]);
-    let beta = if previous > 0.0 {
-        let dot = det_sum(n, |d| scale[d] * subgradient[d] * direction[d]);
+/// Camerini-Fratta-Maffioli deflection factor: the new direction is `g + beta * direction`
+/// with `beta = max(0, -1.5 <g, direction> / |direction|^2)` (products in the step metric),
+/// `previous = |direction|^2` and `dot = <g, direction>`.
+fn deflection(previous: f64, dot: f64) -> f64 {
+    if previous > 0.0 {
         (-DEFLECTION * dot / previous).max(0.0)
     } else {
         0.0
-    };
-    for (dir, g) in direction.iter_mut().zip(subgradient) {
-        *dir = g + beta * *dir;
     }
-    direction.iter().any(|&x| x != 0.0)
+}
+
+/// Weighted costs `w_d c_dj` of the pairs that can be negative in `rho_j` when
+/// `lambda <= limit`, by candidate.
+fn useful_columns(data: &Distances, limit: &[f64]) -> Vec<(Vec<u32>, Vec<f64>)> {
+    let weight = &data.weight;
+    (0..data.candidates())
+        .into_par_iter()
+        .map(|j| {
+            let (demand, dist) = data.column(j);
+            demand
+                .iter()
+                .zip(dist)
+                .filter(|&(&d, &c)| weight[d as usize] * c < limit[d as usize])
+                .map(|(&d, &c)| (d, weight[d as usize] * c))
+                .unzip()
+        })
+        .collect()
 }
 
 /// p-median lower bound on the weighted distance of the demand points that have candidates
@@ -160,32 +194,22 @@ pub(crate) fn pmedian_lower_bound(
     reach: &[f64],
     iterations: usize,
 ) -> LagrangeOutcome {
-    let n = data.weight.len();
-    let m = data.candidates();
-    let w = &data.weight;
-    let cap: Vec<f64> = (0..n).map(|d| w[d] * data.base[d]).collect();
-    let limit: Vec<f64> = (0..n).map(|d| w[d] * reach[d].min(data.base[d])).collect();
-    // Weighted costs of the pairs that can be negative under `lambda <= limit`.
-    let columns: Vec<(Vec<u32>, Vec<f64>)> = (0..m)
-        .into_par_iter()
-        .map(|j| {
-            let (demand, dist) = data.column(j);
-            demand
-                .iter()
-                .zip(dist)
-                .filter(|&(&d, &c)| w[d as usize] * c < limit[d as usize])
-                .map(|(&d, &c)| (d, w[d as usize] * c))
-                .unzip()
-        })
+    let points = data.weight.len();
+    let weight = &data.weight;
+    let cap: Vec<f64> = (0..points).map(|d| weight[d] * data.base[d]).collect();
+    let limit: Vec<f64> = (0..points)
+        .map(|d| weight[d] * reach[d].min(data.base[d]))
         .collect();
-    let mut lambda: Vec<f64> = (0..n).map(|d| start[d].min(limit[d])).collect();
-    let mut count = vec![0u32; n];
+    let columns = useful_columns(data, &limit);
+    let mut lambda: Vec<f64> = (0..points).map(|d| start[d].min(limit[d])).collect();
+    let mut count = vec![0u32; points];
     let mut best = f64::NEG_INFINITY;
     let mut better = None;
-    let mut nearest = vec![0.0; n];
-    let mut direction = vec![0.0; n];
+    let mut nearest = vec![0.0; points];
+    let mut direction = vec![0.0; points];
     let mut theta = THETA_START;
     let mut stale = 0;
+    let mut stalled = 0;
     for _ in 0..iterations {
         let rho: Vec<f64> = columns
             .par_iter()
@@ -198,8 +222,6 @@ pub(crate) fn pmedian_lower_bound(
             .collect();
         let negated: Vec<f64> = rho.iter().map(|r| -r).collect();
         let open = top_k(&negated, p);
-        let value = det_sum(n, |d| lambda[d] + (cap[d] - lambda[d]).min(0.0))
-            + open.iter().fold(0.0, |acc, &j| acc + rho[j]);
         count.fill(0);
         nearest.copy_from_slice(&data.base);
         for &j in &open {
@@ -217,12 +239,30 @@ pub(crate) fn pmedian_lower_bound(
                 }
             }
         }
-        let cost = det_sum(n, |d| w[d] * nearest[d]);
+        // Subgradient: 1 - (number of open assignments d takes in the relaxed solution); one
+        // pass for the value, the cost of the relaxed open set and the deflection products.
+        let subgradient =
+            |d: usize| 1.0 - f64::from(count[d]) - if cap[d] < lambda[d] { 1.0 } else { 0.0 };
+        let [own, cost, previous, dot] = det_sums(points, |d| {
+            let g = subgradient(d);
+            [
+                lambda[d] + (cap[d] - lambda[d]).min(0.0),
+                weight[d] * nearest[d],
+                weight[d] * direction[d] * direction[d],
+                weight[d] * g * direction[d],
+            ]
+        });
+        let value = own + open.iter().fold(0.0, |acc, &j| acc + rho[j]);
         if cost < upper {
             upper = cost;
             let mut set = open.clone();
             set.sort_unstable();
             better = Some((cost, set));
+        }
+        if value > best + STALL_IMPROVEMENT * best.abs() {
+            stalled = 0;
+        } else {
+            stalled += 1;
         }
         if value > best {
             best = value;
@@ -234,22 +274,22 @@ pub(crate) fn pmedian_lower_bound(
                 stale = 0;
             }
         }
-        if upper - best <= TIGHT * upper.abs() || theta < THETA_MIN {
+        if upper - best <= TIGHT * upper.abs() || theta < THETA_MIN || stalled >= STALL_ITERATIONS {
             break;
         }
-        // Subgradient: 1 - (number of open assignments d takes in the relaxed solution).
-        let subgradient: Vec<f64> = (0..n)
-            .map(|d| 1.0 - f64::from(count[d]) - if cap[d] < lambda[d] { 1.0 } else { 0.0 })
-            .collect();
-        if !deflect(&mut direction, &subgradient, w) {
+        let beta = deflection(previous, dot);
+        for (d, dir) in direction.iter_mut().enumerate() {
+            *dir = subgradient(d) + beta * *dir;
+        }
+        let [norm_2] = det_sums(points, |d| [weight[d] * direction[d] * direction[d]]);
+        if norm_2 == 0.0 {
             break;
         }
-        let norm_2 = det_sum(n, |d| w[d] * direction[d] * direction[d]);
         let step = theta * (upper - value) / norm_2;
         lambda
             .par_iter_mut()
             .enumerate()
-            .for_each(|(d, l)| *l = (*l + step * w[d] * direction[d]).clamp(0.0, limit[d]));
+            .for_each(|(d, l)| *l = (*l + step * weight[d] * direction[d]).clamp(0.0, limit[d]));
     }
     LagrangeOutcome {
         bound: best,

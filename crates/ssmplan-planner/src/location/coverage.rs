@@ -1,6 +1,6 @@
 //! Sparse coverage lists for MCLP and LSCP: for each candidate, the demand within the radius that
-//! no existing site covers (compressed sparse rows, 32-bit indices), built with an R-tree query
-//! per candidate; no dense distance matrix.
+//! no existing site covers (compressed sparse rows, 32-bit indices), built with one R-tree query
+//! per demand point; demand points with the same candidate set are merged. No dense matrix.
 
 use rayon::prelude::*;
 use rstar::RTree;
@@ -67,6 +67,8 @@ impl Csr {
 /// Demand points whose candidate sets are gathered in parallel before being grouped (bounds
 /// peak memory).
 const BUILD_BLOCK: usize = 1 << 16;
+/// Demand points queried by one parallel task (their rows share one buffer).
+const QUERY_CHUNK: usize = 256;
 
 /// A 64-bit hash of a candidate set (multiply-xorshift; deterministic, no random state).
 fn hash_row(row: &[u32]) -> u64 {
@@ -137,6 +139,29 @@ impl Groups {
     }
 }
 
+/// Whether each demand point is within `sqrt(radius_2)` of an existing site.
+fn covered_by_existing(instance: &LocationInstance, radius_2: f64) -> Vec<bool> {
+    let demand = instance.demand();
+    if instance.existing().is_empty() {
+        return vec![false; demand.len()];
+    }
+    let tree = RTree::bulk_load(
+        instance
+            .existing()
+            .iter()
+            .map(|p| [p.x, p.y])
+            .collect::<Vec<_>>(),
+    );
+    demand
+        .par_iter()
+        .map(|p| {
+            tree.locate_within_distance([p.x, p.y], radius_2)
+                .next()
+                .is_some()
+        })
+        .collect()
+}
+
 /// Coverage of an instance for one radius.
 ///
 /// Demand points covered by the same set of candidates are interchangeable for MCLP and LSCP,
@@ -165,25 +190,7 @@ impl Coverage {
         let radius_2 = radius_m * radius_m;
         let demand = instance.demand();
         let weight = instance.weight();
-        let covered: Vec<bool> = if instance.existing().is_empty() {
-            vec![false; demand.len()]
-        } else {
-            let tree = RTree::bulk_load(
-                instance
-                    .existing()
-                    .iter()
-                    .map(|p| [p.x, p.y])
-                    .collect::<Vec<_>>(),
-            );
-            demand
-                .par_iter()
-                .map(|p| {
-                    tree.locate_within_distance([p.x, p.y], radius_2)
-                        .next()
-                        .is_some()
-                })
-                .collect()
-        };
+        let covered = covered_by_existing(instance, radius_2);
         let baseline = det_sum(demand.len(), |i| if covered[i] { weight[i] } else { 0.0 });
         // Active points (positive weight, not covered yet), in Morton order.
         let active: Vec<usize> = (0..demand.len())
@@ -208,33 +215,47 @@ impl Coverage {
         #[cfg(test)]
         let mut members: Vec<Vec<u32>> = Vec::new();
         for block in active.chunks(BUILD_BLOCK) {
-            let rows: Vec<(u64, Vec<u32>)> = block
-                .par_iter()
-                .map(|&i| {
-                    let q = demand[i];
-                    let mut row: Vec<u32> = tree
-                        .locate_within_distance([q.x, q.y], radius_2)
-                        .map(|g| g.data)
-                        .collect();
-                    row.sort_unstable();
-                    (hash_row(&row), row)
+            // Rows of `QUERY_CHUNK` points at a time in one flat buffer: few allocations.
+            let chunks: Vec<(Vec<u64>, Vec<usize>, Vec<u32>)> = block
+                .par_chunks(QUERY_CHUNK)
+                .map(|points| {
+                    let mut hashes = Vec::with_capacity(points.len());
+                    let mut ends = Vec::with_capacity(points.len());
+                    let mut items = Vec::new();
+                    for &i in points {
+                        let q = demand[i];
+                        let start = items.len();
+                        items.extend(
+                            tree.locate_within_distance([q.x, q.y], radius_2)
+                                .map(|g| g.data),
+                        );
+                        items[start..].sort_unstable();
+                        hashes.push(hash_row(&items[start..]));
+                        ends.push(items.len());
+                    }
+                    (hashes, ends, items)
                 })
                 .collect();
-            for (&i, (hash, row)) in block.iter().zip(rows) {
-                if row.is_empty() {
-                    continue;
-                }
-                #[cfg_attr(
-                    not(test),
-                    expect(unused_variables, reason = "read by the oracle tests only")
-                )]
-                let group = groups.insert(hash, &row, weight[i]);
-                #[cfg(test)]
-                {
-                    if group == members.len() {
-                        members.push(Vec::new());
+            for (points, (hashes, ends, items)) in block.chunks(QUERY_CHUNK).zip(chunks) {
+                let mut start = 0;
+                for ((&i, hash), end) in points.iter().zip(hashes).zip(ends) {
+                    let row = &items[start..end];
+                    start = end;
+                    if row.is_empty() {
+                        continue;
                     }
-                    members[group].push(i as u32);
+                    #[cfg_attr(
+                        not(test),
+                        expect(unused_variables, reason = "read by the oracle tests only")
+                    )]
+                    let group = groups.insert(hash, row, weight[i]);
+                    #[cfg(test)]
+                    {
+                        if group == members.len() {
+                            members.push(Vec::new());
+                        }
+                        members[group].push(i as u32);
+                    }
                 }
             }
         }

@@ -30,6 +30,66 @@ fn remove_redundant(state: &mut CoverState<'_>, needed: f64) -> usize {
     removed
 }
 
+/// Work counters of a solve.
+#[derive(Default)]
+struct Work {
+    iterations: usize,
+    evaluations: u64,
+}
+
+/// Position of the chosen site covering the least weight alone (ties: lowest position).
+fn least_unique(state: &CoverState<'_>) -> Option<usize> {
+    (0..state.chosen.len())
+        .map(|i| (state.unique(i), i))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+        .map(|(_, i)| i)
+}
+
+/// Tries again and again to meet the target with one site fewer: drops the site covering the
+/// least alone, then runs the MCLP swap search. Returns the coverage of the last failed attempt
+/// (0 when none failed).
+fn drop_sites(
+    state: &mut CoverState<'_>,
+    needed: f64,
+    params: &SolveParams,
+    work: &mut Work,
+) -> f64 {
+    while state.chosen.len() > 1 {
+        let Some(drop) = least_unique(state) else {
+            break;
+        };
+        let mut trial = state.clone();
+        trial.remove(drop);
+        let out = improve(&mut trial, params);
+        work.evaluations += out.evaluations;
+        work.iterations += out.moves;
+        let covered = trial.covered();
+        if covered < needed {
+            return covered;
+        }
+        *state = trial;
+        work.iterations += 1 + remove_redundant(state, needed);
+    }
+    0.0
+}
+
+/// The fewest candidates whose single coverages add up to `needed` (a lower bound).
+fn top_covers_bound(cov: &Coverage, needed: f64) -> usize {
+    let covers = CoverState::new(cov).gains();
+    let mut lower = 0usize;
+    let mut sum = 0.0;
+    if needed > 0.0 {
+        for j in top_k(&covers, cov.candidates()) {
+            lower += 1;
+            sum += covers[j];
+            if sum >= needed {
+                break;
+            }
+        }
+    }
+    lower
+}
+
 /// Solves LSCP (radius and target share validated by the caller).
 pub(super) fn solve(
     instance: &LocationInstance,
@@ -51,74 +111,45 @@ pub(super) fn solve(
     }
     let mut state = CoverState::new(&cov);
     let greedy = lazy_greedy(&mut state, |_, covered| covered >= needed, None);
-    let mut evaluations = greedy.evaluations;
+    let mut work = Work {
+        iterations: 0,
+        evaluations: greedy.evaluations,
+    };
     // The greedy tracks the covered weight incrementally; top up if rounding fell short.
     while state.covered() < needed {
         let gains = state.gains();
-        evaluations += gains.len() as u64;
+        work.evaluations += gains.len() as u64;
         let Some(&best) = top_k(&gains, 1).first() else {
             break;
         };
         state.add(best);
     }
-    let mut iterations = remove_redundant(&mut state, needed);
+    work.iterations += remove_redundant(&mut state, needed);
     // Best coverage known with one site fewer than the current solution (Polyak target of the
     // Lagrangian certificate).
     let mut fewer_covered = match state.chosen.len() {
         0 | 1 => 0.0,
         k => greedy.covered_after.get(k - 2).copied().unwrap_or(0.0),
     };
-    if params.local_search && state.chosen.len() > 1 {
-        loop {
-            // Drop the site covering the least weight alone, then search swaps.
-            let Some(drop) = (0..state.chosen.len())
-                .map(|i| (state.unique(i), i))
-                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-                .map(|(_, i)| i)
-            else {
-                break;
-            };
-            let mut trial = state.clone();
-            trial.remove(drop);
-            let out = improve(&mut trial, params);
-            evaluations += out.evaluations;
-            iterations += out.moves;
-            let covered = trial.covered();
-            if covered >= needed {
-                state = trial;
-                iterations += 1 + remove_redundant(&mut state, needed);
-                fewer_covered = 0.0;
-                if state.chosen.len() <= 1 {
-                    break;
-                }
-            } else {
-                fewer_covered = covered;
-                break;
-            }
-        }
+    if params.local_search {
+        let before = state.chosen.len();
+        let failed = drop_sites(&mut state, needed, params, &mut work);
+        fewer_covered = if state.chosen.len() == before {
+            fewer_covered.max(failed)
+        } else {
+            failed
+        };
     }
     // Lower bounds on the number of sites: the fewest largest single covers reaching `needed`,
     // then the MCLP Lagrangian bound with one site fewer.
-    let covers = CoverState::new(&cov).gains();
-    let mut lower = 0usize;
-    let mut sum = 0.0;
-    if needed > 0.0 {
-        for j in top_k(&covers, cov.candidates()) {
-            lower += 1;
-            sum += covers[j];
-            if sum >= needed {
-                break;
-            }
-        }
-    }
+    let mut lower = top_covers_bound(&cov, needed);
     let mut kind = BoundKind::TopCovers;
     let lagrangian =
         params.bound_iterations > 0 && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit;
     while lagrangian && lower < state.chosen.len() && state.chosen.len() >= 2 {
-        let fewer = state.chosen.len() - 1;
         let out = mclp_upper_bound(
             &cov,
-            fewer,
+            state.chosen.len() - 1,
             fewer_covered,
             params.bound_iterations,
             Some(needed),
@@ -136,7 +167,7 @@ pub(super) fn solve(
                     fewer_state.add(j);
                 }
                 state = fewer_state;
-                iterations += 1 + remove_redundant(&mut state, needed);
+                work.iterations += 1 + remove_redundant(&mut state, needed);
                 fewer_covered = 0.0;
             }
             _ => break,
@@ -145,7 +176,7 @@ pub(super) fn solve(
     let found = state.chosen.len();
     let lower = lower.min(found);
     let (chosen, marginal, resequencing) = resequence(&cov, &state.chosen);
-    evaluations += resequencing;
+    work.evaluations += resequencing;
     let covered = cov.baseline + state.covered();
     let objective = found as f64;
     let bound = lower as f64;
@@ -159,7 +190,7 @@ pub(super) fn solve(
         marginal,
         covered_share: Some(cov.share(covered)),
         baseline_share: Some(cov.share(cov.baseline)),
-        iterations,
-        evaluations,
+        iterations: work.iterations,
+        evaluations: work.evaluations,
     })
 }

@@ -9,7 +9,7 @@ use super::bound::mclp_upper_bound;
 use super::coverage::{CoverState, Coverage};
 use super::error::LocationError;
 use super::instance::LocationInstance;
-use super::numeric::{Lazy, SplitMix64, by_value_desc, relative_gap, top_k_sum};
+use super::numeric::{Lazy, SplitMix64, by_value_desc, det_sum, relative_gap, top_k_sum};
 use super::params::SolveParams;
 use super::solution::{BoundKind, Solution};
 
@@ -245,21 +245,9 @@ pub(super) fn solve(
     if p > m {
         return Err(LocationError::TooManySites { p, candidates: m });
     }
-    let t0 = std::time::Instant::now();
     let cov = Coverage::build(instance, radius_m);
-    if std::env::var("LOC_DEBUG").is_ok() {
-        eprintln!(
-            "build {:?} groups {} nnz {}",
-            t0.elapsed(),
-            cov.demand(),
-            cov.by_candidate.nnz()
-        );
-    }
     let mut state = CoverState::new(&cov);
     let greedy = lazy_greedy(&mut state, |k, _| k >= p, Some(p));
-    if std::env::var("LOC_DEBUG").is_ok() {
-        eprintln!("greedy {:?}", t0.elapsed());
-    }
     let mut evaluations = greedy.evaluations;
     let mut iterations = 0;
     let searching = params.local_search && p > 0 && p < m;
@@ -271,12 +259,15 @@ pub(super) fn solve(
     } else {
         state.gains()
     };
-    if std::env::var("LOC_DEBUG").is_ok() {
-        eprintln!("search {:?}", t0.elapsed());
-    }
     let mut covered = state.covered();
     let mut upper = greedy.upper_bound.min(covered + top_k_sum(&final_gains, p));
     let mut kind = BoundKind::Submodular;
+    // Everything within reach is a bound too (it wins when nearly everything is covered).
+    let reachable = det_sum(cov.demand(), |d| cov.weight[d]);
+    if reachable < upper {
+        upper = reachable;
+        kind = BoundKind::Reachable;
+    }
     if params.bound_iterations > 0
         && p > 0
         && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit
@@ -304,11 +295,12 @@ pub(super) fn solve(
             };
             state = restart;
             covered = state.covered();
-            upper = upper.min(covered + top_k_sum(&final_gains, p));
+            let submodular = covered + top_k_sum(&final_gains, p);
+            if submodular < upper {
+                upper = submodular;
+                kind = BoundKind::Submodular;
+            }
         }
-    }
-    if std::env::var("LOC_DEBUG").is_ok() {
-        eprintln!("bound {:?}", t0.elapsed());
     }
     // The optimum is at least what was found: a bound below it is rounding only.
     let upper = upper.max(covered);

@@ -47,6 +47,33 @@ pub(crate) fn det_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
     partials.iter().fold(0.0, |acc, x| acc + x)
 }
 
+/// Like [`det_sum`] for `K` sums at once (one pass over the items).
+pub(crate) fn det_sums<const K: usize>(n: usize, f: impl Fn(usize) -> [f64; K] + Sync) -> [f64; K] {
+    let chunk = |c: usize| {
+        let mut acc = [0.0; K];
+        for i in c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(n) {
+            for (a, x) in acc.iter_mut().zip(f(i)) {
+                *a += x;
+            }
+        }
+        acc
+    };
+    if n <= SUM_CHUNK {
+        return chunk(0);
+    }
+    let partials: Vec<[f64; K]> = (0..n.div_ceil(SUM_CHUNK))
+        .into_par_iter()
+        .map(chunk)
+        .collect();
+    let mut total = [0.0; K];
+    for partial in partials {
+        for (t, x) in total.iter_mut().zip(partial) {
+            *t += x;
+        }
+    }
+    total
+}
+
 /// Orders `(value, index)` pairs by decreasing value, then increasing index.
 #[inline]
 pub(crate) fn by_value_desc(a: (f64, usize), b: (f64, usize)) -> Ordering {

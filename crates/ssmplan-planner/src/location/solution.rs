@@ -11,6 +11,8 @@ pub enum BoundKind {
     /// MCLP submodularity bound: `f(S*) <= f(S) + sum of the p largest single-site gains over S`,
     /// taken at every greedy step and at the final solution (the smallest is kept).
     Submodular,
+    /// MCLP: all the weight within the radius of some candidate or existing site.
+    Reachable,
     /// Lagrangian relaxation solved by subgradient steps (MCLP: coverage constraints relaxed;
     /// p-median: assignment constraints relaxed). Valid at every iteration; the best is kept.
     Lagrangian,

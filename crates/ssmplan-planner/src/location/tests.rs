@@ -2,6 +2,11 @@
 //! search (which also checks the bounds bracket the optimum), brute-force oracles of the sparse
 //! lists, error cases and determinism.
 
+#![expect(
+    clippy::float_cmp,
+    reason = "weights are small integers or binary fractions: the sums compared are exact"
+)]
+
 use geo::Coord;
 
 use super::coverage::Coverage;
@@ -58,8 +63,12 @@ fn random_instance(
 fn small_case(rng: &mut SplitMix64, case: usize) -> (LocationInstance, usize) {
     let demand = 30 + rng.below(31);
     let candidates = 8 + rng.below(8);
-    let existing = if case % 2 == 0 { 0 } else { 1 + rng.below(3) };
-    let instance = random_instance(rng, demand, candidates, existing, case % 3 == 0);
+    let existing = if case.is_multiple_of(2) {
+        0
+    } else {
+        1 + rng.below(3)
+    };
+    let instance = random_instance(rng, demand, candidates, existing, case.is_multiple_of(3));
     let p = 1 + case % 4;
     (instance, p)
 }
@@ -287,7 +296,7 @@ fn lscp_matches_exhaustive_search() {
 fn lagrangian_bounds_bracket_the_optimum_on_larger_instances() {
     let mut rng = SplitMix64::new(14);
     for case in 0..6 {
-        let instance = random_instance(&mut rng, 400, 14, case % 2 * 3, case % 3 == 0);
+        let instance = random_instance(&mut rng, 400, 14, case % 2 * 3, case.is_multiple_of(3));
         let p = 2 + case % 3;
         let params = SolveParams::new(p);
         for objective in [Objective::Mclp { radius_m: 3_000.0 }, Objective::PMedian] {
@@ -345,9 +354,9 @@ fn greedy_alone_and_perturbations() {
 fn coverage_lists_match_brute_force() {
     let mut rng = SplitMix64::new(16);
     for case in 0..30 {
-        let instance = random_instance(&mut rng, 200, 20, case % 4, case % 2 == 0);
+        let instance = random_instance(&mut rng, 200, 20, case % 4, case.is_multiple_of(2));
         // A lattice radius puts points exactly on the circle: they are covered.
-        let radius_m = if case % 2 == 0 {
+        let radius_m = if case.is_multiple_of(2) {
             2_000.0
         } else {
             1_000.0 + rng.unit() * 3_000.0
@@ -401,7 +410,7 @@ fn coverage_lists_match_brute_force() {
 fn pmedian_lists_match_brute_force() {
     let mut rng = SplitMix64::new(17);
     for case in 0..30 {
-        let instance = random_instance(&mut rng, 150, 25, case % 4, case % 2 == 0);
+        let instance = random_instance(&mut rng, 150, 25, case % 4, case.is_multiple_of(2));
         let data = Distances::build(&instance, u64::MAX).expect("lists");
         let mut fixed = 0.0;
         let mut base_of = vec![f64::NAN; instance.demand().len()];
@@ -449,7 +458,7 @@ fn pmedian_lists_match_brute_force() {
 }
 
 #[test]
-fn errors_are_reported() {
+fn impossible_requests_are_refused() {
     let pts = vec![at(0.0, 0.0), at(1_000.0, 0.0)];
     let ok = LocationInstance::new(pts.clone(), vec![1.0, 2.0], pts.clone(), vec![]).expect("ok");
     let mclp = Objective::Mclp { radius_m: 500.0 };
@@ -468,6 +477,11 @@ fn errors_are_reported() {
         solve(&ok, &Objective::PMedian, &SolveParams::new(0)),
         Err(LocationError::NoOpenSite)
     );
+}
+
+#[test]
+fn invalid_instances_are_refused() {
+    let pts = vec![at(0.0, 0.0), at(1_000.0, 0.0)];
     assert_eq!(
         LocationInstance::new(pts.clone(), vec![1.0, 2.0], vec![], vec![]).err(),
         Some(LocationError::NoCandidates)
@@ -511,6 +525,12 @@ fn errors_are_reported() {
             ..
         })
     ));
+}
+
+#[test]
+fn invalid_parameters_are_refused() {
+    let pts = vec![at(0.0, 0.0), at(1_000.0, 0.0)];
+    let ok = LocationInstance::new(pts.clone(), vec![1.0, 2.0], pts.clone(), vec![]).expect("ok");
     for radius_m in [0.0, -1.0, f64::NAN, f64::INFINITY] {
         for objective in [
             Objective::Mclp { radius_m },

@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::rng::SplitMix64;
+use ssmplan_core::SplitMix64;
 
 /// A point of the plane: its two coordinates.
 pub(crate) type Point = [f64; 2];

@@ -101,7 +101,7 @@ mod params;
 mod pca;
 mod reconstruct;
 mod result;
-mod rng;
+
 #[cfg(test)]
 mod tests;
 

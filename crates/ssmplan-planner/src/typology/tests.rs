@@ -13,8 +13,8 @@ use ssmplan_core::TypologyGroup;
 use super::eigen::symmetric_eigen;
 use super::kmeans::{Point, distance_2, kmeans, kmeans_run, update_centers};
 use super::pca::{should_flip, target_axes};
-use super::rng::SplitMix64;
 use super::*;
+use ssmplan_core::SplitMix64;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
