@@ -1,19 +1,19 @@
 //! SSM sites table.
 //!
-//! Schema (one row per site; header names are case-insensitive; aliases in brackets):
+//! Schema (one row per site; header names are case-insensitive; aliases in parentheses):
 //!
 //! | column | required | meaning |
 //! |---|---|---|
 //! | `site_id` | no | unique site id; default `<ssm_id>#<n>` (n-th row of that SSM) |
-//! | `ssm_id` | yes | the service; an antenne's parent SSM [`parent_ssm`] |
+//! | `ssm_id` | yes | the service; an antenne's parent SSM (alias `parent_ssm`) |
 //! | `ssm_name` | no | name of the service |
-//! | `site_name` [`name`] | no | name of the site |
-//! | `site_kind` [`kind`] | yes | `siege`/`siège`, `antenne`, or `unknown` |
+//! | `site_name` (alias `name`) | no | name of the site |
+//! | `site_kind` (alias `kind`) | yes | `siege`/`siège`, `antenne`, or `unknown` |
 //! | `lat`, `lon` | one pair | WGS84 degrees |
 //! | `x`, `y` | one pair | EPSG:3812 metres |
 //! | `nis` | no | NIS code the source gives (2019-2024 codes are mapped); checked against the location |
 //! | `etp` | no | framework of the service in full-time equivalents |
-//! | `public_private` [`sector`] | no | `public`, `private` or `unknown` |
+//! | `public_private` (alias `sector`) | no | `public`, `private` or `unknown` |
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
