@@ -180,9 +180,13 @@ pub struct RecommendArgs {
     /// Inhabitants per SSM of the norm (a new site whose catchment reaches it is a new SSM).
     #[arg(long, default_value_t = 50_000.0)]
     pub norm: f64,
-    /// Seed of the solver's randomised steps.
+    /// Seed of the solver's perturbation rounds (recorded in the output).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Seeded perturbation rounds after the local search (0: greedy + swaps + bound restarts
+    /// only, fully deterministic without randomness; more rounds can improve hard instances).
+    #[arg(long, default_value_t = 0)]
+    pub perturbations: usize,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

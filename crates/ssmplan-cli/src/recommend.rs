@@ -134,7 +134,9 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
         weights,
         norm: args.norm,
     };
-    let params = SolveParams::new(args.p).seed(args.seed);
+    let params = SolveParams::new(args.p)
+        .seed(args.seed)
+        .perturbations(args.perturbations);
     let r = recommend(&input, &objective, &params)?;
     let mut rows = Vec::new();
     let mut features = Vec::new();
@@ -181,8 +183,15 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
     let f =
         |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |m| format!("{:.2} km", m / 1000.0));
     let unit = match args.model {
-        ModelArg::Pmedian => "need-weighted inhabitant-metres (lower is better)",
-        _ => "need-weighted inhabitants within the radius",
+        ModelArg::Pmedian => "need-weighted inhabitant-metres (lower is better)".to_owned(),
+        ModelArg::Mclp => "need-weighted inhabitants within the radius".to_owned(),
+        ModelArg::Lscp => format!(
+            "new sites (fewest bringing {:.1} % of need-weighted demand within {} km; reached {:.2} %, existing sites alone {:.2} %)",
+            args.target_share * 100.0,
+            args.radius_km,
+            sol.covered_share.unwrap_or(0.0) * 100.0,
+            sol.baseline_share.unwrap_or(0.0) * 100.0
+        ),
     };
     let summary = vec![
         (
@@ -243,6 +252,7 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
     parameters.push(("typology", json!(typology_note)));
     parameters.push(("norm_inhabitants_per_ssm", json!(args.norm)));
     parameters.push(("seed", json!(args.seed)));
+    parameters.push(("perturbations", json!(args.perturbations)));
     parameters.push((
         "solver",
         json!(format!(

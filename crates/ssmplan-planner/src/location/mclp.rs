@@ -9,7 +9,7 @@ use super::bound::mclp_upper_bound;
 use super::coverage::{CoverState, Coverage};
 use super::error::LocationError;
 use super::instance::LocationInstance;
-use super::numeric::{Lazy, SplitMix64, by_value_desc, det_sum, relative_gap, top_k_sum};
+use super::numeric::{Draw, Lazy, SplitMix64, by_value_desc, det_sum, relative_gap, top_k_sum};
 use super::params::SolveParams;
 use super::solution::{BoundKind, Solution};
 

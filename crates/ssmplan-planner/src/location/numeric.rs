@@ -1,6 +1,7 @@
 //! Small deterministic numeric helpers shared by the location solvers: distances, sums whose
 //! order does not depend on the number of threads, top-k selections with index tie-breaking,
-//! a priority-queue entry for lazy greedy, a spatial (Morton) order and a seeded generator.
+//! a priority-queue entry for lazy greedy, a spatial (Morton) order and draws from the shared
+//! seeded generator.
 
 use std::cmp::Ordering;
 
@@ -187,38 +188,28 @@ fn spread_bits(v: u32) -> u32 {
     (x | (x << 1)) & 0x5555_5555
 }
 
-/// `SplitMix64`: a tiny, fast, seeded generator (no `rand` dependency); deterministic across
-/// platforms.
-#[derive(Clone, Debug)]
-pub(crate) struct SplitMix64(u64);
+pub(crate) use ssmplan_core::SplitMix64;
 
-impl SplitMix64 {
-    /// A generator started from `seed`.
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// Next 64 random bits.
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
+/// Draws built on the shared `SplitMix64` stream.
+pub(crate) trait Draw {
     /// Uniform in `[0, 1)`, 53 bits.
-    pub(crate) fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    fn unit(&mut self) -> f64;
+    /// Uniform in `0..n` (`n > 0`), by multiply-shift (bias below 2^-32 for the sizes used here).
+    fn below(&mut self, n: usize) -> usize;
+    /// Standard normal, Box-Muller (one value per call, the second is dropped for simplicity).
+    fn normal(&mut self) -> f64;
+}
+
+impl Draw for SplitMix64 {
+    fn unit(&mut self) -> f64 {
+        self.next_f64()
     }
 
-    /// Uniform in `0..n` (`n > 0`), by multiply-shift (bias below 2^-32 for the sizes used here).
-    pub(crate) fn below(&mut self, n: usize) -> usize {
+    fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
-    /// Standard normal, Box-Muller (one value per call, the second is dropped for simplicity).
-    pub(crate) fn normal(&mut self) -> f64 {
+    fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.unit();
         let u2 = self.unit();
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()

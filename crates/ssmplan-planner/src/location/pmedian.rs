@@ -11,7 +11,7 @@ use super::bound::pmedian_lower_bound;
 use super::error::LocationError;
 use super::instance::LocationInstance;
 use super::numeric::{
-    Lazy, SplitMix64, by_value_desc, det_sum, dist, dist_2, morton_order, relative_gap,
+    Draw, Lazy, SplitMix64, by_value_desc, det_sum, dist, dist_2, morton_order, relative_gap,
 };
 use super::params::SolveParams;
 use super::solution::{BoundKind, Solution};

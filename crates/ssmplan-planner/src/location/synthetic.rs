@@ -6,7 +6,7 @@ use geo::Coord;
 
 use super::error::LocationError;
 use super::instance::LocationInstance;
-use super::numeric::SplitMix64;
+use super::numeric::{Draw, SplitMix64};
 
 /// Parameters of [`synthetic_instance`].
 #[derive(Clone, Debug, PartialEq)]

@@ -10,7 +10,7 @@
 use geo::Coord;
 
 use super::coverage::Coverage;
-use super::numeric::{SplitMix64, dist, dist_2};
+use super::numeric::{Draw, SplitMix64, dist, dist_2};
 use super::pmedian::Distances;
 use super::*;
 
