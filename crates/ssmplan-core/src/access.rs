@@ -1,7 +1,8 @@
 //! Access distances: each demand point's nearest site under a distance model.
 
-use geo::{Coord, Rect};
+use geo::Coord;
 
+use crate::index::bounding_box;
 use crate::{DemandPoint, DistanceModel, NearestGrid, Neighbour, PointIndex, par};
 
 /// For every demand point, its nearest site (index into `sites`) and the access distance under
@@ -17,30 +18,18 @@ pub fn nearest_sites(
     sites: &[Coord<f64>],
     model: &dyn DistanceModel,
 ) -> Vec<Option<Neighbour>> {
-    if model.is_monotone() && demand.len() >= 4 * sites.len().max(1) && !sites.is_empty() {
-        let mut min = Coord {
-            x: f64::INFINITY,
-            y: f64::INFINITY,
-        };
-        let mut max = Coord {
-            x: f64::NEG_INFINITY,
-            y: f64::NEG_INFINITY,
-        };
-        for p in demand {
-            min.x = min.x.min(p.location.x);
-            min.y = min.y.min(p.location.y);
-            max.x = max.x.max(p.location.x);
-            max.y = max.y.max(p.location.y);
-        }
-        if min.x.is_finite() && max.x.is_finite() && min.y.is_finite() && max.y.is_finite() {
-            let grid = NearestGrid::new(sites, Rect::new(min, max), 4.0);
-            return par::map(demand, |p| {
-                grid.nearest(p.location).map(|n| Neighbour {
-                    index: n.index,
-                    distance_m: model.distance_m(p.location, sites[n.index]),
-                })
-            });
-        }
+    if model.is_monotone()
+        && demand.len() >= 4 * sites.len().max(1)
+        && !sites.is_empty()
+        && let Some(extent) = bounding_box(demand.iter().map(|p| p.location))
+    {
+        let grid = NearestGrid::new(sites, extent, 4.0);
+        return par::map(demand, |p| {
+            grid.nearest(p.location).map(|n| Neighbour {
+                index: n.index,
+                distance_m: model.distance_m(p.location, sites[n.index]),
+            })
+        });
     }
     let index = PointIndex::new(sites);
     par::map(demand, |p| index.nearest_by(p.location, sites, model))

@@ -491,24 +491,10 @@ struct BucketGrid {
 
 impl BucketGrid {
     fn new(points: &[Coord<f64>], radius_m: f64) -> Self {
-        let mut min = Coord {
-            x: f64::INFINITY,
-            y: f64::INFINITY,
-        };
-        let mut max = Coord {
-            x: f64::NEG_INFINITY,
-            y: f64::NEG_INFINITY,
-        };
-        for p in points {
-            min.x = min.x.min(p.x);
-            min.y = min.y.min(p.y);
-            max.x = max.x.max(p.x);
-            max.y = max.y.max(p.y);
-        }
-        if points.is_empty() {
-            min = Coord { x: 0.0, y: 0.0 };
-            max = min;
-        }
+        let (min, max) = crate::index::bounding_box(points.iter().copied())
+            .map_or((Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 }), |r| {
+                (r.min(), r.max())
+            });
         let (w, h) = (max.x - min.x, max.y - min.y);
         let mut cell_m = radius_m.max(1e-9);
         while (w / cell_m + 1.0) * (h / cell_m + 1.0) > 4.0e6 {

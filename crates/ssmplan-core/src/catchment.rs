@@ -91,6 +91,9 @@ pub fn voronoi_polygons(
     let Some(frame) = territory.bounding_rect() else {
         return vec![MultiPolygon(vec![]); sites.len()];
     };
+    // The frame, grown to include every site, bounds every cell; computed once.
+    let frame = crate::index::bounding_box(sites.iter().copied().chain([frame.min(), frame.max()]))
+        .unwrap_or(frame);
     par::map_range(sites.len(), |i| {
         let cell = voronoi_cell(sites, i, frame);
         if cell.len() < 3 {
@@ -101,17 +104,11 @@ pub fn voronoi_polygons(
     })
 }
 
-/// Convex Voronoi cell of site `i` within `frame` (grown to include every site), as a ring
-/// without the closing point; empty when a lower-index site shares the location.
+/// Convex Voronoi cell of site `i` within `frame` (which holds every site), as a ring without
+/// the closing point; empty when a lower-index site shares the location.
 fn voronoi_cell(sites: &[Coord<f64>], i: usize, frame: Rect<f64>) -> Vec<Coord<f64>> {
     let s = sites[i];
-    let (mut min, mut max) = (frame.min(), frame.max());
-    for p in sites {
-        min.x = min.x.min(p.x);
-        min.y = min.y.min(p.y);
-        max.x = max.x.max(p.x);
-        max.y = max.y.max(p.y);
-    }
+    let (min, max) = (frame.min(), frame.max());
     let mut cell = vec![
         Coord {
             x: min.x - 1.0,

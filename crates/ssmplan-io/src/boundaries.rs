@@ -137,6 +137,21 @@ struct RawFeature {
     geometry: MultiPolygon<f64>,
 }
 
+impl RawFeature {
+    /// A feature of another region: kept only so that `finish` counts it and feature numbers
+    /// in errors stay those of the file.
+    fn outside_wallonia(nis: Nis) -> Self {
+        Self {
+            nis,
+            name: String::new(),
+            arrondissement_nis: None,
+            arrondissement: String::new(),
+            province: None,
+            geometry: MultiPolygon(vec![]),
+        }
+    }
+}
+
 fn finish(
     path: &Path,
     crs: Crs,
@@ -292,14 +307,7 @@ pub fn parse_geojson(
             .ok_or_else(|| bad("nis", "missing NIS code property".into()))?;
         let nis = Nis::try_from(nis_text.as_str()).map_err(|e| bad("nis", e.to_string()))?;
         if walloon_province_of(nis).is_none() {
-            raw.push(RawFeature {
-                nis,
-                name: String::new(),
-                arrondissement_nis: None,
-                arrondissement: String::new(),
-                province: None,
-                geometry: MultiPolygon(vec![]),
-            });
+            raw.push(RawFeature::outside_wallonia(nis));
             continue;
         }
         let geometry = feature
@@ -435,14 +443,7 @@ pub fn read_shapefile(
             text(NIS_FIELDS).ok_or_else(|| bad("nis", "missing NIS code field".into()))?;
         let nis = Nis::try_from(nis_text.as_str()).map_err(|e| bad("nis", e.to_string()))?;
         if walloon_province_of(nis).is_none() {
-            raw.push(RawFeature {
-                nis,
-                name: String::new(),
-                arrondissement_nis: None,
-                arrondissement: String::new(),
-                province: None,
-                geometry: MultiPolygon(vec![]),
-            });
+            raw.push(RawFeature::outside_wallonia(nis));
             continue;
         }
         let geometry = match shape {

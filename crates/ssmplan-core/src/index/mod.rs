@@ -162,6 +162,21 @@ impl PointIndex {
     }
 }
 
+/// Smallest rectangle holding every point; `None` for no point or a non-finite coordinate.
+pub(crate) fn bounding_box(points: impl IntoIterator<Item = Coord<f64>>) -> Option<geo::Rect<f64>> {
+    let mut points = points.into_iter();
+    let first = points.next()?;
+    let (mut min, mut max) = (first, first);
+    for p in points {
+        min.x = min.x.min(p.x);
+        min.y = min.y.min(p.y);
+        max.x = max.x.max(p.x);
+        max.y = max.y.max(p.y);
+    }
+    (min.x.is_finite() && min.y.is_finite() && max.x.is_finite() && max.y.is_finite())
+        .then(|| geo::Rect::new(min, max))
+}
+
 fn dist_2(a: &[f64; 2], b: &[f64; 2]) -> f64 {
     let dx = a[0] - b[0];
     let dy = a[1] - b[1];
