@@ -121,6 +121,19 @@ pub enum Command {
     Typology,
     /// Evaluate a scenario file (sites added or removed, ETP changes): before, after, deltas.
     Scenario(ScenarioArgs),
+    /// Run the map service: the French planning page and the JSON API, on this machine.
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on. The default answers this machine only; any other address opens
+    /// the service to the network (a warning is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Open the page in the default browser once the service listens.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Args, Debug, Clone)]

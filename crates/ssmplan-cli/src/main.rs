@@ -1,43 +1,117 @@
-//! `ssmplan`: command-line interface of the SSM coverage-planning engine.
+//! `ssmplan`: command-line interface of the SSM coverage-planning engine. It parses arguments
+//! into the engine's typed requests (`ssmplan-engine`) and renders the reports; `serve` starts
+//! the map service (`ssmplan-server`).
 
-mod accessibility;
 mod args;
-mod catchments;
 mod common;
-mod coverage;
-mod expand;
-mod recommend;
 mod report;
-mod scenario;
-mod typology;
-mod validate;
 
 use std::process::ExitCode;
 
+use anyhow::Result;
 use clap::Parser;
+use ssmplan_engine::{Engine, MapLayer, Progress, Report, ScenarioSource};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, Format};
+use crate::common::{TerminalProgress, cli_error};
 
 fn main() -> ExitCode {
     let mut cli = Cli::parse();
     cli.data.resolve_format();
     let result = match &cli.command {
-        Command::Coverage(a) => coverage::run(&cli.data, a),
-        Command::Catchments(a) => catchments::run(&cli.data, a),
-        Command::Accessibility(a) => accessibility::run(&cli.data, a),
-        Command::Validate => validate::run(&cli.data),
-        Command::Recommend(a) => recommend::run(&cli.data, a),
-        Command::Expand(a) => expand::run(&cli.data, a),
-        Command::Budget(args::BudgetCommand::Coordinators(a)) => expand::coordinators(&cli.data, a),
-        Command::Scenario(a) => scenario::run(&cli.data, a),
-        Command::Typology => typology::run(&cli.data),
+        Command::Serve(a) => serve(&cli, a),
+        _ => run(&cli).and_then(|report| {
+            report::emit(&report, cli.data.format, cli.data.out.as_deref())
+        }),
     };
-    match result.and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref()))
-    {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Loads the dataset of the global options.
+fn load(cli: &Cli, progress: &dyn Progress) -> Result<Engine> {
+    progress.stage(&format!("loading {}", cli.data.data.display()));
+    let engine = Engine::load(&common::data_request(&cli.data)).map_err(cli_error)?;
+    let d = engine.dataset();
+    progress.stage(&format!(
+        "loaded {} communes, {} sites, {} inhabitants",
+        d.communes.len(),
+        d.sites.len(),
+        d.population_total()
+    ));
+    Ok(engine)
+}
+
+/// Runs one command and returns its report.
+fn run(cli: &Cli) -> Result<Report> {
+    let progress = TerminalProgress::new();
+    let layer = if cli.data.format == Format::Geojson {
+        MapLayer::Build
+    } else {
+        MapLayer::Skip
+    };
+    match &cli.command {
+        Command::Budget(args::BudgetCommand::Coordinators(a)) => {
+            return Ok(
+                ssmplan_engine::coordinators(&common::coordinator_request(a))
+                    .map_err(cli_error)?
+                    .report,
+            );
+        }
+        Command::Serve(_) => anyhow::bail!("`serve` runs the map service and has no report"),
+        _ => {}
+    }
+    let engine = load(cli, &progress)?;
+    let p = &progress;
+    let report = match &cli.command {
+        Command::Coverage(a) => {
+            ssmplan_engine::coverage(&engine, &common::coverage_request(a), layer, p)
+                .map(|r| r.report)
+        }
+        Command::Catchments(a) => {
+            ssmplan_engine::catchments(&engine, &common::catchments_request(a), layer, p)
+                .map(|r| r.report)
+        }
+        Command::Accessibility(a) => {
+            ssmplan_engine::accessibility(&engine, &common::accessibility_request(a), layer, p)
+                .map(|r| r.report)
+        }
+        Command::Validate => Ok(ssmplan_engine::validate(&engine, p)),
+        Command::Recommend(a) => {
+            ssmplan_engine::recommend(&engine, &common::recommend_request(a), layer, p)
+                .map(|r| r.report)
+        }
+        Command::Expand(a) => {
+            ssmplan_engine::expand(&engine, &common::expand_request(a), p).map(|r| r.report)
+        }
+        Command::Scenario(a) => ssmplan_engine::scenario(
+            &engine,
+            ScenarioSource::File(&a.file),
+            &common::scenario_request(a),
+            p,
+        )
+        .map(|r| r.report),
+        Command::Typology => ssmplan_engine::typology(&engine, p).map(|r| r.report),
+        Command::Budget(_) | Command::Serve(_) => anyhow::bail!("handled above"),
+    };
+    report.map_err(cli_error)
+}
+
+/// `ssmplan serve`: loads the dataset once and runs the map service until Ctrl-C or SIGTERM.
+fn serve(cli: &Cli, a: &args::ServeArgs) -> Result<()> {
+    let progress = TerminalProgress::new();
+    let engine = load(cli, &progress)?;
+    ssmplan_server::run(
+        engine,
+        ssmplan_server::ServeOptions {
+            addr: a.addr,
+            open_browser: a.open,
+            ..ssmplan_server::ServeOptions::default()
+        },
+    )
 }

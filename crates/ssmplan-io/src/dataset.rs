@@ -489,6 +489,81 @@ impl Dataset {
         Ok(())
     }
 
+    /// Replaces the sites with a table given as bytes (e.g. uploaded to the map service), read
+    /// and checked exactly as `--sites FILE` would be; `label` names it in errors and outputs.
+    /// The scope and province filter of the dataset apply.
+    ///
+    /// # Errors
+    /// [`DatasetError::Csv`] naming `label`, the line and the field of the first bad row.
+    pub fn replace_sites(&mut self, label: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
+        let all = &self.layer.communes;
+        let resolver = NisResolver::new(all, &self.crosswalk);
+        let locator = CommuneLocator::new(all);
+        let nis: Vec<Nis> = all.iter().map(|c| c.nis).collect();
+        let table = sites::parse_sites(label, bytes, &locator, &resolver, &nis)?;
+        let mut kept = Vec::new();
+        let mut excluded = Vec::new();
+        for s in &table.sites {
+            if let Some(ci) = self.remap[s.commune] {
+                let mut s = s.clone();
+                s.commune = ci;
+                kept.push(s);
+            } else {
+                excluded.push(s.id.0.clone());
+            }
+        }
+        self.sites = kept;
+        self.excluded_sites = excluded;
+        self.site_table = table;
+        self.replace_input("SSM sites", label, bytes);
+        Ok(())
+    }
+
+    /// Replaces the typology with an official table given as bytes (e.g. uploaded), read and
+    /// checked exactly as `--typology FILE` would be.
+    ///
+    /// # Errors
+    /// [`DatasetError::Csv`] naming `label`, the line and the field of the first bad row.
+    pub fn replace_typology(&mut self, label: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
+        let all = &self.layer.communes;
+        let resolver = NisResolver::new(all, &self.crosswalk);
+        let table = typology::parse_typology(label, bytes, &resolver, all.len())?;
+        let mut groups = vec![None; self.communes.len()];
+        for (i, g) in table.by_commune.iter().enumerate() {
+            if let Some(ci) = self.remap[i] {
+                groups[ci] = *g;
+            }
+        }
+        self.set_typology(&groups, TypologySource::Official(label.to_path_buf()));
+        self.replace_input("typology (official)", label, bytes);
+        Ok(())
+    }
+
+    /// Records bytes received without a file (e.g. a scenario posted to the map service) as an
+    /// input, with their sha256.
+    pub fn record_bytes(&mut self, role: &'static str, label: &Path, bytes: &[u8]) {
+        self.inputs.push(InputFile {
+            role,
+            path: label.to_path_buf(),
+            sha256: crate::manifest::sha256_bytes(bytes),
+            verified: Verified::NotListed,
+        });
+    }
+
+    /// Records `bytes` under `role`, in place of an earlier input of that role.
+    fn replace_input(&mut self, role: &'static str, label: &Path, bytes: &[u8]) {
+        let record = InputFile {
+            role,
+            path: label.to_path_buf(),
+            sha256: crate::manifest::sha256_bytes(bytes),
+            verified: Verified::NotListed,
+        };
+        match self.inputs.iter_mut().find(|i| i.role == role) {
+            Some(slot) => *slot = record,
+            None => self.inputs.push(record),
+        }
+    }
+
     /// Builds weighted demand points from a points file (the layout's population grid when
     /// `path` is `None`), rescaled so that every commune in scope sums to its population.
     /// Points of communes outside the scope are dropped.

@@ -1,20 +1,21 @@
-//! `ssmplan validate`: what was read, what was mapped, what looks wrong.
+//! `validate`: what was read, what was mapped, what looks wrong.
 
-use anyhow::Result;
 use geo::Validation;
 use ssmplan_core::{Commune, SiteKind};
 
-use crate::args::DataArgs;
-use crate::common::{self, Progress};
+use crate::Engine;
+use crate::common::base_parameters;
 use crate::report::{Cell, Report, Table};
 
 #[expect(
     clippy::too_many_lines,
     reason = "a flat list of checks and issues, one statement each"
 )]
-pub fn run(data: &DataArgs) -> Result<Report> {
-    let progress = Progress::new();
-    let dataset = common::load(data, &progress)?;
+/// Checks the dataset: counts, mapped codes, geometries, sites, totals. Every issue names the
+/// file, line and field.
+#[must_use]
+pub fn validate(engine: &Engine, progress: &dyn crate::Progress) -> Report {
+    let dataset = engine.dataset();
     let layer = &dataset.layer;
     let wallonia_pop: u64 = layer
         .communes
@@ -205,9 +206,9 @@ pub fn run(data: &DataArgs) -> Result<Report> {
             ),
         ),
     ];
-    Ok(Report {
+    Report {
         command: "validate",
-        parameters: common::base_parameters(&dataset),
+        parameters: base_parameters(dataset),
         inputs: dataset.inputs.clone(),
         caveats: dataset.caveats(),
         summary: Vec::new(),
@@ -229,5 +230,5 @@ pub fn run(data: &DataArgs) -> Result<Report> {
             },
         ],
         features: Vec::new(),
-    })
+    }
 }

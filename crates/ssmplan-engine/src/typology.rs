@@ -1,7 +1,6 @@
 //! The typology when no official table is loaded: reconstructed from indicators (planner), and
-//! the `ssmplan typology` command that writes it.
+//! the `typology` operation that reports it.
 
-use anyhow::{Context, Result};
 use serde_json::json;
 use ssmplan_core::{
     AccessibilityParams, PointIndex, floating_catchment, nearest_sites, site_capacities,
@@ -11,9 +10,9 @@ use ssmplan_planner::typology::{
     Indicator, IndicatorAxis, ReconstructedTypology, TypologyParams, reconstruct_typology,
 };
 
-use crate::args::DataArgs;
-use crate::common::{self, Progress};
+use crate::common::base_parameters;
 use crate::report::{Cell, Report, Table};
+use crate::{Engine, EngineError, Progress};
 
 /// Indicator columns of the layout's indicator table used for the need axis.
 const NEED_COLUMNS: [(&str, bool); 3] = [
@@ -40,25 +39,33 @@ const HOSPITAL_REACH_M: f64 = 20_000.0;
 
 /// The reconstruction with the communes it covers (communes with a missing indicator are left
 /// without a group).
+#[derive(Clone, Debug)]
 pub struct Reconstruction {
+    /// Groups, scores, loadings and group means.
     pub typology: ReconstructedTypology,
+    /// Index (in the dataset's communes) of each classified commune.
     pub communes: Vec<usize>,
+    /// The indicators, over the classified communes.
     pub indicators: Vec<Indicator>,
+    /// One sentence: method, seed, indicators, communes classified.
     pub description: String,
 }
 
 /// Builds the indicators (need: from the indicator table; offer and access: computed here on the
 /// population grid) and reconstructs a typology.
-pub fn reconstruct(dataset: &mut Dataset) -> Result<Reconstruction> {
+pub(crate) fn reconstruct(
+    engine: &Engine,
+    dataset: &mut Dataset,
+) -> Result<Reconstruction, EngineError> {
     let table = dataset.indicators(&NEED_COLUMNS.map(|c| c.0))?;
     let hospitals = dataset.hospitals()?;
     let n = dataset.communes.len();
-    let [distance, access, hospitals_near] = offer_indicators(dataset, &hospitals)?;
+    let [distance, access, hospitals_near] = offer_indicators(engine, dataset, &hospitals)?;
     // Communes with every indicator.
     let need: Vec<(&str, bool, &[Option<f64>])> = NEED_COLUMNS
         .iter()
         .map(|(c, up)| Ok((*c, *up, table.column(c)?)))
-        .collect::<Result<_>>()?;
+        .collect::<Result<_, ssmplan_io::CsvError>>()?;
     let communes: Vec<usize> = (0..n)
         .filter(|&i| {
             need.iter()
@@ -95,8 +102,7 @@ pub fn reconstruct(dataset: &mut Dataset) -> Result<Reconstruction> {
         true,
         pick(&hospitals_near),
     ));
-    let typology = reconstruct_typology(&indicators, None, &TypologyParams::new().seed(SEED))
-        .context("reconstructing the typology")?;
+    let typology = reconstruct_typology(&indicators, None, &TypologyParams::new().seed(SEED))?;
     let names: Vec<String> = indicators
         .iter()
         .map(|i| format!("{}{}", if i.higher_is_more { "" } else { "-" }, i.name))
@@ -119,10 +125,11 @@ pub fn reconstruct(dataset: &mut Dataset) -> Result<Reconstruction> {
 /// nearest SSM site (km, population grid), E2SFCA accessibility (SSM capacity per 100,000
 /// inhabitants, 20 km), and psychiatric hospital sites within 20 km of the commune's point.
 fn offer_indicators(
+    engine: &Engine,
     dataset: &mut Dataset,
     hospitals: &[ssmplan_io::indicators::Hospital],
-) -> Result<[Vec<f64>; 3]> {
-    let demand = dataset.weighted_demand(None)?;
+) -> Result<[Vec<f64>; 3], EngineError> {
+    let demand = engine.popgrid_demand(dataset)?;
     let n = dataset.communes.len();
     // Offer 1: population-weighted mean distance to the nearest SSM site (km).
     let sites = dataset.site_locations();
@@ -171,28 +178,26 @@ fn offer_indicators(
     Ok([distance, access, hospitals_near])
 }
 
-/// Reconstructs a typology and sets it on the dataset's communes; returns its description.
-pub fn reconstruct_into(dataset: &mut Dataset) -> Result<String> {
-    let r = reconstruct(dataset)?;
-    let mut groups = vec![None; dataset.communes.len()];
-    for (&i, g) in r.communes.iter().zip(&r.typology.groups) {
-        groups[i] = Some(*g);
-    }
-    dataset.set_typology(
-        &groups,
-        TypologySource::Reconstructed(r.description.clone()),
-    );
-    Ok(r.description)
+/// The result of `typology`.
+#[derive(Clone, Debug)]
+pub struct TypologyResult {
+    /// The reconstruction, when no official table is loaded.
+    pub reconstruction: Option<Reconstruction>,
+    /// Tables and provenance.
+    pub report: Report,
 }
 
-/// `ssmplan typology`: the typology table (official when loaded, else reconstructed), with the
-/// loadings and group means of a reconstruction.
-pub fn run(data: &DataArgs) -> Result<Report> {
-    let progress = Progress::new();
-    let mut dataset = common::load(data, &progress)?;
+/// The typology table (official when loaded, else reconstructed), with the loadings and group
+/// means of a reconstruction.
+///
+/// # Errors
+/// [`EngineError`] when the indicators or hospitals cannot be read or the reconstruction fails.
+pub fn typology(engine: &Engine, progress: &dyn Progress) -> Result<TypologyResult, EngineError> {
+    let mut dataset = engine.working_copy();
+    let mut reconstruction = None;
     let mut tables = Vec::new();
     let mut summary = Vec::new();
-    let mut parameters = common::base_parameters(&dataset);
+    let mut parameters = base_parameters(&dataset);
     if let TypologySource::Official(path) = &dataset.typology {
         parameters.push((
             "typology",
@@ -217,20 +222,22 @@ pub fn run(data: &DataArgs) -> Result<Report> {
         });
     } else {
         progress.stage("reconstructing the typology");
-        let r = reconstruct(&mut dataset)?;
+        let cached = engine.reconstruction(&mut dataset)?;
+        let r = cached.as_ref();
         parameters.push(("typology", json!(r.description)));
         parameters.push(("seed", json!(SEED)));
         parameters.push((
             "explained_variance_need_offer",
             json!(r.typology.explained_variance),
         ));
-        reconstructed_tables(&dataset, &r, &mut tables, &mut summary);
+        reconstructed_tables(&dataset, r, &mut tables, &mut summary);
         dataset.set_typology(
             &vec![None; dataset.communes.len()],
             TypologySource::Reconstructed(r.description.clone()),
         );
+        reconstruction = Some(r.clone());
     }
-    Ok(Report {
+    let report = Report {
         command: "typology",
         parameters,
         inputs: dataset.inputs.clone(),
@@ -238,6 +245,10 @@ pub fn run(data: &DataArgs) -> Result<Report> {
         summary,
         tables,
         features: Vec::new(),
+    };
+    Ok(TypologyResult {
+        reconstruction,
+        report,
     })
 }
 

@@ -1,19 +1,20 @@
-//! `ssmplan recommend`: where to open new SSM or antennes.
+//! `recommend`: where to open new SSM or antennes.
 
-use anyhow::{Result, bail};
 use serde_json::json;
 use ssmplan_core::{PointIndex, regular_grid};
 use ssmplan_io::crs::lambert2008_to_wgs84;
 use ssmplan_planner::location::{Objective, SolveParams};
 use ssmplan_planner::recommend::{
-    Candidate, Decision, RecommendInput, commune_candidates, recommend,
+    Candidate, Decision, Recommendation, RecommendInput, commune_candidates,
 };
 
-use crate::args::{DataArgs, Format, ModelArg, RecommendArgs};
-use crate::common::{self, Progress, km};
-use crate::report::{Cell, Feature, Report, Table};
+use crate::common::{base_parameters, km};
+use crate::report::{Cell, Feature, MapLayer, Report, Table};
+use crate::request::{DemandSpec, Model as ModelArg, RecommendRequest, Validate};
+use crate::{Engine, EngineError, Progress};
 
-const COLUMNS: [&str; 22] = [
+/// Columns of the recommendations table.
+pub const RECOMMEND_COLUMNS: [&str; 22] = [
     "rank",
     "candidate",
     "commune_nis",
@@ -40,18 +41,14 @@ const COLUMNS: [&str; 22] = [
 
 fn candidates(
     dataset: &ssmplan_io::Dataset,
-    args: &RecommendArgs,
-) -> Result<(Vec<Candidate>, String)> {
+    args: &RecommendRequest,
+) -> Result<(Vec<Candidate>, String), EngineError> {
     let spec = args.candidates.as_str();
     let mut list = if spec == "communes" {
         commune_candidates(&dataset.communes)
     } else if let Some(m) = spec.strip_prefix("grid:") {
-        let cell: f64 = m
-            .parse()
-            .map_err(|_| anyhow::anyhow!("--candidates {spec}: `{m}` is not a number of metres"))?;
-        if !(cell.is_finite() && cell >= 100.0) {
-            bail!("--candidates {spec}: the cell size must be at least 100 metres");
-        }
+        // Checked by `validate`.
+        let cell: f64 = m.parse().unwrap_or(f64::NAN);
         regular_grid(&dataset.communes, cell)?
             .points
             .iter()
@@ -74,7 +71,10 @@ fn candidates(
     };
     for nis in &args.exclude {
         if !dataset.communes.iter().any(|c| c.nis.as_str() == nis) {
-            bail!("--exclude {nis}: not a commune in scope");
+            return Err(EngineError::parameter(
+                "exclude",
+                format!("{nis}: not a commune in scope"),
+            ));
         }
     }
     let before = list.len();
@@ -98,16 +98,39 @@ fn candidates(
     Ok((list, described))
 }
 
+/// The result of `recommend`.
+#[derive(Clone, Debug)]
+pub struct RecommendResult {
+    /// The chosen sites, their annotations and the solver's figures.
+    pub recommendation: Recommendation,
+    /// Tables, provenance and map layer.
+    pub report: Report,
+}
+
+/// Recommends where to open new SSM or antennes, existing sites fixed.
+///
+/// # Errors
+/// [`EngineError`] for a bad request, an unknown excluded commune, an unreadable candidates or
+/// demand file, or a model that cannot be solved as asked (e.g. more sites than candidates).
 #[expect(
     clippy::too_many_lines,
     reason = "builds one report: solve, table, map layer, provenance"
 )]
-pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
-    let progress = Progress::new();
-    let mut dataset = common::load(data, &progress)?;
-    let typology_note = common::ensure_typology(&mut dataset, &args.need, &progress)?;
-    let weights = common::need_weights(&args.need)?;
-    let (demand, spec, _) = common::demand(&mut dataset, &args.demand, &progress)?;
+pub fn recommend(
+    engine: &Engine,
+    request: &RecommendRequest,
+    layer: MapLayer,
+    progress: &dyn Progress,
+) -> Result<RecommendResult, EngineError> {
+    request.validate()?;
+    let args = request;
+    let mut dataset = engine.working_copy();
+    let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;
+    let weights = ssmplan_planner::NeedWeights::parse(&args.weights)
+        .map_err(|e| EngineError::parameter("weights", e))?;
+    let spec = DemandSpec::parse(&args.demand)?;
+    progress.stage(&format!("building demand ({})", spec.describe()));
+    let demand = engine.demand(&mut dataset, &spec)?;
     let (cands, cand_desc) = candidates(&dataset, args)?;
     let radius_m = args.radius_km * 1000.0;
     let objective = match args.model {
@@ -118,9 +141,6 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
             target_share: args.target_share,
         },
     };
-    if !(args.norm.is_finite() && args.norm > 0.0) {
-        bail!("--norm must be a positive number of inhabitants");
-    }
     progress.stage(&format!(
         "solving {:?} over {} candidates",
         args.model,
@@ -137,7 +157,7 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
     let params = SolveParams::new(args.p)
         .seed(args.seed)
         .perturbations(args.perturbations);
-    let r = recommend(&input, &objective, &params)?;
+    let r = ssmplan_planner::recommend::recommend(&input, &objective, &params)?;
     let mut rows = Vec::new();
     let mut features = Vec::new();
     for s in &r.sites {
@@ -171,10 +191,10 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
             Cell::Num(s.catchment_population as f64 / args.norm, 2),
             s.reason.clone().into(),
         ];
-        if data.format == Format::Geojson {
+        if layer == MapLayer::Build {
             features.push(Feature {
                 geometry: json!({"type": "Point", "coordinates": [(lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6]}),
-                properties: COLUMNS.iter().copied().zip(row.iter().cloned()).collect(),
+                properties: RECOMMEND_COLUMNS.iter().copied().zip(row.iter().cloned()).collect(),
             });
         }
         rows.push(row);
@@ -237,7 +257,7 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
             ),
         ),
     ];
-    let mut parameters = common::base_parameters(&dataset);
+    let mut parameters = base_parameters(&dataset);
     parameters.push(("model", json!(format!("{:?}", args.model).to_lowercase())));
     parameters.push(("p", json!(args.p)));
     if args.model != ModelArg::Pmedian {
@@ -261,7 +281,7 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
         )),
     ));
     parameters.push(("mean_distance_km_before", json!(km(r.before.mean_m))));
-    Ok(Report {
+    let report = Report {
         command: "recommend",
         parameters,
         inputs: dataset.inputs.clone(),
@@ -270,9 +290,13 @@ pub fn run(data: &DataArgs, args: &RecommendArgs) -> Result<Report> {
         tables: vec![Table {
             name: "recommendations".into(),
             title: "Recommended openings, in rank order".into(),
-            columns: COLUMNS.to_vec(),
+            columns: RECOMMEND_COLUMNS.to_vec(),
             rows,
         }],
         features,
+    };
+    Ok(RecommendResult {
+        recommendation: r,
+        report,
     })
 }

@@ -1,17 +1,19 @@
-//! `ssmplan expand` (élargissement de cadre) and `ssmplan budget coordinators`.
+//! `expand` (élargissement de cadre) and `budget coordinators`.
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, Result, bail};
 use serde_json::json;
-use ssmplan_core::nearest_sites;
-use ssmplan_planner::frameworks::{ExpansionParams, FrameworkInput, expand_frameworks};
+use ssmplan_planner::frameworks::{
+    Expansion, ExpansionParams, FrameworkInput, expand_frameworks,
+};
 use ssmplan_planner::recommend::need_weights;
-use ssmplan_planner::{CoordinatorBands, coordinator_budget};
+use ssmplan_planner::{CoordinatorBands, CoordinatorBudget, coordinator_budget};
 
-use crate::args::{CoordinatorArgs, DataArgs, ExpandArgs};
-use crate::common::{self, Progress};
+use crate::common::base_parameters;
+use crate::coverage::allocate;
 use crate::report::{Cell, Report, Table};
+use crate::request::{CoordinatorRequest, ExpandRequest, Validate};
+use crate::{Engine, EngineError, Progress};
 
 const COLUMNS: [&str; 11] = [
     "ssm_id",
@@ -27,22 +29,34 @@ const COLUMNS: [&str; 11] = [
     "etp_per_10k_need_after",
 ];
 
+/// The result of `expand`.
+#[derive(Clone, Debug)]
+pub struct ExpandResult {
+    /// The allocation, step by step, and the Gini before and after.
+    pub expansion: Expansion,
+    /// Tables and provenance.
+    pub report: Report,
+}
+
+/// Allocates a budget of ETP to the SSM with the most need-weighted inhabitants per ETP.
+///
+/// # Errors
+/// [`EngineError`] for a bad request or an unreadable frameworks or demand file.
 #[expect(
     clippy::too_many_lines,
     reason = "builds one report: catchments, frameworks, allocation, provenance"
 )]
-pub fn run(data: &DataArgs, args: &ExpandArgs) -> Result<Report> {
-    let progress = Progress::new();
-    let mut dataset = common::load(data, &progress)?;
-    let typology_note = common::ensure_typology(&mut dataset, &args.need, &progress)?;
-    let weights = common::need_weights(&args.need)?;
-    let (demand, spec, model) = common::demand(&mut dataset, &args.demand, &progress)?;
-    if !(args.cost_per_etp.is_finite() && args.cost_per_etp > 0.0) {
-        bail!("--cost-per-etp must be a positive number of euros");
-    }
-    if !(args.assumed_etp.is_finite() && args.assumed_etp >= 0.0) {
-        bail!("--assumed-etp must be a number of ETP >= 0");
-    }
+pub fn expand(
+    engine: &Engine,
+    request: &ExpandRequest,
+    progress: &dyn Progress,
+) -> Result<ExpandResult, EngineError> {
+    request.validate()?;
+    let args = request;
+    let mut dataset = engine.working_copy();
+    let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;
+    let weights = ssmplan_planner::NeedWeights::parse(&args.weights)
+        .map_err(|e| EngineError::parameter("weights", e))?;
     // Frameworks: the CSV, else the sites' etp column, else the assumed ETP.
     let owned_ids: std::collections::BTreeSet<String> =
         dataset.sites.iter().map(|s| s.ssm.0.clone()).collect();
@@ -55,7 +69,8 @@ pub fn run(data: &DataArgs, args: &ExpandArgs) -> Result<Report> {
         None => None,
     };
     // Catchment of each SSM: the demand whose nearest site belongs to it.
-    let nearest = nearest_sites(&demand.points, &dataset.site_locations(), model.as_ref());
+    let a = allocate(engine, &mut dataset, &args.demand, args.detour, progress)?;
+    let (demand, nearest, spec) = (&a.demand, &a.nearest, &a.spec);
     let need = need_weights(&dataset.communes, &demand.points, &weights);
     let mut per_ssm: BTreeMap<&str, (String, f64, f64)> = BTreeMap::new();
     for s in &dataset.sites {
@@ -74,15 +89,16 @@ pub fn run(data: &DataArgs, args: &ExpandArgs) -> Result<Report> {
         }
     }
     let shared = at.values().filter(|g| g.len() > 1).count();
-    for ((p, n), w) in demand.points.iter().zip(&nearest).zip(&need) {
+    for ((p, n), w) in demand.points.iter().zip(nearest).zip(&need) {
         if let Some(n) = n {
             let site = &dataset.sites[n.index];
             let group = &at[&(site.location.x.to_bits(), site.location.y.to_bits())];
             let k = group.len() as f64;
             for ssm in group {
-                let e = per_ssm.get_mut(ssm).context("site of an unknown SSM")?;
-                e.1 += p.population as f64 / k;
-                e.2 += w / k;
+                if let Some(e) = per_ssm.get_mut(ssm) {
+                    e.1 += p.population as f64 / k;
+                    e.2 += w / k;
+                }
             }
         }
     }
@@ -125,7 +141,12 @@ pub fn run(data: &DataArgs, args: &ExpandArgs) -> Result<Report> {
     let params = match (args.budget_etp, args.budget_eur) {
         (Some(etp), _) => ExpansionParams::new(etp),
         (None, Some(eur)) => ExpansionParams::from_eur(eur, args.cost_per_etp),
-        (None, None) => bail!("give --budget-etp or --budget-eur"),
+        (None, None) => {
+            return Err(EngineError::parameter(
+                "budget_eur",
+                "give a budget (budget_eur or budget_etp)",
+            ));
+        }
     }
     .step_etp(args.step_etp);
     let e = expand_frameworks(&inputs, &params)?;
@@ -172,7 +193,7 @@ pub fn run(data: &DataArgs, args: &ExpandArgs) -> Result<Report> {
             format!("{:.4} -> {:.4}", e.gini_before, e.gini_after),
         ),
     ];
-    let mut parameters = common::base_parameters(&dataset);
+    let mut parameters = base_parameters(&dataset);
     parameters.push(("budget_etp", json!(params.budget_etp)));
     parameters.push(("cost_per_etp_eur", json!(args.cost_per_etp)));
     parameters.push(("step_etp", json!(params.step_etp)));
@@ -190,7 +211,7 @@ pub fn run(data: &DataArgs, args: &ExpandArgs) -> Result<Report> {
             |p| p.display().to_string()
         )),
     ));
-    Ok(Report {
+    let report = Report {
         command: "expand",
         parameters,
         inputs: dataset.inputs.clone(),
@@ -203,26 +224,34 @@ pub fn run(data: &DataArgs, args: &ExpandArgs) -> Result<Report> {
             rows,
         }],
         features: Vec::new(),
+    };
+    Ok(ExpandResult {
+        expansion: e,
+        report,
     })
 }
 
-pub fn coordinators(data: &DataArgs, args: &CoordinatorArgs) -> Result<Report> {
-    if !(args.cost_per_etp.is_finite() && args.cost_per_etp > 0.0) {
-        bail!("--cost-per-etp must be a positive number of euros");
-    }
-    let (bands, source) = match (&args.bands, &args.frameworks) {
-        (Some(text), _) => {
-            let parts: Vec<usize> = text
-                .split(',')
-                .map(|p| {
-                    p.trim()
-                        .parse::<usize>()
-                        .with_context(|| format!("--bands: `{p}` is not a count of SSM"))
-                })
-                .collect::<Result<_>>()?;
-            let [a, b, c] = parts[..] else {
-                bail!("--bands needs three counts: <=3 ETP, >3 to 9 ETP, >9 ETP")
-            };
+/// The result of `budget coordinators`.
+#[derive(Clone, Debug)]
+pub struct CoordinatorResult {
+    /// SSM per band.
+    pub bands: CoordinatorBands,
+    /// ETP and cost per band and in total.
+    pub budget: CoordinatorBudget,
+    /// Tables and provenance.
+    pub report: Report,
+}
+
+/// The coordinator funding proposal: 0.5, 0.75 or 1 ETP per SSM by framework band.
+///
+/// # Errors
+/// [`EngineError`] for a bad request or an unreadable frameworks file.
+pub fn coordinators(request: &CoordinatorRequest) -> Result<CoordinatorResult, EngineError> {
+    request.validate()?;
+    let args = request;
+    let (bands, source) = match (args.band_counts()?, &args.frameworks) {
+        (Some([a, b, c]), _) => {
+            let text = args.bands.clone().unwrap_or_default();
             (
                 CoordinatorBands {
                     up_to_3: a,
@@ -239,7 +268,12 @@ pub fn coordinators(data: &DataArgs, args: &CoordinatorArgs) -> Result<Report> {
                 format!("frameworks {}", path.display()),
             )
         }
-        (None, None) => bail!("give --frameworks FILE or --bands A,B,C"),
+        (None, None) => {
+            return Err(EngineError::parameter(
+                "budget_eur",
+                "give a budget (budget_eur or budget_etp)",
+            ));
+        }
     };
     let b = coordinator_budget(bands, args.cost_per_etp);
     let labels = ["<= 3 ETP", "> 3 and <= 9 ETP", "> 9 ETP"];
@@ -263,8 +297,7 @@ pub fn coordinators(data: &DataArgs, args: &CoordinatorArgs) -> Result<Report> {
         Cell::Num(b.total_etp, 2),
         b.total_eur.into(),
     ]);
-    let _ = data;
-    Ok(Report {
+    let report = Report {
         command: "budget coordinators",
         parameters: vec![
             ("source", json!(source)),
@@ -295,5 +328,10 @@ pub fn coordinators(data: &DataArgs, args: &CoordinatorArgs) -> Result<Report> {
             rows,
         }],
         features: Vec::new(),
+    };
+    Ok(CoordinatorResult {
+        bands,
+        budget: b,
+        report,
     })
 }

@@ -1,20 +1,21 @@
-//! `ssmplan scenario FILE`: every coverage metric before and after a what-if.
+//! `scenario`: every coverage metric before and after a what-if.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use anyhow::{Context, Result, bail};
 use serde_json::json;
 use ssmplan_core::{
     AccessibilityParams, CoverageInput, Demand, Site, StraightLine, ZoneCoverage, ZoneLevel,
     floating_catchment, nearest_sites, zone_coverage,
 };
+use ssmplan_io::Dataset;
 use ssmplan_io::crs::{Crs, project_coord};
-use ssmplan_io::{Dataset, Scope};
-use ssmplan_planner::scenario::Scenario;
+use ssmplan_planner::scenario::{Scenario, ScenarioError};
 
-use crate::args::{DataArgs, ScenarioArgs, ScopeArg};
-use crate::common::{self, Progress};
+use crate::common::base_parameters;
 use crate::report::{Cell, Report, Table};
+use crate::request::{DemandSpec, ScenarioRequest, ScopeName, Validate};
+use crate::{Engine, EngineError, Progress};
 
 /// Default E2SFCA steps of the scenario accessibility metric (bounds in metres, weights).
 const STEPS: [(f64, f64); 4] = [
@@ -25,7 +26,7 @@ const STEPS: [(f64, f64); 4] = [
 ];
 
 /// One metric value: (metric, zone) -> value.
-type Metrics = BTreeMap<(String, String), f64>;
+pub type Metrics = BTreeMap<(String, String), f64>;
 
 fn add_zone(m: &mut Metrics, z: &ZoneCoverage) {
     let zone = if z.level == ZoneLevel::Total {
@@ -61,7 +62,7 @@ fn metrics(
     scenario: &Scenario,
     assumed_etp: f64,
     radius_km: f64,
-) -> Result<Metrics> {
+) -> Result<Metrics, ScenarioError> {
     let locations: Vec<geo::Coord<f64>> = sites.iter().map(|s| s.location).collect();
     let nearest = nearest_sites(&demand.points, &locations, &StraightLine);
     let input = CoverageInput {
@@ -105,7 +106,11 @@ fn metrics(
         &locations,
         &capacity,
         &AccessibilityParams::enhanced(radius_km * 1000.0, steps),
-    )?;
+    )
+    .map_err(|e| ScenarioError::Invalid {
+        field: "add_sites".into(),
+        problem: e.to_string(),
+    })?;
     let mut by_group: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for (p, v) in demand.points.iter().zip(&a.accessibility) {
         let pop = p.population as f64;
@@ -128,39 +133,107 @@ fn metrics(
     Ok(m)
 }
 
+/// Where a scenario comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum ScenarioSource<'a> {
+    /// A file (read here, checked against the dataset manifest, recorded as an input).
+    File(&'a Path),
+    /// JSON received by the map service; `label` names it in errors and provenance.
+    Body {
+        /// Name shown in errors (e.g. `request body`).
+        label: &'a str,
+        /// The JSON.
+        bytes: &'a [u8],
+    },
+}
+
+/// The result of `scenario`.
+#[derive(Clone, Debug)]
+pub struct ScenarioResult {
+    /// The scenario as read.
+    pub scenario: Scenario,
+    /// Every metric before.
+    pub before: Metrics,
+    /// Every metric after.
+    pub after: Metrics,
+    /// Tables and provenance.
+    pub report: Report,
+}
+
+/// Evaluates every coverage metric before and after a what-if.
+///
+/// # Errors
+/// [`EngineError::Scenario`] naming the source and the field for a malformed scenario or an
+/// unknown site id; [`EngineError`] for a bad request.
 #[expect(
     clippy::too_many_lines,
     reason = "builds one report: scope overrides, apply, two evaluations, delta table"
 )]
-pub fn run(data: &DataArgs, args: &ScenarioArgs) -> Result<Report> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("{}: cannot read scenario", args.file.display()))?;
-    let scenario =
-        Scenario::from_json(&bytes).with_context(|| format!("{}", args.file.display()))?;
-    let mut data = data.clone();
-    if let Some(scope) = &scenario.scope {
-        data.scope = match scope.as_str() {
-            "aviq" => ScopeArg::Aviq,
-            "wallonia" => ScopeArg::Wallonia,
-            other => bail!(
-                "{}: scope: `{other}` is not aviq or wallonia",
-                args.file.display()
-            ),
-        };
-    }
-    let mut demand_args = args.demand.clone();
-    if let Some(d) = &scenario.demand {
-        demand_args.demand.clone_from(d);
-    }
+pub fn scenario(
+    engine: &Engine,
+    source: ScenarioSource<'_>,
+    request: &ScenarioRequest,
+    progress: &dyn Progress,
+) -> Result<ScenarioResult, EngineError> {
+    request.validate()?;
+    let args = request;
+    let (name, bytes) = match source {
+        ScenarioSource::File(path) => (
+            path.display().to_string(),
+            std::fs::read(path).map_err(|e| EngineError::Scenario {
+                source_name: path.display().to_string(),
+                source: ScenarioError::Invalid {
+                    field: "file".into(),
+                    problem: format!("cannot read scenario: {e}"),
+                },
+            })?,
+        ),
+        ScenarioSource::Body { label, bytes } => (label.to_owned(), bytes.to_vec()),
+    };
+    let bad = |source: ScenarioError| EngineError::Scenario {
+        source_name: name.clone(),
+        source,
+    };
+    let scenario = Scenario::from_json(&bytes).map_err(&bad)?;
+    let scope = match scenario.scope.as_deref() {
+        None => None,
+        Some("aviq") => Some(ScopeName::Aviq),
+        Some("wallonia") => Some(ScopeName::Wallonia),
+        Some(other) => {
+            return Err(bad(ScenarioError::Invalid {
+                field: "scope".into(),
+                problem: format!("`{other}` is not aviq or wallonia"),
+            }));
+        }
+    };
+    let demand_text = scenario.demand.clone().unwrap_or_else(|| args.demand.clone());
+    let spec = DemandSpec::parse(&demand_text)?;
     let radius_km = scenario.radius_km.unwrap_or(20.0);
-    if !(radius_km.is_finite() && radius_km >= 5.0) {
-        bail!("{}: radius_km must be at least 5 km", args.file.display());
+    if !(radius_km.is_finite() && (5.0..=crate::request::MAX_RADIUS_KM).contains(&radius_km)) {
+        return Err(bad(ScenarioError::Invalid {
+            field: "radius_km".into(),
+            problem: "must be between 5 and 500 km".into(),
+        }));
     }
-    let progress = Progress::new();
-    let mut dataset = common::load(&data, &progress)?;
-    dataset.record_input("scenario", &args.file)?;
-    let typology_note = common::ensure_typology(&mut dataset, &args.need, &progress)?;
-    let (demand, spec, _) = common::demand(&mut dataset, &demand_args, &progress)?;
+    // A scope other than the engine's needs the dataset loaded again.
+    let rescoped;
+    let engine = match scope {
+        Some(s) if s != engine.scope() => {
+            rescoped = engine.rescoped(s)?;
+            &rescoped
+        }
+        _ => engine,
+    };
+    let mut dataset = engine.working_copy();
+    match source {
+        ScenarioSource::File(path) => dataset.record_input("scenario", path)?,
+        ScenarioSource::Body { label, bytes } => {
+            dataset.record_bytes("scenario", Path::new(label), bytes);
+        }
+    }
+    let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;
+    progress.stage(&format!("building demand ({})", spec.describe()));
+    let demand = engine.demand(&mut dataset, &spec)?;
     let locator = ssmplan_core::CommuneLocator::new(&dataset.communes);
     let after_sites = scenario
         .apply(
@@ -168,7 +241,7 @@ pub fn run(data: &DataArgs, args: &ScenarioArgs) -> Result<Report> {
             |lon, lat| project_coord(Crs::Wgs84, geo::Coord { x: lon, y: lat }),
             |c| locator.locate(c),
         )
-        .with_context(|| format!("{}", args.file.display()))?;
+        .map_err(&bad)?;
     progress.stage("evaluating before and after");
     let before = metrics(
         &dataset,
@@ -177,7 +250,8 @@ pub fn run(data: &DataArgs, args: &ScenarioArgs) -> Result<Report> {
         &scenario,
         args.assumed_etp,
         radius_km,
-    )?;
+    )
+    .map_err(&bad)?;
     let after = metrics(
         &dataset,
         &after_sites,
@@ -185,7 +259,8 @@ pub fn run(data: &DataArgs, args: &ScenarioArgs) -> Result<Report> {
         &scenario,
         args.assumed_etp,
         radius_km,
-    )?;
+    )
+    .map_err(&bad)?;
     let mut rows = Vec::new();
     for ((metric, zone), b) in &before {
         let a = after
@@ -241,16 +316,25 @@ pub fn run(data: &DataArgs, args: &ScenarioArgs) -> Result<Report> {
             ),
         ),
     ];
-    let mut parameters = common::base_parameters(&dataset);
-    parameters.push(("scenario", serde_json::to_value(&scenario)?));
+    let mut parameters = base_parameters(&dataset);
+    parameters.push((
+        "scenario",
+        serde_json::to_value(&scenario).unwrap_or(serde_json::Value::Null),
+    ));
     parameters.push(("demand", json!(spec.describe())));
     parameters.push(("typology", json!(typology_note)));
     parameters.push(("accessibility", json!(format!("E2SFCA, radius {radius_km} km, steps {STEPS:?} (m, weight) up to the radius; capacity = framework ETP (assumed {} where unknown) after ETP changes, split over the SSM's sites", args.assumed_etp))));
     let mut caveats = dataset.caveats();
-    if matches!(data.scope, ScopeArg::Wallonia) != (dataset.scope == Scope::Wallonia) {
-        caveats.push("scope differs from the command line".into());
+    if let Some(s) = scope {
+        caveats.push(format!(
+            "the scenario sets the scope to {}",
+            match s {
+                ScopeName::Aviq => "aviq",
+                ScopeName::Wallonia => "wallonia",
+            }
+        ));
     }
-    Ok(Report {
+    let report = Report {
         command: "scenario",
         parameters,
         inputs: dataset.inputs.clone(),
@@ -263,5 +347,11 @@ pub fn run(data: &DataArgs, args: &ScenarioArgs) -> Result<Report> {
             rows,
         }],
         features: Vec::new(),
+    };
+    Ok(ScenarioResult {
+        scenario,
+        before,
+        after,
+        report,
     })
 }

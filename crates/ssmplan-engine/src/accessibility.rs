@@ -1,0 +1,160 @@
+//! `accessibility`: floating-catchment accessibility per commune.
+
+use serde_json::json;
+use ssmplan_core::{AccessibilityParams, FcaDecay, floating_catchment};
+
+use crate::common::{base_parameters, geojson_multipolygon};
+use crate::report::{Cell, Feature, MapLayer, Report, Table};
+use crate::request::{AccessibilityRequest, DemandSpec, Method, Validate};
+use crate::{Engine, EngineError, Progress};
+
+const COLUMNS: [&str; 7] = [
+    "nis",
+    "name",
+    "province",
+    "typology",
+    "population",
+    "capacity_per_100k",
+    "demand_points",
+];
+
+/// The result of `accessibility`.
+#[derive(Clone, Debug)]
+pub struct AccessibilityResult {
+    /// Accessibility per commune (capacity units per 100,000 inhabitants), parallel to the
+    /// dataset's communes.
+    pub per_100k: Vec<f64>,
+    /// Tables, provenance and map layer.
+    pub report: Report,
+}
+
+/// The floating-catchment parameters of a request.
+///
+/// # Errors
+/// [`EngineError::Parameter`] on `steps`.
+pub fn fca_params(request: &AccessibilityRequest) -> Result<AccessibilityParams, EngineError> {
+    let radius_m = request.radius_km * 1000.0;
+    Ok(match request.method {
+        Method::TwoStep => AccessibilityParams::two_step(radius_m),
+        Method::E2sfca => AccessibilityParams::enhanced(radius_m, request.steps_m()?),
+        Method::G2sfca => AccessibilityParams::new(
+            radius_m,
+            FcaDecay::Gaussian {
+                sigma_m: request.sigma_km.map_or(radius_m / 2.0, |s| s * 1000.0),
+            },
+        ),
+    })
+}
+
+/// Computes floating-catchment accessibility per commune.
+///
+/// # Errors
+/// [`EngineError`] for a bad request, unreadable demand file or invalid steps.
+pub fn accessibility(
+    engine: &Engine,
+    request: &AccessibilityRequest,
+    layer: MapLayer,
+    progress: &dyn Progress,
+) -> Result<AccessibilityResult, EngineError> {
+    request.validate()?;
+    let mut dataset = engine.working_copy();
+    let spec = DemandSpec::parse(&request.demand)?;
+    progress.stage(&format!("building demand ({})", spec.describe()));
+    let demand = engine.demand(&mut dataset, &spec)?;
+    let params = fca_params(request)?;
+    let (capacity, uses_etp) = ssmplan_core::site_capacities(&dataset.sites);
+    let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();
+    let population: Vec<f64> = demand.points.iter().map(|p| p.population as f64).collect();
+    progress.stage("floating catchment");
+    let result = floating_catchment(
+        &points,
+        &population,
+        &dataset.site_locations(),
+        &capacity,
+        &params,
+    )?;
+    // Commune value: population-weighted mean of its points' accessibility.
+    let n = dataset.communes.len();
+    let mut weighted = vec![0.0; n];
+    let mut counts = vec![0usize; n];
+    for (p, a) in demand.points.iter().zip(&result.accessibility) {
+        weighted[p.commune] += a * p.population as f64;
+        counts[p.commune] += 1;
+    }
+    let mut rows = Vec::new();
+    let mut features = Vec::new();
+    let mut per_100k_all = Vec::with_capacity(n);
+    for (i, c) in dataset.communes.iter().enumerate() {
+        let per_100k = if c.population > 0 {
+            weighted[i] / c.population as f64 * 100_000.0
+        } else {
+            0.0
+        };
+        per_100k_all.push(per_100k);
+        let row: Vec<Cell> = vec![
+            c.nis.to_string().into(),
+            c.name.clone().into(),
+            c.province.clone().into(),
+            c.typology.map_or(Cell::Empty, |g| g.key().into()),
+            c.population.into(),
+            Cell::Num(per_100k, 4),
+            counts[i].into(),
+        ];
+        if layer == MapLayer::Build {
+            features.push(Feature {
+                geometry: geojson_multipolygon(&c.geometry),
+                properties: COLUMNS.iter().copied().zip(row.iter().cloned()).collect(),
+            });
+        }
+        rows.push(row);
+    }
+    let total_pop = dataset.population_total() as f64;
+    let mean = weighted.iter().sum::<f64>() / total_pop * 100_000.0;
+    let zero = dataset
+        .communes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| weighted[*i] == 0.0)
+        .map(|(_, c)| c.population)
+        .sum::<u64>();
+    let mut parameters = base_parameters(&dataset);
+    parameters.push(("demand", json!(spec.describe())));
+    parameters.push(("method", json!(format!("{:?}", request.method))));
+    parameters.push(("radius_km", json!(request.radius_km)));
+    parameters.push(("decay", json!(format!("{:?}", params.decay()))));
+    parameters.push((
+        "capacity",
+        json!(if uses_etp {
+            "ETP of the SSM (1 where missing), split evenly over its sites"
+        } else {
+            "1 per SSM (no ETP in the sites file), split evenly over its sites"
+        }),
+    ));
+    parameters.push(("unit", json!("capacity units per 100,000 inhabitants (population-weighted mean over the commune's demand points)")));
+    Ok(AccessibilityResult {
+        per_100k: per_100k_all,
+        report: Report {
+            command: "accessibility",
+            parameters,
+            inputs: dataset.inputs.clone(),
+            caveats: dataset.caveats(),
+            summary: vec![
+                (
+                    "mean accessibility (per 100,000)".into(),
+                    format!("{mean:.3}"),
+                ),
+                (
+                    "inhabitants of communes with no site within the radius".into(),
+                    zero.to_string(),
+                ),
+            ],
+            tables: vec![Table {
+                name: "communes".into(),
+                title: "Accessibility per commune".into(),
+                columns: COLUMNS.to_vec(),
+                rows,
+            }],
+            features,
+        },
+    })
+}

@@ -1,0 +1,133 @@
+//! `catchments`: the catchment of every site (nearest-site allocation) and its polygon.
+
+use serde_json::json;
+use ssmplan_core::{Catchment, site_catchments, territory};
+
+use crate::common::{base_parameters, geojson_multipolygon, km};
+use crate::coverage::allocate;
+use crate::report::{Cell, Feature, MapLayer, Report, Table};
+use crate::request::{CatchmentsRequest, Validate};
+use crate::{Engine, EngineError, Progress};
+
+/// Columns of the catchments table.
+pub const CATCHMENT_COLUMNS: [&str; 17] = [
+    "site_id",
+    "ssm_id",
+    "ssm_name",
+    "site_name",
+    "kind",
+    "commune_nis",
+    "commune",
+    "population",
+    "norm_share_ssm",
+    "demand_points",
+    "communes_served",
+    "area_km2",
+    "mean_distance_km",
+    "p90_distance_km",
+    "max_distance_km",
+    "pop_beyond_10km",
+    "pop_beyond_20km",
+];
+
+/// The result of `catchments`.
+#[derive(Clone, Debug)]
+pub struct CatchmentsResult {
+    /// One catchment per site, parallel to the dataset's sites.
+    pub catchments: Vec<Catchment>,
+    /// Tables, provenance and map layer.
+    pub report: Report,
+}
+
+/// Computes the catchment of every site.
+///
+/// # Errors
+/// [`EngineError`] for a bad request or unreadable demand file.
+pub fn catchments(
+    engine: &Engine,
+    request: &CatchmentsRequest,
+    layer: MapLayer,
+    progress: &dyn Progress,
+) -> Result<CatchmentsResult, EngineError> {
+    request.validate()?;
+    let mut dataset = engine.working_copy();
+    let a = allocate(engine, &mut dataset, &request.demand, request.detour, progress)?;
+    progress.stage("catchment polygons");
+    let scope_shape = territory(&dataset.communes);
+    let catchments = site_catchments(
+        &dataset.site_locations(),
+        &a.demand.points,
+        &a.nearest,
+        &scope_shape,
+    );
+    let mut rows = Vec::new();
+    let mut features = Vec::new();
+    for (site, c) in dataset.sites.iter().zip(&catchments) {
+        let commune = &dataset.communes[site.commune];
+        let d = &c.distance;
+        let row: Vec<Cell> = vec![
+            site.id.0.clone().into(),
+            site.ssm.0.clone().into(),
+            site.ssm_name.clone().into(),
+            site.name.clone().into(),
+            site.kind.key().into(),
+            commune.nis.to_string().into(),
+            commune.name.clone().into(),
+            c.population.into(),
+            Cell::Num(
+                c.population as f64 / ssmplan_core::NORM_INHABITANTS_PER_SSM,
+                2,
+            ),
+            c.demand_points.into(),
+            c.communes.into(),
+            Cell::Num(c.area_km2, 2),
+            Cell::opt(km(d.mean_m), 2),
+            Cell::opt(km(d.p90_m), 2),
+            Cell::opt(km(d.max_m), 2),
+            d.beyond[1].into(),
+            d.beyond[3].into(),
+        ];
+        if layer == MapLayer::Build {
+            features.push(Feature {
+                geometry: geojson_multipolygon(&c.polygon),
+                properties: CATCHMENT_COLUMNS
+                    .iter()
+                    .copied()
+                    .zip(row.iter().cloned())
+                    .collect(),
+            });
+        }
+        rows.push(row);
+    }
+    let empty = catchments.iter().filter(|c| c.demand_points == 0).count();
+    let mut caveats = dataset.caveats();
+    if empty > 0 {
+        caveats.push(format!(
+            "{empty} site(s) share their location with an earlier site (locality-level geocoding) and get an empty catchment: the earlier site takes all"
+        ));
+    }
+    let mut parameters = base_parameters(&dataset);
+    parameters.push(("demand", json!(a.spec.describe())));
+    parameters.push(("distance_model", json!(a.model)));
+    parameters.push(("allocation", json!("nearest site (ties to the earlier site); polygon = Voronoi cell of the site clipped to the territory in scope")));
+    Ok(CatchmentsResult {
+        report: Report {
+            command: "catchments",
+            parameters,
+            inputs: dataset.inputs.clone(),
+            caveats,
+            summary: vec![
+                ("sites".into(), dataset.sites.len().to_string()),
+                ("empty catchments".into(), empty.to_string()),
+            ],
+            tables: vec![Table {
+                name: "catchments".into(),
+                title: "Catchment of each site".into(),
+                columns: CATCHMENT_COLUMNS.to_vec(),
+                rows,
+            }],
+            features,
+        },
+        catchments,
+    })
+}

@@ -1,0 +1,59 @@
+//! Pieces every operation shares: the parameters recorded in every output, WGS84 geometries
+//! for map layers, units.
+
+use geo::{Coord, MultiPolygon};
+use serde_json::{Value, json};
+use ssmplan_io::Dataset;
+use ssmplan_io::crs::lambert2008_to_wgs84;
+
+/// Parameters recorded in every output.
+pub(crate) fn base_parameters(dataset: &Dataset) -> Vec<(&'static str, Value)> {
+    vec![
+        ("data", json!(dataset.data_dir.display().to_string())),
+        ("scope", json!(dataset.scope)),
+        ("provinces", json!(dataset.provinces)),
+        ("population_year", json!(dataset.year)),
+        ("communes_in_scope", json!(dataset.communes.len())),
+        ("population_in_scope", json!(dataset.population_total())),
+        ("ssm_in_scope", json!(dataset.ssm_count())),
+        ("sites_in_scope", json!(dataset.sites.len())),
+        ("norm", json!("1 SSM per 50,000 inhabitants")),
+    ]
+}
+
+/// WGS84 `GeoJSON` geometry of a Lambert 2008 multipolygon, coordinates rounded to 1e-6 degree.
+#[must_use]
+pub fn geojson_multipolygon(shape: &MultiPolygon<f64>) -> Value {
+    let ring = |ls: &geo::LineString<f64>| -> Vec<[f64; 2]> {
+        ls.coords().map(|c| wgs84_rounded(*c)).collect()
+    };
+    let polygons: Vec<Vec<Vec<[f64; 2]>>> = shape
+        .0
+        .iter()
+        .map(|p| {
+            std::iter::once(ring(p.exterior()))
+                .chain(p.interiors().iter().map(ring))
+                .collect()
+        })
+        .collect();
+    json!({ "type": "MultiPolygon", "coordinates": polygons })
+}
+
+/// WGS84 `GeoJSON` point of a Lambert 2008 coordinate, rounded to 1e-6 degree.
+#[must_use]
+pub fn geojson_point(c: Coord<f64>) -> Value {
+    json!({"type": "Point", "coordinates": wgs84_rounded(c)})
+}
+
+/// Longitude and latitude of a Lambert 2008 coordinate, rounded to 1e-6 degree (about 0.1 m).
+#[must_use]
+pub fn wgs84_rounded(c: Coord<f64>) -> [f64; 2] {
+    let (lon, lat) = lambert2008_to_wgs84(c.x, c.y);
+    [(lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6]
+}
+
+/// Metres to kilometres.
+#[must_use]
+pub fn km(m: Option<f64>) -> Option<f64> {
+    m.map(|v| v / 1000.0)
+}

@@ -1,0 +1,267 @@
+//! The loaded, indexed dataset shared by every request ([`Engine`]), with the pieces that are
+//! costly to rebuild (the population-grid demand, the reconstructed typology) computed once on
+//! first use.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use ssmplan_core::{Demand, DetourFactor, DistanceModel, StraightLine};
+use ssmplan_io::crs::Crs;
+use ssmplan_io::dataset::InputFile;
+use ssmplan_io::{BoundaryFormat, Dataset, LoadParams, Scope, TypologySource};
+
+use crate::request::{BoundaryLayerName, DataRequest, DemandSpec, NeedRequest, ScopeName};
+use crate::typology::{Reconstruction, reconstruct};
+use crate::EngineError;
+
+/// Receives stage messages of long operations (the CLI prints them on a terminal; the map
+/// service logs them).
+pub trait Progress: Sync {
+    /// A stage starts.
+    fn stage(&self, what: &str);
+}
+
+/// Drops every message.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&self, _what: &str) {}
+}
+
+/// A reconstruction with the inputs it read, computed once per engine.
+#[derive(Debug)]
+struct CachedReconstruction {
+    reconstruction: Arc<Reconstruction>,
+    inputs: Vec<InputFile>,
+}
+
+/// A loaded dataset and its caches. Immutable once built: share it with `Arc<Engine>` across
+/// threads and requests. Each operation works on its own copy of the dataset, so a request
+/// never sees another's inputs or typology.
+#[derive(Debug)]
+pub struct Engine {
+    /// How the dataset was loaded (`None` for a dataset given directly or changed by an
+    /// upload).
+    request: Option<DataRequest>,
+    dataset: Dataset,
+    popgrid: OnceLock<Result<(Demand, InputFile), String>>,
+    reconstruction: OnceLock<Result<CachedReconstruction, String>>,
+}
+
+impl Engine {
+    /// Loads and checks the dataset described by `request`.
+    ///
+    /// # Errors
+    /// [`EngineError::Dataset`] naming the file, row and field of the first problem, or
+    /// [`EngineError::Parameter`] for a bad CRS name.
+    pub fn load(request: &DataRequest) -> Result<Self, EngineError> {
+        let crs = request
+            .crs
+            .as_deref()
+            .map(|c| {
+                c.parse::<Crs>()
+                    .map_err(|e| EngineError::parameter("crs", e.to_string()))
+            })
+            .transpose()?;
+        let mut params = LoadParams::new(&request.data)
+            .scope(match request.scope {
+                ScopeName::Aviq => Scope::Aviq,
+                ScopeName::Wallonia => Scope::Wallonia,
+            })
+            .year(request.year)
+            .boundaries(match request.boundaries {
+                BoundaryLayerName::Geojson => BoundaryFormat::GeoJson,
+                BoundaryLayerName::Shapefile => BoundaryFormat::Shapefile,
+            });
+        params.provinces.clone_from(&request.provinces);
+        params.boundary_file.clone_from(&request.boundary_file);
+        params.crs = crs;
+        params.sites.clone_from(&request.sites);
+        params.typology.clone_from(&request.typology);
+        let mut engine = Self::from_dataset(Dataset::load(&params)?);
+        engine.request = Some(request.clone());
+        Ok(engine)
+    }
+
+    /// The scope of the dataset.
+    #[must_use]
+    pub fn scope(&self) -> ScopeName {
+        match self.dataset.scope {
+            Scope::Aviq => ScopeName::Aviq,
+            Scope::Wallonia => ScopeName::Wallonia,
+        }
+    }
+
+    /// The same dataset loaded again with another scope.
+    ///
+    /// # Errors
+    /// [`EngineError::Parameter`] for a dataset changed by an upload (its files are not on
+    /// disk to load again), else as [`Engine::load`].
+    pub fn rescoped(&self, scope: ScopeName) -> Result<Self, EngineError> {
+        let Some(request) = &self.request else {
+            return Err(EngineError::parameter(
+                "scope",
+                "the scope of an uploaded dataset cannot be changed",
+            ));
+        };
+        Self::load(&DataRequest {
+            scope,
+            ..request.clone()
+        })
+    }
+
+    /// An engine over an already loaded dataset.
+    #[must_use]
+    pub fn from_dataset(dataset: Dataset) -> Self {
+        Self {
+            request: None,
+            dataset,
+            popgrid: OnceLock::new(),
+            reconstruction: OnceLock::new(),
+        }
+    }
+
+    /// The dataset as loaded.
+    #[must_use]
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    /// A new engine with this dataset's sites replaced by an uploaded table (checked as
+    /// `--sites` would be; `label` names it in errors and provenance).
+    ///
+    /// # Errors
+    /// [`EngineError::Dataset`] with the line and field of the first bad row.
+    pub fn with_sites(&self, label: &Path, bytes: &[u8]) -> Result<Self, EngineError> {
+        let mut dataset = self.dataset.clone();
+        dataset.replace_sites(label, bytes)?;
+        Ok(Self::from_dataset(dataset))
+    }
+
+    /// A new engine with an official typology table given as bytes.
+    ///
+    /// # Errors
+    /// [`EngineError::Dataset`] with the line and field of the first bad row.
+    pub fn with_typology(&self, label: &Path, bytes: &[u8]) -> Result<Self, EngineError> {
+        let mut dataset = self.dataset.clone();
+        dataset.replace_typology(label, bytes)?;
+        Ok(Self::from_dataset(dataset))
+    }
+
+    /// A copy of the dataset for one operation.
+    pub(crate) fn working_copy(&self) -> Dataset {
+        self.dataset.clone()
+    }
+
+    /// The demand of `spec` on `dataset` (a working copy: the file read is recorded in its
+    /// inputs). The population grid is read once per engine.
+    pub(crate) fn demand(
+        &self,
+        dataset: &mut Dataset,
+        spec: &DemandSpec,
+    ) -> Result<Demand, EngineError> {
+        Ok(match spec {
+            DemandSpec::Communes => ssmplan_core::commune_points(&dataset.communes)?,
+            DemandSpec::PopGrid => self.popgrid_demand(dataset)?,
+            DemandSpec::Grid(cell) => ssmplan_core::regular_grid(&dataset.communes, *cell)?,
+            DemandSpec::Points(p) => dataset.weighted_demand(Some(p))?,
+        })
+    }
+
+    /// The population-grid demand, recorded as an input of `dataset`.
+    pub(crate) fn popgrid_demand(&self, dataset: &mut Dataset) -> Result<Demand, EngineError> {
+        // A dataset whose communes differ from the engine's (not the case today) reads afresh.
+        if dataset.communes.len() != self.dataset.communes.len() {
+            return Ok(dataset.weighted_demand(None)?);
+        }
+        let cached = self.popgrid.get_or_init(|| {
+            let mut copy = self.dataset.clone();
+            let before = copy.inputs.len();
+            match copy.weighted_demand(None) {
+                Ok(d) => copy
+                    .inputs
+                    .get(before)
+                    .cloned()
+                    .map(|i| (d, i))
+                    .ok_or_else(|| "population grid not recorded".to_owned()),
+                Err(e) => Err(e.to_string()),
+            }
+        });
+        match cached {
+            Ok((demand, input)) => {
+                dataset.inputs.push(input.clone());
+                Ok(demand.clone())
+            }
+            // Read again to return the structured error.
+            Err(_) => Ok(dataset.weighted_demand(None)?),
+        }
+    }
+
+    /// The reconstructed typology of this engine's dataset (computed once), with the inputs it
+    /// read recorded on `dataset`.
+    pub(crate) fn reconstruction(
+        &self,
+        dataset: &mut Dataset,
+    ) -> Result<Arc<Reconstruction>, EngineError> {
+        let cached = self.reconstruction.get_or_init(|| {
+            let mut copy = self.dataset.clone();
+            let before = copy.inputs.len();
+            reconstruct(self, &mut copy)
+                .map(|r| CachedReconstruction {
+                    reconstruction: Arc::new(r),
+                    inputs: copy.inputs[before..].to_vec(),
+                })
+                .map_err(|e| e.to_string())
+        });
+        if let Ok(c) = cached {
+            dataset.inputs.extend(c.inputs.iter().cloned());
+            return Ok(Arc::clone(&c.reconstruction));
+        }
+        // It failed once: run it again on the caller's copy to return the structured error.
+        Ok(Arc::new(reconstruct(self, dataset)?))
+    }
+
+    /// Makes sure `dataset` has a typology: the official table when loaded, else the
+    /// reconstructed one (unless `no_typology`). Returns a sentence describing it.
+    pub(crate) fn ensure_typology(
+        &self,
+        dataset: &mut Dataset,
+        need: &NeedRequest,
+        progress: &dyn Progress,
+    ) -> Result<String, EngineError> {
+        match &dataset.typology {
+            TypologySource::Official(p) => {
+                return Ok(format!("official table {}", p.display()));
+            }
+            TypologySource::Reconstructed(d) => return Ok(format!("reconstructed: {d}")),
+            TypologySource::None => {}
+        }
+        if need.no_typology {
+            return Ok("none (--no-typology): every inhabitant weighs 1".to_owned());
+        }
+        progress.stage("reconstructing a typology");
+        let r = self.reconstruction(dataset)?;
+        let mut groups = vec![None; dataset.communes.len()];
+        for (&i, g) in r.communes.iter().zip(&r.typology.groups) {
+            groups[i] = Some(*g);
+        }
+        dataset.set_typology(
+            &groups,
+            TypologySource::Reconstructed(r.description.clone()),
+        );
+        Ok(r.description.clone())
+    }
+}
+
+/// The distance model of a detour factor (1: straight line).
+pub(crate) fn distance_model(detour: f64) -> Result<Box<dyn DistanceModel>, EngineError> {
+    Ok(if (detour - 1.0).abs() < f64::EPSILON {
+        Box::new(StraightLine)
+    } else {
+        Box::new(
+            DetourFactor::new(detour)
+                .map_err(|e| EngineError::parameter("detour", e.to_string()))?,
+        )
+    })
+}

@@ -1,0 +1,57 @@
+//! What each ssmplan operation computes, once, below both front ends.
+//!
+//! The CLI (`ssmplan-cli`) and the map service (`ssmplan-server`) do the same thing: build a
+//! typed request ([`request`]: serde, the CLI's defaults, validated in one place with errors
+//! naming the field), call one operation on a shared [`Engine`] (the loaded, indexed dataset,
+//! `Send + Sync`, reused by many requests), and render its typed result, which carries a
+//! [`Report`] with the provenance (inputs with sha256, parameters, caveats). Neither front end
+//! decides anything about the domain.
+//!
+//! | operation | request | result |
+//! |---|---|---|
+//! | [`coverage()`] | [`CoverageRequest`] | [`CoverageResult`] |
+//! | [`catchments()`] | [`CatchmentsRequest`] | [`CatchmentsResult`] |
+//! | [`accessibility()`] | [`AccessibilityRequest`] | [`AccessibilityResult`] |
+//! | [`validate()`] | (none) | [`Report`] |
+//! | [`typology()`] | (none) | [`TypologyResult`] |
+//! | [`recommend()`] | [`RecommendRequest`] | [`RecommendResult`] |
+//! | [`expand()`] | [`ExpandRequest`] | [`ExpandResult`] |
+//! | [`coordinators()`] | [`CoordinatorRequest`] | [`CoordinatorResult`] |
+//! | [`scenario()`] | [`ScenarioRequest`] + [`ScenarioSource`] | [`ScenarioResult`] |
+//! | [`map::layers`] | (none) | [`map::MapLayers`] (the map service's static layers) |
+//!
+//! The engine does no I/O beyond reading the dataset it is given and the files a request
+//! names (a CLI's `--frameworks`, `--candidates` or `points:` file; the map service accepts
+//! none of those from clients).
+
+mod accessibility;
+mod catchments;
+mod common;
+mod coverage;
+mod engine;
+mod error;
+mod expand;
+pub mod map;
+mod recommend;
+pub mod report;
+pub mod request;
+mod scenario;
+mod typology;
+mod validate;
+
+pub use accessibility::{AccessibilityResult, accessibility, fca_params};
+pub use catchments::{CATCHMENT_COLUMNS, CatchmentsResult, catchments};
+pub use common::{geojson_multipolygon, geojson_point, km, wgs84_rounded};
+pub use coverage::{COVERAGE_COLUMNS, CoverageResult, coverage, coverage_row, zone_levels};
+pub use engine::{Engine, Progress, Silent};
+pub use error::EngineError;
+pub use expand::{CoordinatorResult, ExpandResult, coordinators, expand};
+pub use recommend::{RECOMMEND_COLUMNS, RecommendResult, recommend};
+pub use report::{Cell, Feature, MapLayer, RenderError, Report, Table};
+pub use request::{
+    AccessibilityRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest, DataRequest,
+    ExpandRequest, RecommendRequest, ScenarioRequest, Validate,
+};
+pub use scenario::{Metrics, ScenarioResult, ScenarioSource, scenario};
+pub use typology::{Reconstruction, TypologyResult, typology};
+pub use validate::validate;
