@@ -232,6 +232,7 @@ where
 /// A zoning of the coverage report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Level {
     /// The whole territory in scope.
     Total,
@@ -252,6 +253,7 @@ pub enum Level {
 /// `coverage`: access distances and norm coverage per zone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct CoverageRequest {
     /// Demand model.
     pub demand: String,
@@ -292,6 +294,7 @@ impl Validate for CoverageRequest {
 /// `catchments`: the catchment of every site.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct CatchmentsRequest {
     /// Demand model.
     pub demand: String,
@@ -317,6 +320,7 @@ impl Validate for CatchmentsRequest {
 
 /// Floating-catchment method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Method {
     /// 2SFCA: a step at the radius.
     #[serde(rename = "2sfca")]
@@ -333,6 +337,7 @@ pub enum Method {
 /// `accessibility`: floating-catchment accessibility per commune.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct AccessibilityRequest {
     /// Demand model.
     pub demand: String,
@@ -416,6 +421,7 @@ pub struct NeedRequest {
 /// Location model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Model {
     /// Most need-weighted inhabitants within the radius.
     #[default]
@@ -429,6 +435,7 @@ pub enum Model {
 /// `recommend`: where to open new SSM or antennes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct RecommendRequest {
     /// Demand model.
     pub demand: String,
@@ -559,6 +566,7 @@ impl Validate for RecommendRequest {
 /// `expand`: framework expansion within a budget.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ExpandRequest {
     /// Demand model.
     pub demand: String,
@@ -576,7 +584,8 @@ pub struct ExpandRequest {
     pub cost_per_etp: f64,
     /// Allocation step (ETP).
     pub step_etp: f64,
-    /// Frameworks CSV (`ssm_id,etp`).
+    /// Frameworks CSV (`ssm_id,etp`; command line only: the map service reads no files).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
     pub frameworks: Option<PathBuf>,
     /// ETP assumed for every SSM without a framework.
     pub assumed_etp: f64,
@@ -660,8 +669,10 @@ impl Validate for ExpandRequest {
 /// `budget coordinators`: the coordinator funding proposal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct CoordinatorRequest {
-    /// Frameworks CSV (`ssm_id,etp`).
+    /// Frameworks CSV (`ssm_id,etp`; command line only: the map service reads no files).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
     pub frameworks: Option<PathBuf>,
     /// Counts of SSM per band, `<=3,>3-9,>9`, e.g. `2,45,18`.
     pub bands: Option<String>,
@@ -735,6 +746,7 @@ impl Validate for CoordinatorRequest {
 /// `scenario`: every coverage metric before and after a what-if.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct ScenarioRequest {
     /// Demand model (the scenario's own `demand` overrides it).
     pub demand: String,
