@@ -25,12 +25,12 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Every embedded file by its path (`index.html`, `js/main.js`...), ready to serve. Shell
-/// scripts (the vendoring script) are left out.
+/// Every embedded file by its path (`index.html`, `js/main.js`...), ready to serve. The
+/// vendoring script, the page's unit tests and its README are left out.
 #[must_use]
 pub fn load() -> HashMap<String, Prepared> {
     Web::iter()
-        .filter(|p| !p.ends_with(".sh"))
+        .filter(|p| !p.ends_with(".sh") && !p.starts_with("test/") && *p != "README.md")
         .filter_map(|path| {
             let file = Web::get(&path)?;
             Some((

@@ -373,6 +373,24 @@ pub async fn scenario(
 pub struct UploadParams {
     /// `sites` or `typology` (for a `text/csv` body).
     pub kind: Option<String>,
+    /// The user's file name, shown in errors and provenance (default `sites.csv` or
+    /// `typology.csv`).
+    pub name: Option<String>,
+}
+
+/// A file name a client gave, reduced to a safe label.
+fn upload_label(name: Option<&str>, kind: &str) -> String {
+    let base = name
+        .and_then(|n| n.rsplit(['/', '\\']).next())
+        .map(|n| {
+            n.chars()
+                .filter(|c| !c.is_control())
+                .take(100)
+                .collect::<String>()
+        })
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| format!("{kind}.csv"));
+    format!("upload:{base}")
 }
 
 /// What an upload answers.
@@ -414,7 +432,7 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let mut tables: Vec<(String, Bytes)> = Vec::new();
+    let mut tables: Vec<(String, String, Bytes)> = Vec::new();
     if content_type.starts_with("multipart/form-data") {
         let mut form = <Multipart as axum::extract::FromRequest<()>>::from_request(body, &())
             .await
@@ -425,6 +443,7 @@ pub async fn upload(
             .map_err(|e| ApiError::new(e.status(), e.body_text()))?
         {
             let name = field.name().unwrap_or("").to_owned();
+            let label = upload_label(field.file_name(), &name);
             if name != "sites" && name != "typology" {
                 return Err(ApiError::parameter(
                     &name,
@@ -435,7 +454,7 @@ pub async fn upload(
                 .bytes()
                 .await
                 .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
-            tables.push((name, bytes));
+            tables.push((name, label, bytes));
         }
     } else if content_type.starts_with("text/csv") || content_type.starts_with("text/plain") {
         let kind = request.kind.ok_or_else(|| {
@@ -458,7 +477,8 @@ pub async fn upload(
                     ),
                 )
             })?;
-        tables.push((kind, bytes));
+        let label = upload_label(request.name.as_deref(), &kind);
+        tables.push((kind, label, bytes));
     } else {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -472,13 +492,9 @@ pub async fn upload(
     let new_engine = state
         .run_job(move || {
             let mut current: Option<Engine> = None;
-            for (kind, bytes) in &tables {
+            for (kind, label, bytes) in &tables {
                 let from = current.as_ref().unwrap_or(&engine);
-                let label = Path::new(if kind == "sites" {
-                    "upload:sites.csv"
-                } else {
-                    "upload:typology.csv"
-                });
+                let label = Path::new(label);
                 let next = if kind == "sites" {
                     from.with_sites(label, bytes)?
                 } else {

@@ -318,8 +318,14 @@ async fn a_bad_upload_names_line_and_field() {
     let mut fields: Vec<String> = split_csv(&lines[3]);
     fields[lat] = "north".into();
     lines[3] = fields.iter().map(|f| quote(f)).collect::<Vec<_>>().join(",");
-    let a = post("/api/datasets?kind=sites", "text/csv", lines.join("\n")).await;
+    let a = post(
+        "/api/datasets?kind=sites&name=C:\\planning\\mes_sites.csv",
+        "text/csv",
+        lines.join("\n"),
+    )
+    .await;
     let v = assert_error(&a, StatusCode::UNPROCESSABLE_ENTITY, None);
+    assert_eq!(v["file"], "upload:mes_sites.csv", "{v}");
     assert_eq!(v["line"], 4, "{v}");
     assert_eq!(v["field"], "lat", "{v}");
     let typo = post(
