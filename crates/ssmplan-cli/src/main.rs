@@ -20,9 +20,8 @@ fn main() -> ExitCode {
     cli.data.resolve_format();
     let result = match &cli.command {
         Command::Serve(a) => serve(&cli, a),
-        _ => run(&cli).and_then(|report| {
-            report::emit(&report, cli.data.format, cli.data.out.as_deref())
-        }),
+        _ => run(&cli)
+            .and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -108,7 +107,7 @@ fn serve(cli: &Cli, a: &args::ServeArgs) -> Result<()> {
     let engine = load(cli, &progress)?;
     ssmplan_server::run(
         engine,
-        ssmplan_server::ServeOptions {
+        &ssmplan_server::ServeOptions {
             addr: a.addr,
             open_browser: a.open,
             ..ssmplan_server::ServeOptions::default()

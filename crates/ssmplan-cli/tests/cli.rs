@@ -402,7 +402,10 @@ fn recommend_is_deterministic_and_explains_each_site() {
     assert_eq!(json["parameters"]["seed"], 42);
     assert!(fails(&["recommend", "--p", "300", "--demand", "communes"]).contains("candidates"));
     let err = fails(&["recommend", "--exclude", "99999"]);
-    assert!(err.contains("--exclude: 99999: not a commune in scope"), "{err}");
+    assert!(
+        err.contains("--exclude: 99999: not a commune in scope"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -23,7 +23,11 @@ fn cli(args: &[&str]) -> Vec<u8> {
         .args(["--format", "json"])
         .output()
         .expect("binary runs");
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -36,8 +40,19 @@ async fn api(router: &axum::Router, method: &str, uri: &str, body: Option<Vec<u8
         .expect("request");
     let response = router.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes().to_vec();
-    assert_eq!(status, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&bytes));
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{uri}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
     bytes
 }
 
@@ -47,12 +62,14 @@ async fn every_operation_answers_the_cli_bytes() {
     std::env::set_current_dir(repo()).expect("cd");
     let engine = Engine::load(&DataRequest::default()).expect("default dataset");
     let router = app(AppState::new(engine, Limits::default()));
-    let scenario = std::fs::read(repo().join("geodata/scenarios/example_luxembourg.json"))
-        .expect("scenario");
+    let scenario =
+        std::fs::read(repo().join("geodata/scenarios/example_luxembourg.json")).expect("scenario");
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
         (vec!["coverage"], "GET", "/api/coverage"),
         (
-            vec!["coverage", "--level", "commune", "--level", "typology", "--demand", "communes"],
+            vec![
+                "coverage", "--level", "commune", "--level", "typology", "--demand", "communes",
+            ],
             "GET",
             "/api/coverage?level=commune&level=typology&demand=communes",
         ),
@@ -69,12 +86,32 @@ async fn every_operation_answers_the_cli_bytes() {
             "/api/recommendations?p=5",
         ),
         (
-            vec!["recommend", "--model", "lscp", "--radius-km", "15", "--demand", "communes", "--exclude", "92094"],
+            vec![
+                "recommend",
+                "--model",
+                "lscp",
+                "--radius-km",
+                "15",
+                "--demand",
+                "communes",
+                "--exclude",
+                "92094",
+            ],
             "GET",
             "/api/recommendations?model=lscp&radius_km=15&demand=communes&exclude=92094",
         ),
         (
-            vec!["recommend", "--model", "pmedian", "--p", "3", "--candidates", "grid:5000", "--weights", "high_risk=2"],
+            vec![
+                "recommend",
+                "--model",
+                "pmedian",
+                "--p",
+                "3",
+                "--candidates",
+                "grid:5000",
+                "--weights",
+                "high_risk=2",
+            ],
             "GET",
             "/api/recommendations?model=pmedian&p=3&candidates=grid:5000&weights=high_risk=2",
         ),

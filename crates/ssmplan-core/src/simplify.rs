@@ -160,7 +160,10 @@ mod tests {
             (x: 9.9, y: 8.0), (x: 10.1, y: 6.0), (x: 9.9, y: 4.0), (x: 10.1, y: 2.0),
             (x: 10.0, y: 0.0),
         ];
-        vec![MultiPolygon::new(vec![left]), MultiPolygon::new(vec![right])]
+        vec![
+            MultiPolygon::new(vec![left]),
+            MultiPolygon::new(vec![right]),
+        ]
     }
 
     #[test]
@@ -178,7 +181,13 @@ mod tests {
         assert!((total - union).abs() < 1e-6, "{total} {union} {out:?}");
         // The zig-zag points are gone from both sides.
         for m in &out {
-            assert!(!m.0[0].exterior().0.iter().any(|c| (c.x - 10.1).abs() < 1e-12));
+            assert!(
+                !m.0[0]
+                    .exterior()
+                    .0
+                    .iter()
+                    .any(|c| (c.x - 10.1).abs() < 1e-12)
+            );
         }
     }
 
@@ -211,7 +220,13 @@ mod tests {
             .collect();
         let mut ring = hole.clone();
         ring.push(hole[0]);
-        let outer = LineString::from(vec![(0.0, 0.0), (20.0, 0.0), (20.0, 20.0), (0.0, 20.0), (0.0, 0.0)]);
+        let outer = LineString::from(vec![
+            (0.0, 0.0),
+            (20.0, 0.0),
+            (20.0, 20.0),
+            (0.0, 20.0),
+            (0.0, 0.0),
+        ]);
         let mut reversed = ring.clone();
         reversed.reverse();
         let shapes = vec![
@@ -219,8 +234,13 @@ mod tests {
             MultiPolygon::new(vec![Polygon::new(LineString::new(ring), vec![])]),
         ];
         let out = simplify_coverage(&shapes, 0.3);
-        let hole_after: BTreeSet<Key> = out[0].0[0].interiors()[0].0.iter().map(|c| key(*c)).collect();
-        let enclave_after: BTreeSet<Key> = out[1].0[0].exterior().0.iter().map(|c| key(*c)).collect();
+        let hole_after: BTreeSet<Key> = out[0].0[0].interiors()[0]
+            .0
+            .iter()
+            .map(|c| key(*c))
+            .collect();
+        let enclave_after: BTreeSet<Key> =
+            out[1].0[0].exterior().0.iter().map(|c| key(*c)).collect();
         assert_eq!(hole_after, enclave_after);
         assert!(enclave_after.len() < 40);
         let total: f64 = out.iter().map(Area::unsigned_area).sum();

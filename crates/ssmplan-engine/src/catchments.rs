@@ -51,7 +51,13 @@ pub fn catchments(
 ) -> Result<CatchmentsResult, EngineError> {
     request.validate()?;
     let mut dataset = engine.working_copy();
-    let a = allocate(engine, &mut dataset, &request.demand, request.detour, progress)?;
+    let a = allocate(
+        engine,
+        &mut dataset,
+        &request.demand,
+        request.detour,
+        progress,
+    )?;
     progress.stage("catchment polygons");
     let scope_shape = territory(&dataset.communes);
     let catchments = site_catchments(

@@ -151,7 +151,13 @@ pub fn coverage(
 ) -> Result<CoverageResult, EngineError> {
     request.validate()?;
     let mut dataset = engine.working_copy();
-    let a = allocate(engine, &mut dataset, &request.demand, request.detour, progress)?;
+    let a = allocate(
+        engine,
+        &mut dataset,
+        &request.demand,
+        request.detour,
+        progress,
+    )?;
     let input = CoverageInput {
         communes: &dataset.communes,
         sites: &dataset.sites,
@@ -226,7 +232,13 @@ pub fn coverage(
                 ),
                 ("area_km2", Cell::Num(Commune::area_km2(c), 3)),
             ];
-            properties.extend(COVERAGE_COLUMNS.iter().copied().zip(coverage_row(z)).skip(3));
+            properties.extend(
+                COVERAGE_COLUMNS
+                    .iter()
+                    .copied()
+                    .zip(coverage_row(z))
+                    .skip(3),
+            );
             features.push(Feature {
                 geometry: geojson_multipolygon(&c.geometry),
                 properties,

@@ -10,9 +10,9 @@ use ssmplan_io::crs::Crs;
 use ssmplan_io::dataset::InputFile;
 use ssmplan_io::{BoundaryFormat, Dataset, LoadParams, Scope, TypologySource};
 
+use crate::EngineError;
 use crate::request::{BoundaryLayerName, DataRequest, DemandSpec, NeedRequest, ScopeName};
 use crate::typology::{Reconstruction, reconstruct};
-use crate::EngineError;
 
 /// Receives stage messages of long operations (the CLI prints them on a terminal; the map
 /// service logs them).

@@ -3,9 +3,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::json;
-use ssmplan_planner::frameworks::{
-    Expansion, ExpansionParams, FrameworkInput, expand_frameworks,
-};
+use ssmplan_planner::frameworks::{Expansion, ExpansionParams, FrameworkInput, expand_frameworks};
 use ssmplan_planner::recommend::need_weights;
 use ssmplan_planner::{CoordinatorBands, CoordinatorBudget, coordinator_budget};
 

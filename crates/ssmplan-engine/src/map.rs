@@ -4,9 +4,7 @@
 
 use geo::{Coord, MultiPolygon};
 use serde_json::{Value, json};
-use ssmplan_core::{
-    CoverageInput, PointIndex, ZoneLevel, simplify_coverage, zone_coverage,
-};
+use ssmplan_core::{CoverageInput, PointIndex, ZoneLevel, simplify_coverage, zone_coverage};
 use ssmplan_io::{Dataset, TypologySource};
 
 use crate::common::km;
@@ -110,8 +108,11 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
         progress,
     )?;
     progress.stage("simplifying commune borders");
-    let shapes: Vec<MultiPolygon<f64>> =
-        dataset.communes.iter().map(|c| c.geometry.clone()).collect();
+    let shapes: Vec<MultiPolygon<f64>> = dataset
+        .communes
+        .iter()
+        .map(|c| c.geometry.clone())
+        .collect();
     let simplified = simplify_coverage(&shapes, WEB_SIMPLIFY_M);
     let site_index = PointIndex::new(&dataset.site_locations());
     let (source_key, source_text) = typology_source(&dataset);
@@ -249,7 +250,12 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
 /// # Errors
 /// As [`crate::catchments()`].
 pub fn catchments_layer(engine: &Engine, progress: &dyn Progress) -> Result<Value, EngineError> {
-    let r = crate::catchments(engine, &CatchmentsRequest::default(), MapLayer::Skip, progress)?;
+    let r = crate::catchments(
+        engine,
+        &CatchmentsRequest::default(),
+        MapLayer::Skip,
+        progress,
+    )?;
     let shapes: Vec<MultiPolygon<f64>> = r.catchments.iter().map(|c| c.polygon.clone()).collect();
     let simplified = simplify_coverage(&shapes, WEB_SIMPLIFY_M);
     let table = &r.report.tables[0];
@@ -262,7 +268,9 @@ pub fn catchments_layer(engine: &Engine, progress: &dyn Progress) -> Result<Valu
             json!({"type": "Feature", "id": i, "properties": properties, "geometry": web_multipolygon(shape)})
         })
         .collect();
-    Ok(json!({"type": "FeatureCollection", "name": "ssmplan_catchments", "ssmplan": r.report.meta(), "features": features}))
+    Ok(
+        json!({"type": "FeatureCollection", "name": "ssmplan_catchments", "ssmplan": r.report.meta(), "features": features}),
+    )
 }
 
 /// The population grid (demand points of the `popgrid` model) with the distance of each cell
@@ -291,5 +299,7 @@ pub fn grid_layer(engine: &Engine, progress: &dyn Progress) -> Result<Value, Eng
             })
         })
         .collect();
-    Ok(json!({"type": "FeatureCollection", "name": "ssmplan_grid", "demand": a.spec.describe(), "features": features}))
+    Ok(
+        json!({"type": "FeatureCollection", "name": "ssmplan_grid", "demand": a.spec.describe(), "features": features}),
+    )
 }

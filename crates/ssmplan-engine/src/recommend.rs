@@ -5,7 +5,7 @@ use ssmplan_core::{PointIndex, regular_grid};
 use ssmplan_io::crs::lambert2008_to_wgs84;
 use ssmplan_planner::location::{Objective, SolveParams};
 use ssmplan_planner::recommend::{
-    Candidate, Decision, Recommendation, RecommendInput, commune_candidates,
+    Candidate, Decision, RecommendInput, Recommendation, commune_candidates,
 };
 
 use crate::common::{base_parameters, km};

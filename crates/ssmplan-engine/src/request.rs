@@ -513,14 +513,16 @@ impl Validate for RecommendRequest {
         if self.model != Model::Lscp && !(1..=MAX_NEW_SITES).contains(&self.p) {
             return Err(EngineError::parameter(
                 "p",
-                format!("{}: the number of new sites must be between 1 and {MAX_NEW_SITES}", self.p),
+                format!(
+                    "{}: the number of new sites must be between 1 and {MAX_NEW_SITES}",
+                    self.p
+                ),
             ));
         }
         if self.model != Model::Pmedian {
             check_radius("radius_km", self.radius_km)?;
         }
-        if !(self.target_share.is_finite() && self.target_share > 0.0 && self.target_share <= 1.0)
-        {
+        if !(self.target_share.is_finite() && self.target_share > 0.0 && self.target_share <= 1.0) {
             return Err(EngineError::parameter(
                 "target_share",
                 "must be a share greater than 0 and at most 1",

@@ -206,7 +206,10 @@ pub fn scenario(
             }));
         }
     };
-    let demand_text = scenario.demand.clone().unwrap_or_else(|| args.demand.clone());
+    let demand_text = scenario
+        .demand
+        .clone()
+        .unwrap_or_else(|| args.demand.clone());
     let spec = DemandSpec::parse(&demand_text)?;
     let radius_km = scenario.radius_km.unwrap_or(20.0);
     if !(radius_km.is_finite() && (5.0..=crate::request::MAX_RADIUS_KM).contains(&radius_km)) {

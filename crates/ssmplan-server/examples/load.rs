@@ -84,8 +84,7 @@ async fn fetch(client: &HttpClient, url: &str) -> (u16, Duration, usize) {
                 .into_body()
                 .collect()
                 .await
-                .map(|b| b.to_bytes().len())
-                .unwrap_or(0);
+                .map_or(0, |b| b.to_bytes().len());
             (status, start.elapsed(), n)
         }
         Err(_) => (0, start.elapsed(), 0),
@@ -101,7 +100,11 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 /// `clients` tasks each fetching its share of `urls`; latencies sorted, errors counted.
-async fn run(client: &HttpClient, urls: Vec<String>, clients: usize) -> (Vec<Duration>, usize, f64) {
+async fn run(
+    client: &HttpClient,
+    urls: Vec<String>,
+    clients: usize,
+) -> (Vec<Duration>, usize, f64) {
     let urls = Arc::new(urls);
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -177,26 +180,52 @@ async fn main() {
 
     // 2. p=5 MCLP on the default popgrid demand, uncached: distinct radii, one at a time.
     let urls: Vec<String> = (0..20)
-        .map(|i| format!("{base}/api/recommendations?model=mclp&p=5&radius_km={}", 10.0 + f64::from(i) * 0.001))
+        .map(|i| {
+            format!(
+                "{base}/api/recommendations?model=mclp&p=5&radius_km={}",
+                10.0 + f64::from(i) * 0.001
+            )
+        })
         .collect();
     let (lat, errors, s) = run(&client, urls, 1).await;
-    report("recommendations p=5 MCLP popgrid, uncached, 1 client", &lat, errors, s);
+    report(
+        "recommendations p=5 MCLP popgrid, uncached, 1 client",
+        &lat,
+        errors,
+        s,
+    );
     // Cached: the same request again (outputs are deterministic, so answers are kept).
     let urls = vec![format!("{base}/api/recommendations?model=mclp&p=5&radius_km=10"); 2_000];
     let (lat, errors, s) = run(&client, urls, 50).await;
-    report("recommendations p=5 MCLP popgrid, cached, 50 clients", &lat, errors, s);
+    report(
+        "recommendations p=5 MCLP popgrid, cached, 50 clients",
+        &lat,
+        errors,
+        s,
+    );
 
     // 3. A burst of 200 concurrent requests: layers and distinct computations.
     let urls: Vec<String> = (0..200)
         .map(|i| match i % 4 {
             0 => format!("{base}/api/communes"),
             1 => format!("{base}/api/summary"),
-            2 => format!("{base}/api/recommendations?p=5&radius_km={}", 12.0 + f64::from(i) * 0.001),
-            _ => format!("{base}/api/coverage?level=province&detour={}", 1.0 + f64::from(i) * 0.001),
+            2 => format!(
+                "{base}/api/recommendations?p=5&radius_km={}",
+                12.0 + f64::from(i) * 0.001
+            ),
+            _ => format!(
+                "{base}/api/coverage?level=province&detour={}",
+                1.0 + f64::from(i) * 0.001
+            ),
         })
         .collect();
     let (lat, errors, s) = run(&client, urls, 200).await;
-    report("burst: 200 concurrent (layers + 100 computations)", &lat, errors, s);
+    report(
+        "burst: 200 concurrent (layers + 100 computations)",
+        &lat,
+        errors,
+        s,
+    );
     let (status, _, _) = fetch(&client, &format!("{base}/api/health")).await;
     let (rss, hwm) = memory_kib(pid);
     println!(

@@ -119,9 +119,7 @@ impl From<EngineError> for ApiError {
                 }
                 out
             }
-            EngineError::Scenario { .. } => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
-            }
+            EngineError::Scenario { .. } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, message),
             ref other if other.is_bad_request() => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
             }

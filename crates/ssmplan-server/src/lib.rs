@@ -31,7 +31,7 @@ use utoipa::OpenApi;
 pub use error::{ApiError, ErrorBody};
 pub use state::{AppState, Limits, Prepared};
 
-/// The OpenAPI 3.1 document of the API, generated from the request types.
+/// The `OpenAPI` 3.1 document of the API, generated from the request types.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -167,7 +167,7 @@ pub fn prepare(state: &AppState) -> Result<(), ApiError> {
 ///
 /// # Errors
 /// The layers cannot be computed or the address cannot be bound.
-pub fn run(engine: Engine, options: ServeOptions) -> anyhow::Result<()> {
+pub fn run(engine: Engine, options: &ServeOptions) -> anyhow::Result<()> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -180,10 +180,11 @@ pub fn run(engine: Engine, options: ServeOptions) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let (addr, open_browser) = (options.addr, options.open_browser);
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(options.addr)
+        let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", options.addr))?;
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
         let addr = listener.local_addr()?;
         if !addr.ip().is_loopback() {
             tracing::warn!(
@@ -192,7 +193,7 @@ pub fn run(engine: Engine, options: ServeOptions) -> anyhow::Result<()> {
         }
         let url = format!("http://{addr}/");
         println!("ssmplan map service: {url}  (Ctrl-C to stop)");
-        if options.open_browser && let Err(e) = webbrowser::open(&url) {
+        if open_browser && let Err(e) = webbrowser::open(&url) {
             tracing::warn!("cannot open a browser: {e}");
         }
         axum::serve(listener, app(state))

@@ -106,7 +106,9 @@ pub fn check_candidates(candidates: &str) -> Result<(), ApiError> {
     }
     Err(ApiError::parameter(
         "candidates",
-        format!("candidates: `{candidates}`: expected communes or grid:<metres> (files only on the command line)"),
+        format!(
+            "candidates: `{candidates}`: expected communes or grid:<metres> (files only on the command line)"
+        ),
     ))
 }
 
@@ -118,7 +120,9 @@ pub fn check_no_path<P>(name: &str, value: Option<&P>) -> Result<(), ApiError> {
     if value.is_some() {
         return Err(ApiError::parameter(
             name,
-            format!("{name}: files are only read on the command line; upload tables with POST /api/datasets"),
+            format!(
+                "{name}: files are only read on the command line; upload tables with POST /api/datasets"
+            ),
         ));
     }
     Ok(())

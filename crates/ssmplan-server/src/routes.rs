@@ -23,15 +23,12 @@ use crate::state::{AppState, Prepared, Session, StaticLayers};
 pub fn serve(headers: &HeaderMap, prepared: &Prepared) -> Response {
     let etag = HeaderValue::from_str(&prepared.etag).ok();
     if let (Some(tag), Some(asked)) = (&etag, headers.get(header::IF_NONE_MATCH))
-        && asked
-            .to_str()
-            .is_ok_and(|a| a.split(',').any(|t| t.trim() == prepared.etag || t.trim() == "*"))
+        && asked.to_str().is_ok_and(|a| {
+            a.split(',')
+                .any(|t| t.trim() == prepared.etag || t.trim() == "*")
+        })
     {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, tag.clone())],
-        )
-            .into_response();
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag.clone())]).into_response();
     }
     let gzip = headers
         .get(header::ACCEPT_ENCODING)
@@ -64,9 +61,7 @@ async fn layers(state: &AppState, session: &Arc<Session>) -> Result<Arc<StaticLa
     let st = state.clone();
     session
         .layers
-        .get_or_try_init(|| async move {
-            st.run_job(move || compute_layers(&s.engine)).await
-        })
+        .get_or_try_init(|| async move { st.run_job(move || compute_layers(&s.engine)).await })
         .await
         .cloned()
 }
@@ -92,7 +87,10 @@ pub fn compute_layers(engine: &Engine) -> Result<Arc<StaticLayers>, ApiError> {
 pub struct DatasetParam {
     /// An uploaded dataset id (from `POST /api/datasets`); default: the dataset loaded at
     /// start-up.
-    #[expect(dead_code, reason = "documents the parameter in OpenAPI; query::parse reads it")]
+    #[expect(
+        dead_code,
+        reason = "documents the parameter in OpenAPI; query::parse reads it"
+    )]
     pub dataset: Option<String>,
 }
 
@@ -129,10 +127,30 @@ macro_rules! static_layer {
     };
 }
 
-static_layer!(summary, summary, "/api/summary", "Scope, inputs with sha256, totals, norm, distances and caveats.");
-static_layer!(communes, communes, "/api/communes", "Communes as GeoJSON (WGS84, simplified, shared borders kept) with population, typology and its source, distances to the nearest SSM, E2SFCA accessibility, norm share and nearest SSM.");
-static_layer!(sites, sites, "/api/sites", "SSM sites as GeoJSON points: SSM, kind, ETP, residents served.");
-static_layer!(arrondissements, arrondissements, "/api/arrondissements", "Norm coverage per arrondissement: inhabitants per SSM, SSM due, deficit.");
+static_layer!(
+    summary,
+    summary,
+    "/api/summary",
+    "Scope, inputs with sha256, totals, norm, distances and caveats."
+);
+static_layer!(
+    communes,
+    communes,
+    "/api/communes",
+    "Communes as `GeoJSON` (WGS84, simplified, shared borders kept) with population, typology and its source, distances to the nearest SSM, E2SFCA accessibility, norm share and nearest SSM."
+);
+static_layer!(
+    sites,
+    sites,
+    "/api/sites",
+    "SSM sites as `GeoJSON` points: SSM, kind, ETP, residents served."
+);
+static_layer!(
+    arrondissements,
+    arrondissements,
+    "/api/arrondissements",
+    "Norm coverage per arrondissement: inhabitants per SSM, SSM due, deficit."
+);
 
 async fn lazy_layer(
     state: AppState,
@@ -161,9 +179,13 @@ pub async fn catchments(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    lazy_layer(state, headers, raw, |s| &s.catchments, |e| {
-        ssmplan_engine::map::catchments_layer(e, &Silent)
-    })
+    lazy_layer(
+        state,
+        headers,
+        raw,
+        |s| &s.catchments,
+        |e| ssmplan_engine::map::catchments_layer(e, &Silent),
+    )
     .await
 }
 
@@ -175,9 +197,13 @@ pub async fn grid(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    lazy_layer(state, headers, raw, |s| &s.grid, |e| {
-        ssmplan_engine::map::grid_layer(e, &Silent)
-    })
+    lazy_layer(
+        state,
+        headers,
+        raw,
+        |s| &s.grid,
+        |e| ssmplan_engine::map::grid_layer(e, &Silent),
+    )
     .await
 }
 
@@ -419,6 +445,10 @@ pub struct UploadAnswer {
         (status = 413, description = "Body over the limit"),
         (status = 415, description = "Neither text/csv nor multipart/form-data", body = crate::error::ErrorBody),
         (status = 422, description = "A bad row: file, line and field named", body = crate::error::ErrorBody)))]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one flow: content negotiation, reading the tables, loading them, the answer"
+)]
 pub async fn upload(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -486,7 +516,10 @@ pub async fn upload(
         ));
     }
     if tables.is_empty() {
-        return Err(ApiError::parameter("sites", "the form has no sites or typology field"));
+        return Err(ApiError::parameter(
+            "sites",
+            "the form has no sites or typology field",
+        ));
     }
     let engine = Arc::clone(&base.engine);
     let new_engine = state

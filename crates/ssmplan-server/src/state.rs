@@ -58,6 +58,7 @@ pub struct Prepared {
 
 impl Prepared {
     /// Prepares `raw` for serving.
+    #[must_use]
     pub fn new(raw: Vec<u8>, content_type: &'static str) -> Self {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         // Writing to a Vec cannot fail.
@@ -73,6 +74,7 @@ impl Prepared {
     }
 
     /// A JSON value prepared for serving.
+    #[must_use]
     pub fn json(value: &serde_json::Value) -> Self {
         Self::new(
             serde_json::to_vec(value).unwrap_or_default(),
@@ -203,7 +205,11 @@ impl AppState {
     pub fn add_upload(&self, engine: Engine) -> Result<String, ApiError> {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| ApiError::internal(&e.to_string()))?;
-        let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let id = bytes.iter().fold(String::with_capacity(32), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02x}");
+            s
+        });
         let mut uploads = self
             .uploads
             .lock()

@@ -107,11 +107,10 @@ async fn health_and_summary_state_the_dataset() {
     assert_eq!(s["typology"]["source"], "reconstructed");
     let caveats = s["caveats"].to_string();
     assert!(caveats.contains("PARTIAL SITE LIST"), "{caveats}");
-    assert!(
-        s["inputs"]
-            .as_array()
-            .is_some_and(|i| i.iter().all(|f| f["sha256"].as_str().is_some_and(|h| h.len() == 64)))
-    );
+    assert!(s["inputs"].as_array().is_some_and(|i| {
+        i.iter()
+            .all(|f| f["sha256"].as_str().is_some_and(|h| h.len() == 64))
+    }));
 }
 
 #[tokio::test]
@@ -148,7 +147,12 @@ async fn communes_layer_has_every_commune_with_its_figures_and_caches() {
         .iter()
         .find(|f| f["properties"]["nis"] == "92094")
         .expect("Namur");
-    assert!(namur["properties"]["mean_distance_km"].as_f64().expect("km") < 5.0);
+    assert!(
+        namur["properties"]["mean_distance_km"]
+            .as_f64()
+            .expect("km")
+            < 5.0
+    );
     // ETag: a second request with it gets 304; gzip when asked.
     let etag = a.headers[header::ETAG].to_str().expect("etag").to_owned();
     let again = send(
@@ -168,7 +172,12 @@ async fn communes_layer_has_every_commune_with_its_figures_and_caches() {
     )
     .await;
     assert_eq!(gz.headers[header::CONTENT_ENCODING], "gzip");
-    assert!(gz.body.len() * 3 < a.body.len(), "{} vs {}", gz.body.len(), a.body.len());
+    assert!(
+        gz.body.len() * 3 < a.body.len(),
+        "{} vs {}",
+        gz.body.len(),
+        a.body.len()
+    );
 }
 
 #[tokio::test]
@@ -176,11 +185,17 @@ async fn sites_catchments_grid_and_arrondissements() {
     let sites = get("/api/sites").await.json();
     let sites = sites["features"].as_array().expect("features");
     assert_eq!(sites.len(), 39);
-    assert!(sites.iter().all(|s| ["siege", "antenne", "unspecified"]
-        .contains(&s["properties"]["kind"].as_str().expect("kind"))));
+    assert!(sites.iter().all(|s| {
+        ["siege", "antenne", "unspecified"]
+            .contains(&s["properties"]["kind"].as_str().expect("kind"))
+    }));
     let served: u64 = sites
         .iter()
-        .map(|s| s["properties"]["population_served"].as_u64().expect("served"))
+        .map(|s| {
+            s["properties"]["population_served"]
+                .as_u64()
+                .expect("served")
+        })
         .sum();
     assert_eq!(served, 3_625_453, "every resident is served by one site");
     let c = get("/api/catchments").await.json();
@@ -203,27 +218,51 @@ async fn sites_catchments_grid_and_arrondissements() {
 
 #[tokio::test]
 async fn operations_answer_reports() {
-    let r = get("/api/recommendations?model=mclp&p=3&radius_km=10&demand=communes").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", String::from_utf8_lossy(&r.body));
-    let v = r.json();
-    assert_eq!(v["command"], "recommend");
-    assert_eq!(v["tables"]["recommendations"].as_array().expect("rows").len(), 3);
-    assert_eq!(v["parameters"]["p"], 3);
-    let c = get("/api/coverage?level=province&level=arrondissement&demand=communes").await;
-    let v = c.json();
-    assert_eq!(v["tables"]["province"].as_array().expect("rows").len(), 5);
-    assert!(v["tables"]["arrondissement"].is_array());
-    let b = get("/api/budget/coordinators?bands=2,45,18").await.json();
+    let reco = get("/api/recommendations?model=mclp&p=3&radius_km=10&demand=communes").await;
+    assert_eq!(
+        reco.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&reco.body)
+    );
+    let report = reco.json();
+    assert_eq!(report["command"], "recommend");
+    assert_eq!(
+        report["tables"]["recommendations"]
+            .as_array()
+            .expect("rows")
+            .len(),
+        3
+    );
+    assert_eq!(report["parameters"]["p"], 3);
+    let cov = get("/api/coverage?level=province&level=arrondissement&demand=communes").await;
+    let coverage = cov.json();
+    assert_eq!(
+        coverage["tables"]["province"]
+            .as_array()
+            .expect("rows")
+            .len(),
+        5
+    );
+    assert!(coverage["tables"]["arrondissement"].is_array());
+    let budget = get("/api/budget/coordinators?bands=2,45,18").await.json();
     // The sector's table: 96,012 + 3,240,405 + 1,728,216 EUR.
-    let total = b["tables"]["bands"]
+    let total = budget["tables"]["bands"]
         .as_array()
         .and_then(|rows| rows.last())
         .map(|r| r["cost_eur"].clone());
     assert_eq!(total, Some(Value::from(5_064_633)));
-    let e = get("/api/expansion?budget_eur=480060&demand=communes").await.json();
-    assert!(e["summary"]["allocated"].as_str().expect("allocated").starts_with("5.00 ETP"));
-    let a = get("/api/accessibility?method=2sfca&radius_km=15&demand=communes").await;
-    assert_eq!(a.status, StatusCode::OK);
+    let expansion = get("/api/expansion?budget_eur=480060&demand=communes")
+        .await
+        .json();
+    assert!(
+        expansion["summary"]["allocated"]
+            .as_str()
+            .expect("allocated")
+            .starts_with("5.00 ETP")
+    );
+    let access = get("/api/accessibility?method=2sfca&radius_km=15&demand=communes").await;
+    assert_eq!(access.status, StatusCode::OK);
     assert_eq!(get("/api/typology").await.json()["command"], "typology");
     assert_eq!(get("/api/validate").await.json()["command"], "validate");
 }
@@ -232,7 +271,12 @@ async fn operations_answer_reports() {
 async fn scenario_changes_the_figures_and_names_bad_fields() {
     let body = r#"{"name":"t","add_sites":[{"id":"NEW-ARLON","ssm_id":"NEW-LUX","kind":"siege","lat":49.6833,"lon":5.8167}]}"#;
     let a = post("/api/scenario?demand=communes", "application/json", body).await;
-    assert_eq!(a.status, StatusCode::OK, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
     let v = a.json();
     let rows = v["tables"]["deltas"].as_array().expect("rows");
     let sites = rows
@@ -253,7 +297,10 @@ async fn scenario_changes_the_figures_and_names_bad_fields() {
     )
     .await;
     let e = assert_error(&unknown, StatusCode::UNPROCESSABLE_ENTITY, None);
-    assert!(e["error"].as_str().expect("text").contains("NO-SUCH-SITE"), "{e}");
+    assert!(
+        e["error"].as_str().expect("text").contains("NO-SUCH-SITE"),
+        "{e}"
+    );
     let malformed = post("/api/scenario", "application/json", "{\"name\": ").await;
     assert_error(&malformed, StatusCode::UNPROCESSABLE_ENTITY, None);
     let outside = post(
@@ -263,7 +310,10 @@ async fn scenario_changes_the_figures_and_names_bad_fields() {
     )
     .await;
     let e = assert_error(&outside, StatusCode::UNPROCESSABLE_ENTITY, None);
-    assert!(e["error"].as_str().expect("text").contains("add_sites[0]"), "{e}");
+    assert!(
+        e["error"].as_str().expect("text").contains("add_sites[0]"),
+        "{e}"
+    );
 }
 
 fn default_sites() -> String {
@@ -290,7 +340,12 @@ async fn an_uploaded_sites_table_makes_a_private_session_dataset() {
     csv.push_str(&row.join(","));
     csv.push('\n');
     let a = post("/api/datasets?kind=sites", "text/csv", csv).await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(
+        a.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
     let v = a.json();
     let id = v["dataset"].as_str().expect("id").to_owned();
     assert_eq!(id.len(), 32, "128-bit hex id");
@@ -300,9 +355,16 @@ async fn an_uploaded_sites_table_makes_a_private_session_dataset() {
     assert_eq!(s["sites"], 40);
     // Luxembourg now has a site: its caveat is gone in the session, not in the base.
     assert!(!s["caveats"].to_string().contains("Luxembourg"));
-    assert!(get("/api/summary").await.json()["caveats"].to_string().contains("Luxembourg"));
+    assert!(
+        get("/api/summary").await.json()["caveats"]
+            .to_string()
+            .contains("Luxembourg")
+    );
     assert_eq!(get("/api/summary").await.json()["sites"], 39);
-    let r = get(&format!("/api/recommendations?dataset={id}&p=1&demand=communes")).await;
+    let r = get(&format!(
+        "/api/recommendations?dataset={id}&p=1&demand=communes"
+    ))
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["parameters"]["sites_in_scope"], 40);
     let unknown = get("/api/summary?dataset=0123456789abcdef0123456789abcdef").await;
@@ -317,7 +379,11 @@ async fn a_bad_upload_names_line_and_field() {
     // Line 4 of the file (header is line 1) gets a latitude that is not a number.
     let mut fields: Vec<String> = split_csv(&lines[3]);
     fields[lat] = "north".into();
-    lines[3] = fields.iter().map(|f| quote(f)).collect::<Vec<_>>().join(",");
+    lines[3] = fields
+        .iter()
+        .map(|f| quote(f))
+        .collect::<Vec<_>>()
+        .join(",");
     let a = post(
         "/api/datasets?kind=sites&name=C:\\planning\\mes_sites.csv",
         "text/csv",
@@ -378,40 +444,139 @@ fn quote(field: &str) -> String {
     }
 }
 
+/// Bad requests: URI, status, parameter named.
+const BAD_REQUESTS: &[(&str, StatusCode, &str)] = &[
+    (
+        "/api/recommendations?model=kmeans",
+        StatusCode::BAD_REQUEST,
+        "model",
+    ),
+    ("/api/recommendations?p=0", StatusCode::BAD_REQUEST, "p"),
+    (
+        "/api/recommendations?p=100000",
+        StatusCode::BAD_REQUEST,
+        "p",
+    ),
+    ("/api/recommendations?p=five", StatusCode::BAD_REQUEST, "p"),
+    (
+        "/api/recommendations?radius_km=-4",
+        StatusCode::BAD_REQUEST,
+        "radius_km",
+    ),
+    (
+        "/api/recommendations?radius_km=1e9",
+        StatusCode::BAD_REQUEST,
+        "radius_km",
+    ),
+    (
+        "/api/recommendations?radius_km=NaN",
+        StatusCode::BAD_REQUEST,
+        "radius_km",
+    ),
+    (
+        "/api/recommendations?candidates=/etc/passwd",
+        StatusCode::BAD_REQUEST,
+        "candidates",
+    ),
+    (
+        "/api/recommendations?candidates=grid:10",
+        StatusCode::BAD_REQUEST,
+        "candidates",
+    ),
+    (
+        "/api/recommendations?exclude=99999&demand=communes",
+        StatusCode::BAD_REQUEST,
+        "exclude",
+    ),
+    (
+        "/api/recommendations?target_share=2&model=lscp",
+        StatusCode::BAD_REQUEST,
+        "target_share",
+    ),
+    (
+        "/api/recommendations?weights=high_risk=abc",
+        StatusCode::BAD_REQUEST,
+        "weights",
+    ),
+    (
+        "/api/recommendations?colour=red",
+        StatusCode::BAD_REQUEST,
+        "colour",
+    ),
+    (
+        "/api/coverage?demand=points:/etc/passwd",
+        StatusCode::BAD_REQUEST,
+        "demand",
+    ),
+    (
+        "/api/coverage?demand=grid:10",
+        StatusCode::BAD_REQUEST,
+        "demand",
+    ),
+    (
+        "/api/coverage?demand=hexagons",
+        StatusCode::BAD_REQUEST,
+        "demand",
+    ),
+    (
+        "/api/coverage?level=planet",
+        StatusCode::BAD_REQUEST,
+        "level",
+    ),
+    (
+        "/api/coverage?detour=0.5",
+        StatusCode::BAD_REQUEST,
+        "detour",
+    ),
+    (
+        "/api/accessibility?method=3sfca",
+        StatusCode::BAD_REQUEST,
+        "method",
+    ),
+    (
+        "/api/accessibility?steps=5-1",
+        StatusCode::BAD_REQUEST,
+        "steps",
+    ),
+    ("/api/expansion", StatusCode::BAD_REQUEST, "budget_eur"),
+    (
+        "/api/expansion?budget_eur=-5",
+        StatusCode::BAD_REQUEST,
+        "budget_eur",
+    ),
+    (
+        "/api/expansion?budget_etp=1&frameworks=/etc/passwd",
+        StatusCode::BAD_REQUEST,
+        "frameworks",
+    ),
+    (
+        "/api/budget/coordinators?bands=2,45",
+        StatusCode::BAD_REQUEST,
+        "bands",
+    ),
+    (
+        "/api/budget/coordinators",
+        StatusCode::BAD_REQUEST,
+        "frameworks",
+    ),
+    ("/api/communes?level=1", StatusCode::BAD_REQUEST, "level"),
+    (
+        "/api/communes?dataset=nope",
+        StatusCode::NOT_FOUND,
+        "dataset",
+    ),
+];
+
 #[tokio::test]
 async fn every_bad_request_is_a_4xx_naming_the_parameter() {
-    let cases: &[(&str, StatusCode, &str)] = &[
-        ("/api/recommendations?model=kmeans", StatusCode::BAD_REQUEST, "model"),
-        ("/api/recommendations?p=0", StatusCode::BAD_REQUEST, "p"),
-        ("/api/recommendations?p=100000", StatusCode::BAD_REQUEST, "p"),
-        ("/api/recommendations?p=five", StatusCode::BAD_REQUEST, "p"),
-        ("/api/recommendations?radius_km=-4", StatusCode::BAD_REQUEST, "radius_km"),
-        ("/api/recommendations?radius_km=1e9", StatusCode::BAD_REQUEST, "radius_km"),
-        ("/api/recommendations?radius_km=NaN", StatusCode::BAD_REQUEST, "radius_km"),
-        ("/api/recommendations?candidates=/etc/passwd", StatusCode::BAD_REQUEST, "candidates"),
-        ("/api/recommendations?candidates=grid:10", StatusCode::BAD_REQUEST, "candidates"),
-        ("/api/recommendations?exclude=99999&demand=communes", StatusCode::BAD_REQUEST, "exclude"),
-        ("/api/recommendations?target_share=2&model=lscp", StatusCode::BAD_REQUEST, "target_share"),
-        ("/api/recommendations?weights=high_risk=abc", StatusCode::BAD_REQUEST, "weights"),
-        ("/api/recommendations?colour=red", StatusCode::BAD_REQUEST, "colour"),
-        ("/api/coverage?demand=points:/etc/passwd", StatusCode::BAD_REQUEST, "demand"),
-        ("/api/coverage?demand=grid:10", StatusCode::BAD_REQUEST, "demand"),
-        ("/api/coverage?demand=hexagons", StatusCode::BAD_REQUEST, "demand"),
-        ("/api/coverage?level=planet", StatusCode::BAD_REQUEST, "level"),
-        ("/api/coverage?detour=0.5", StatusCode::BAD_REQUEST, "detour"),
-        ("/api/accessibility?method=3sfca", StatusCode::BAD_REQUEST, "method"),
-        ("/api/accessibility?steps=5-1", StatusCode::BAD_REQUEST, "steps"),
-        ("/api/expansion", StatusCode::BAD_REQUEST, "budget_eur"),
-        ("/api/expansion?budget_eur=-5", StatusCode::BAD_REQUEST, "budget_eur"),
-        ("/api/expansion?budget_etp=1&frameworks=/etc/passwd", StatusCode::BAD_REQUEST, "frameworks"),
-        ("/api/budget/coordinators?bands=2,45", StatusCode::BAD_REQUEST, "bands"),
-        ("/api/budget/coordinators", StatusCode::BAD_REQUEST, "frameworks"),
-        ("/api/communes?level=1", StatusCode::BAD_REQUEST, "level"),
-        ("/api/communes?dataset=nope", StatusCode::NOT_FOUND, "dataset"),
-    ];
-    for (uri, status, parameter) in cases {
+    for (uri, status, parameter) in BAD_REQUESTS {
         let a = get(uri).await;
-        assert_eq!(a.status, *status, "{uri}: {}", String::from_utf8_lossy(&a.body));
+        assert_eq!(
+            a.status,
+            *status,
+            "{uri}: {}",
+            String::from_utf8_lossy(&a.body)
+        );
         assert_eq!(a.json()["parameter"], *parameter, "{uri}");
     }
     // More sites than candidates: the model cannot be solved as asked.
@@ -458,7 +623,12 @@ async fn the_page_is_embedded() {
     assert!(String::from_utf8_lossy(&a.body).contains("lang=\"fr\""));
     let js = get("/vendor/maplibre-gl.js").await;
     assert_eq!(js.status, StatusCode::OK);
-    assert!(js.headers[header::CONTENT_TYPE].to_str().expect("type").starts_with("text/javascript"));
+    assert!(
+        js.headers[header::CONTENT_TYPE]
+            .to_str()
+            .expect("type")
+            .starts_with("text/javascript")
+    );
     assert_eq!(get("/vendor.sh").await.status, StatusCode::NOT_FOUND);
 }
 
@@ -488,10 +658,16 @@ async fn a_saturated_service_answers_503_instead_of_piling_up() {
     });
     tokio::time::sleep(Duration::from_millis(20)).await;
     let second = state.run_job(|| Ok(())).await;
-    assert_eq!(second.expect_err("saturated").status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        second.expect_err("saturated").status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     // The first one outlives its timeout: 503, and its slot stays taken until it ends.
     let first = first.await.expect("join");
-    assert_eq!(first.expect_err("timeout").status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        first.expect_err("timeout").status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     let _ = release.send(());
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(state.run_job(|| Ok(())).await.is_ok());
