@@ -193,6 +193,7 @@ export const MODELS = {
 export function inputErrorFr(text) {
   return String(text)
     .replace(/`([^`]*)` is not a number/g, '« $1 » n’est pas un nombre')
+    .replace(/expected a finite number \(found `([^`]*)`\)/g, '« $1 » n’est pas un nombre')
     .replace(/is outside Wallonia/g, 'est hors de Wallonie')
     .replace(/^missing value$/i, 'valeur manquante')
     .replace(/missing value/g, 'valeur manquante')

@@ -546,7 +546,7 @@ impl Dataset {
             role,
             path: label.to_path_buf(),
             sha256: crate::manifest::sha256_bytes(bytes),
-            verified: Verified::NotListed,
+            verified: Verified::Received,
         });
     }
 
@@ -556,7 +556,7 @@ impl Dataset {
             role,
             path: label.to_path_buf(),
             sha256: crate::manifest::sha256_bytes(bytes),
-            verified: Verified::NotListed,
+            verified: Verified::Received,
         };
         match self.inputs.iter_mut().find(|i| i.role == role) {
             Some(slot) => *slot = record,

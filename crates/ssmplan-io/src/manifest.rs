@@ -63,6 +63,9 @@ pub enum Verified {
     Matches,
     /// The dataset has no manifest, or the file is not listed.
     NotListed,
+    /// Received with a request (an uploaded table, a posted scenario), not a file of the
+    /// dataset: identified by its sha256 only.
+    Received,
 }
 
 impl Manifest {

@@ -290,6 +290,17 @@ async fn scenario_changes_the_figures_and_names_bad_fields() {
         .find(|r| r["metric"] == "mean_distance_km" && r["zone"] == "all")
         .expect("mean row");
     assert!(mean["delta"].as_f64().expect("delta") < 0.0, "{mean}");
+    // The posted scenario is an input identified by its sha256, not an unverified dataset file.
+    assert!(
+        !v["caveats"].to_string().contains("MANIFEST"),
+        "{}",
+        v["caveats"]
+    );
+    let scenario_input = v["inputs"]
+        .as_array()
+        .and_then(|i| i.iter().find(|f| f["role"] == "scenario"))
+        .expect("scenario input");
+    assert_eq!(scenario_input["path"], "request body");
     let unknown = post(
         "/api/scenario",
         "application/json",
@@ -350,6 +361,11 @@ async fn an_uploaded_sites_table_makes_a_private_session_dataset() {
     let id = v["dataset"].as_str().expect("id").to_owned();
     assert_eq!(id.len(), 32, "128-bit hex id");
     assert_eq!(v["ssm"], 37);
+    assert!(
+        !v["caveats"].to_string().contains("MANIFEST"),
+        "{}",
+        v["caveats"]
+    );
     assert_eq!(v["sites"], 40);
     let s = get(&format!("/api/summary?dataset={id}")).await.json();
     assert_eq!(s["sites"], 40);
