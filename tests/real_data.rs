@@ -175,3 +175,57 @@ fn catchments_partition_population_and_territory() {
     // 72.5 SSM due by the norm in AVIQ scope (domain primer).
     assert!((total.norm_ssm - 72.509_06).abs() < 1e-4);
 }
+
+#[test]
+fn simplified_communes_keep_their_shared_borders() {
+    let d = load(Scope::Wallonia);
+    let shapes: Vec<geo::MultiPolygon<f64>> =
+        d.communes.iter().map(|c| c.geometry.clone()).collect();
+    let simplified = ssmplan_core::simplify_coverage(&shapes, 40.0);
+    let vertices = |m: &[geo::MultiPolygon<f64>]| -> usize {
+        m.iter()
+            .flat_map(|m| m.0.iter())
+            .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
+            .sum()
+    };
+    let (before, after) = (vertices(&shapes), vertices(&simplified));
+    assert!(after * 10 < before * 7, "{before} -> {after} vertices");
+    // Every edge of the simplified coverage is used by one commune (the outline of Wallonia)
+    // or by exactly two (a border, used by both sides): no sliver, no overlap at borders.
+    let mut edges: std::collections::HashMap<((u64, u64), (u64, u64)), usize> =
+        std::collections::HashMap::new();
+    for m in &simplified {
+        for p in &m.0 {
+            for r in std::iter::once(p.exterior()).chain(p.interiors()) {
+                for w in r.0.windows(2) {
+                    let a = (w[0].x.to_bits(), w[0].y.to_bits());
+                    let b = (w[1].x.to_bits(), w[1].y.to_bits());
+                    *edges.entry((a.min(b), a.max(b))).or_default() += 1;
+                }
+            }
+        }
+    }
+    assert!(edges.values().all(|n| *n <= 2));
+    // The communes still tile the territory: their areas add up to the area of their union
+    // (overlaps would make the sum larger), and to the original area within 0.1 %.
+    let sum: f64 = simplified.iter().map(Area::unsigned_area).sum();
+    let simplified_communes: Vec<Commune> = d
+        .communes
+        .iter()
+        .zip(&simplified)
+        .map(|(c, s)| Commune {
+            geometry: s.clone(),
+            ..c.clone()
+        })
+        .collect();
+    let union = territory(&simplified_communes).unsigned_area();
+    assert!(
+        (sum - union).abs() / union < 1e-4,
+        "sum {sum} union {union}"
+    );
+    let original: f64 = shapes.iter().map(Area::unsigned_area).sum();
+    assert!(
+        (sum - original).abs() / original < 1e-3,
+        "{sum} vs {original}"
+    );
+}

@@ -174,6 +174,7 @@ pub fn run(engine: Engine, options: &ServeOptions) -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
     let state = AppState::new(engine, options.limits.clone());
     prepare(&state).map_err(|e| anyhow::anyhow!("computing the map layers: {e:?}"))?;
