@@ -192,7 +192,8 @@ fn simplified_communes_keep_their_shared_borders() {
     assert!(after * 10 < before * 7, "{before} -> {after} vertices");
     // Every edge of the simplified coverage is used by one commune (the outline of Wallonia)
     // or by exactly two (a border, used by both sides): no sliver, no overlap at borders.
-    let mut edges: std::collections::HashMap<((u64, u64), (u64, u64)), usize> =
+    type Vertex = (u64, u64);
+    let mut edges: std::collections::HashMap<(Vertex, Vertex), usize> =
         std::collections::HashMap::new();
     for m in &simplified {
         for p in &m.0 {
