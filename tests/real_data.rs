@@ -9,6 +9,9 @@ use ssmplan_core::{
 use ssmplan_e2e::default_data;
 use ssmplan_io::{BoundaryFormat, Dataset, LoadParams, Scope};
 
+/// A vertex by the bits of its coordinates (shared vertices are bitwise identical).
+type Vertex = (u64, u64);
+
 fn load(scope: Scope) -> Dataset {
     Dataset::load(&LoadParams::new(default_data()).scope(scope)).expect("default dataset loads")
 }
@@ -192,7 +195,6 @@ fn simplified_communes_keep_their_shared_borders() {
     assert!(after * 10 < before * 7, "{before} -> {after} vertices");
     // Every edge of the simplified coverage is used by one commune (the outline of Wallonia)
     // or by exactly two (a border, used by both sides): no sliver, no overlap at borders.
-    type Vertex = (u64, u64);
     let mut edges: std::collections::HashMap<(Vertex, Vertex), usize> =
         std::collections::HashMap::new();
     for m in &simplified {
