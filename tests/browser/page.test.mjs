@@ -317,10 +317,15 @@ describe('ssmplan map page in Chromium', () => {
         domContentLoaded: nav ? Math.round(nav.domContentLoadedEventEnd) : null,
         maplibre: at('maplibre-gl.js'),
         communes: at('/api/communes'),
+        marks: performance.getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('ssmplan:'))
+          .map((m) => `${m.name.slice(8)} ${Math.round(m.startTime)} ms`)
+          .join(', '),
       };
     });
     summary['first view transfer'] = `${Math.round(perf.bytes / 1024)} KiB compressed, every request until ready`;
     summary['first view milestones'] = `DOMContentLoaded ${perf.domContentLoaded} ms, maplibre-gl.js ${perf.maplibre} ms, /api/communes ${perf.communes} ms, polygons drawn ${Math.round(hook.readyAt)} ms`;
+    summary['page marks'] = perf.marks;
     assert.ok(perf.bytes > 100 * 1024 && perf.bytes < 1.5 * 1024 * 1024, `first view transfer ${perf.bytes} bytes (goal < 1.5 MB)`);
     assert.equal(hook.dataReady, 'true', '<html data-ready>');
     assert.ok(hook.hasMap, 'window.ssmplan.map is the MapLibre map');

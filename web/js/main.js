@@ -111,7 +111,10 @@ function start() {
     return;
   }
   hook.map = mapCtx.map;
-  mapLoaded = new Promise((resolve) => mapCtx.map.on('load', resolve));
+  mapLoaded = new Promise((resolve) => mapCtx.map.on('load', () => {
+    performance.mark('ssmplan:map-load');
+    resolve();
+  }));
   mapCtx.map.on('moveend', (e) => {
     // Only moves made by the user (they carry the DOM event) are kept in the URL.
     if (!e.originalEvent) return;
@@ -169,6 +172,7 @@ async function loadCore() {
     return false;
   }
   if (gen !== generation) return false;
+  performance.mark('ssmplan:data');
   data.summary = summary;
   data.communes = communes;
   data.sites = sites;
@@ -182,6 +186,7 @@ async function loadCore() {
   mapm.setAttribution(mapCtx, attributionFrom(summary, mapm.ATTRIBUTION_DEFAULT));
   mapm.setCommunes(mapCtx, communes);
   mapm.setSites(mapCtx, sites);
+  performance.mark('ssmplan:sources-set');
   hook.sites = (sites.features || []).length;
   applyLayer();
   waitUntilDrawn();
@@ -190,7 +195,10 @@ async function loadCore() {
 
 function setReady(on) {
   hook.ready = on;
-  if (on) document.documentElement.dataset.ready = 'true';
+  if (on) {
+    performance.mark('ssmplan:ready');
+    document.documentElement.dataset.ready = 'true';
+  }
   else delete document.documentElement.dataset.ready;
 }
 
