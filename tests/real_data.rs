@@ -147,10 +147,48 @@ fn catchments_partition_population_and_territory() {
     let sites = d.site_locations();
     let nearest = nearest_sites(&demand.points, &sites, &StraightLine);
     let shape = territory(&d.communes);
-    let catchments = site_catchments(&sites, &demand.points, &nearest, &shape);
+    let colocation = ssmplan_core::Colocation::new(&d.sites);
+    let catchments = site_catchments(&sites, &colocation, &demand.points, &nearest, &shape);
     let population: u64 = catchments.iter().map(|c| c.population).sum();
     assert_eq!(population, 3_625_453);
-    let area: f64 = catchments.iter().map(|c| c.area_km2).sum();
+    // Six rows share a point with an earlier row (four services at one Liège point, two each
+    // at Namur, Nivelles and Charleroi): every service still serves residents, and the
+    // services of a location share exactly the residents nearest to it.
+    assert_eq!(colocation.shared_locations(), 4);
+    assert!(
+        catchments.iter().all(|c| c.population > 0),
+        "a service with no residents: {:?}",
+        catchments
+            .iter()
+            .filter(|c| c.population == 0)
+            .map(|c| &d.sites[c.site].id)
+            .collect::<Vec<_>>()
+    );
+    for group in colocation.members.values().filter(|g| g.len() > 1) {
+        let location: u64 = demand
+            .points
+            .iter()
+            .zip(&nearest)
+            .filter(|(_, n)| n.is_some_and(|n| group.contains(&n.index)))
+            .map(|(p, _)| p.population)
+            .sum();
+        let shared: u64 = group.iter().map(|&i| catchments[i].population).sum();
+        assert_eq!(shared, location);
+        // Equal shares (the default list has no ETP): within one resident of each other.
+        let (lo, hi) = group.iter().fold((u64::MAX, 0), |(lo, hi), &i| {
+            (
+                lo.min(catchments[i].population),
+                hi.max(catchments[i].population),
+            )
+        });
+        assert!(hi - lo <= 1, "{lo} {hi}");
+    }
+    // Each location's cell once: the cells tile the territory.
+    let area: f64 = catchments
+        .iter()
+        .filter(|c| colocation.location_of[c.site] == c.site)
+        .map(|c| c.area_km2)
+        .sum();
     let scope_area: f64 = d.communes.iter().map(Commune::area_km2).sum();
     assert!((area - scope_area).abs() < 0.01, "{area} vs {scope_area}");
     // Brute-force oracle for the nearest site of every demand point.
@@ -169,11 +207,13 @@ fn catchments_partition_population_and_territory() {
         demand: &demand.points,
         nearest: &nearest,
     };
-    let by_ssm: u64 = zone_coverage(&input, ZoneLevel::Catchment)
-        .iter()
-        .map(|z| z.population)
-        .sum();
-    assert_eq!(by_ssm, 3_625_453);
+    let by_ssm = zone_coverage(&input, ZoneLevel::Catchment);
+    assert_eq!(by_ssm.iter().map(|z| z.population).sum::<u64>(), 3_625_453);
+    assert!(
+        by_ssm
+            .iter()
+            .all(|z| z.population > 0 && z.norm_deficit > -1.0)
+    );
     let total = &zone_coverage(&input, ZoneLevel::Total)[0];
     // 72.5 SSM due by the norm in AVIQ scope (domain primer).
     assert!((total.norm_ssm - 72.509_06).abs() < 1e-4);

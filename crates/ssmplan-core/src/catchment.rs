@@ -6,7 +6,7 @@
 use geo::orient::Direction;
 use geo::{Area, BooleanOps, BoundingRect, Coord, LineString, MultiPolygon, Orient, Polygon, Rect};
 
-use crate::{Commune, DemandPoint, DistanceSummary, Neighbour, par};
+use crate::{Colocation, Commune, DemandPoint, DistanceSummary, Neighbour, par, shared_allocation};
 
 /// The catchment of one site.
 #[derive(Clone, Debug)]
@@ -14,8 +14,13 @@ use crate::{Commune, DemandPoint, DistanceSummary, Neighbour, par};
 pub struct Catchment {
     /// Index of the site.
     pub site: usize,
-    /// Residents whose nearest site this is.
+    /// Residents whose nearest site this is (for a location holding several services, this
+    /// service's share of the location's residents, see [`Colocation`]).
     pub population: u64,
+    /// Services at this site's location (1 unless several share the point).
+    pub services_at_location: usize,
+    /// This site's share of its location's residents (1 when alone).
+    pub location_share: f64,
     /// Demand points allocated.
     pub demand_points: usize,
     /// Distinct communes with residents allocated.
@@ -27,8 +32,8 @@ pub struct Catchment {
     /// # Units
     /// Square kilometres.
     pub area_km2: f64,
-    /// Territory nearer to this site than to any other (EPSG:3812). Empty for a site sharing
-    /// its location with a site of lower index (that site takes the whole cell).
+    /// Territory nearer to this site's location than to any other (EPSG:3812); services
+    /// sharing a location share its cell.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub polygon: MultiPolygon<f64>,
 }
@@ -49,6 +54,7 @@ pub fn territory(communes: &[Commune]) -> MultiPolygon<f64> {
 #[must_use]
 pub fn site_catchments(
     sites: &[Coord<f64>],
+    colocation: &Colocation,
     demand: &[DemandPoint],
     nearest: &[Option<Neighbour>],
     territory: &MultiPolygon<f64>,
@@ -57,27 +63,30 @@ pub fn site_catchments(
     let mut communes: Vec<std::collections::BTreeSet<usize>> =
         vec![std::collections::BTreeSet::new(); sites.len()];
     let mut points = vec![0usize; sites.len()];
-    for (p, n) in demand.iter().zip(nearest) {
-        if let Some(n) = n {
-            pairs[n.index].push((n.distance_m, p.population));
-            points[n.index] += 1;
-            if p.population > 0 {
-                communes[n.index].insert(p.commune);
-            }
+    for a in shared_allocation(colocation, demand, nearest) {
+        pairs[a.site].push((a.distance_m, a.population));
+        points[a.site] += 1;
+        if a.population > 0 {
+            communes[a.site].insert(demand[a.point].commune);
         }
     }
-    let polygons = voronoi_polygons(sites, territory);
-    polygons
-        .into_iter()
-        .enumerate()
-        .map(|(i, polygon)| Catchment {
-            site: i,
-            population: pairs[i].iter().map(|p| p.1).sum(),
-            demand_points: points[i],
-            communes: communes[i].len(),
-            distance: DistanceSummary::from_pairs(&pairs[i]),
-            area_km2: polygon.unsigned_area() / 1.0e6,
-            polygon,
+    let cells = voronoi_polygons(sites, territory);
+    (0..sites.len())
+        .map(|i| {
+            // A location's cell belongs to its first site; the others share it.
+            let rep = colocation.location_of.get(i).copied().unwrap_or(i);
+            let polygon = cells[rep].clone();
+            Catchment {
+                site: i,
+                population: pairs[i].iter().map(|p| p.1).sum(),
+                services_at_location: colocation.at_location_of(i).len().max(1),
+                location_share: colocation.share.get(i).copied().unwrap_or(1.0),
+                demand_points: points[i],
+                communes: communes[i].len(),
+                distance: DistanceSummary::from_pairs(&pairs[i]),
+                area_km2: polygon.unsigned_area() / 1.0e6,
+                polygon,
+            }
         })
         .collect()
 }
@@ -298,10 +307,32 @@ mod tests {
             },
         ];
         let nearest = nearest_sites(&demand, &sites, &StraightLine);
-        let c = site_catchments(&sites, &demand, &nearest, &territory(&communes));
+        let alone = Colocation::from_locations(&sites, &[None, None]);
+        let c = site_catchments(&sites, &alone, &demand, &nearest, &territory(&communes));
         // Cell centres x = 500..9,500: four columns (x < 4,000) go to site 0: 40 cells x 10.
         assert_eq!((c[0].population, c[0].demand_points), (400, 40));
         assert_eq!((c[1].population, c[1].demand_points), (600, 60));
         assert!((c[0].area_km2 - 40.0).abs() < 1e-9);
+        // A third service on site 1's point, with ETP 1 against 3: the 600 residents of that
+        // location are shared 450 / 150, and both services have the location's cell.
+        let three = [sites[0], sites[1], sites[1]];
+        let shared = Colocation::from_locations(&three, &[None, Some(3.0), Some(1.0)]);
+        let nearest = nearest_sites(&demand, &three, &StraightLine);
+        let c = site_catchments(&three, &shared, &demand, &nearest, &territory(&communes));
+        assert_eq!(c[0].population, 400);
+        assert_eq!((c[1].population, c[2].population), (450, 150));
+        assert_eq!(
+            (c[1].services_at_location, c[2].services_at_location),
+            (2, 2)
+        );
+        assert!((c[1].location_share - 0.75).abs() < 1e-12);
+        assert!((c[2].area_km2 - 60.0).abs() < 1e-9);
+        assert_eq!(c[1].polygon, c[2].polygon);
+        // Their residents come from the same cells: their distances agree to integer rounding.
+        let (m1, m2) = (
+            c[1].distance.mean_m.unwrap_or(0.0),
+            c[2].distance.mean_m.unwrap_or(0.0),
+        );
+        assert!((m1 - m2).abs() / m1 < 0.02, "{m1} {m2}");
     }
 }

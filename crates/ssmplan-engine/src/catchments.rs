@@ -1,16 +1,16 @@
 //! `catchments`: the catchment of every site (nearest-site allocation) and its polygon.
 
 use serde_json::json;
-use ssmplan_core::{Catchment, site_catchments, territory};
+use ssmplan_core::{Catchment, Colocation, site_catchments, territory};
 
-use crate::common::{base_parameters, geojson_multipolygon, km};
+use crate::common::{base_parameters, colocation_caveat, geojson_multipolygon, km};
 use crate::coverage::allocate;
 use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::request::{CatchmentsRequest, Validate};
 use crate::{Engine, EngineError, Progress};
 
 /// Columns of the catchments table.
-pub const CATCHMENT_COLUMNS: [&str; 17] = [
+pub const CATCHMENT_COLUMNS: [&str; 19] = [
     "site_id",
     "ssm_id",
     "ssm_name",
@@ -28,6 +28,8 @@ pub const CATCHMENT_COLUMNS: [&str; 17] = [
     "max_distance_km",
     "pop_beyond_10km",
     "pop_beyond_20km",
+    "services_at_location",
+    "location_share",
 ];
 
 /// The result of `catchments`.
@@ -60,8 +62,10 @@ pub fn catchments(
     )?;
     progress.stage("catchment polygons");
     let scope_shape = territory(&dataset.communes);
+    let colocation = Colocation::new(&dataset.sites);
     let catchments = site_catchments(
         &dataset.site_locations(),
+        &colocation,
         &a.demand.points,
         &a.nearest,
         &scope_shape,
@@ -92,6 +96,8 @@ pub fn catchments(
             Cell::opt(km(d.max_m), 2),
             d.beyond[1].into(),
             d.beyond[3].into(),
+            c.services_at_location.into(),
+            Cell::Num(c.location_share, 4),
         ];
         if layer == MapLayer::Build {
             features.push(Feature {
@@ -105,17 +111,13 @@ pub fn catchments(
         }
         rows.push(row);
     }
-    let empty = catchments.iter().filter(|c| c.demand_points == 0).count();
+    let empty = catchments.iter().filter(|c| c.population == 0).count();
     let mut caveats = dataset.caveats();
-    if empty > 0 {
-        caveats.push(format!(
-            "{empty} site(s) share their location with an earlier site (locality-level geocoding) and get an empty catchment: the earlier site takes all"
-        ));
-    }
+    caveats.extend(colocation_caveat(&colocation));
     let mut parameters = base_parameters(&dataset);
     parameters.push(("demand", json!(a.spec.describe())));
     parameters.push(("distance_model", json!(a.model)));
-    parameters.push(("allocation", json!("nearest site (ties to the earlier site); polygon = Voronoi cell of the site clipped to the territory in scope")));
+    parameters.push(("allocation", json!("nearest site; services at one location share its residents (by ETP when every service there has one, else equally); polygon = Voronoi cell of the location clipped to the territory in scope")));
     Ok(CatchmentsResult {
         report: Report {
             command: "catchments",
@@ -124,7 +126,7 @@ pub fn catchments(
             caveats,
             summary: vec![
                 ("sites".into(), dataset.sites.len().to_string()),
-                ("empty catchments".into(), empty.to_string()),
+                ("catchments without residents".into(), empty.to_string()),
             ],
             tables: vec![Table {
                 name: "catchments".into(),

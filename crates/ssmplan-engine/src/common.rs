@@ -21,6 +21,16 @@ pub(crate) fn base_parameters(dataset: &Dataset) -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The caveat of services sharing a location, when some do.
+pub(crate) fn colocation_caveat(c: &ssmplan_core::Colocation) -> Option<String> {
+    let shared = c.shared_locations();
+    (shared > 0).then(|| {
+        format!(
+            "{shared} location(s) hold several services (locality-level geocoding): the residents nearest to such a point are shared among its services, by ETP when every service there has one, else equally"
+        )
+    })
+}
+
 /// WGS84 `GeoJSON` geometry of a Lambert 2008 multipolygon, coordinates rounded to 1e-6 degree.
 #[must_use]
 pub fn geojson_multipolygon(shape: &MultiPolygon<f64>) -> Value {

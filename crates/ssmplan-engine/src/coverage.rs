@@ -5,7 +5,7 @@ use ssmplan_core::{
     Commune, CoverageInput, Neighbour, ZoneCoverage, ZoneLevel, nearest_sites, zone_coverage,
 };
 
-use crate::common::{base_parameters, geojson_multipolygon, km};
+use crate::common::{base_parameters, colocation_caveat, geojson_multipolygon, km};
 use crate::engine::distance_model;
 use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::request::{CoverageRequest, DemandSpec, Level, Validate};
@@ -245,6 +245,12 @@ pub fn coverage(
             });
         }
     }
+    let mut caveats = dataset.caveats();
+    if levels.iter().any(|(l, _)| *l == ZoneLevel::Catchment) {
+        caveats.extend(colocation_caveat(&ssmplan_core::Colocation::new(
+            &dataset.sites,
+        )));
+    }
     let mut parameters = base_parameters(&dataset);
     parameters.push(("demand", json!(a.spec.describe())));
     parameters.push(("demand_points", json!(a.demand.points.len())));
@@ -261,7 +267,7 @@ pub fn coverage(
             command: "coverage",
             parameters,
             inputs: dataset.inputs.clone(),
-            caveats: dataset.caveats(),
+            caveats,
             summary,
             tables,
             features,

@@ -76,27 +76,15 @@ pub fn expand(
             .entry(s.ssm.0.as_str())
             .or_insert((s.ssm_name.clone(), 0.0, 0.0));
     }
-    // Services geocoded to the same point share the residents of that point equally.
-    let mut at: BTreeMap<(u64, u64), Vec<&str>> = BTreeMap::new();
-    for s in &dataset.sites {
-        let group = at
-            .entry((s.location.x.to_bits(), s.location.y.to_bits()))
-            .or_default();
-        if !group.contains(&s.ssm.0.as_str()) {
-            group.push(s.ssm.0.as_str());
-        }
-    }
-    let shared = at.values().filter(|g| g.len() > 1).count();
-    for ((p, n), w) in demand.points.iter().zip(nearest).zip(&need) {
-        if let Some(n) = n {
-            let site = &dataset.sites[n.index];
-            let group = &at[&(site.location.x.to_bits(), site.location.y.to_bits())];
-            let k = group.len() as f64;
-            for ssm in group {
-                if let Some(e) = per_ssm.get_mut(ssm) {
-                    e.1 += p.population as f64 / k;
-                    e.2 += w / k;
-                }
+    // Services geocoded to the same point share its residents (as in every command).
+    let colocation = ssmplan_core::Colocation::new(&dataset.sites);
+    for share in ssmplan_core::shared_allocation(&colocation, &demand.points, nearest) {
+        let p = &demand.points[share.point];
+        let ssm = dataset.sites[share.site].ssm.0.as_str();
+        if let Some(e) = per_ssm.get_mut(ssm) {
+            e.1 += share.population as f64;
+            if p.population > 0 {
+                e.2 += need[share.point] * share.population as f64 / p.population as f64;
             }
         }
     }
@@ -126,9 +114,7 @@ pub fn expand(
             }
         })
         .collect();
-    if shared > 0 {
-        caveats.push(format!("{shared} location(s) hold several services (locality-level geocoding): they share the residents nearest to that point equally"));
-    }
+    caveats.extend(crate::common::colocation_caveat(&colocation));
     if assumed > 0 {
         caveats.push(format!(
             "ASSUMED FRAMEWORKS: {assumed} of {} SSM have no known framework and are assumed to have {} ETP each (pass --frameworks FILE with the agreed frameworks)",

@@ -117,12 +117,12 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
     let site_index = PointIndex::new(&dataset.site_locations());
     let (source_key, source_text) = typology_source(&dataset);
     // Residents served by each site (nearest-site allocation) and their mean distance.
+    // Services at one location share its residents, as in every command.
+    let colocation = ssmplan_core::Colocation::new(&dataset.sites);
     let mut served = vec![(0u64, 0.0f64); dataset.sites.len()];
-    for (p, n) in a.demand.points.iter().zip(&a.nearest) {
-        if let Some(n) = n {
-            served[n.index].0 += p.population;
-            served[n.index].1 += n.distance_m * p.population as f64;
-        }
+    for share in ssmplan_core::shared_allocation(&colocation, &a.demand.points, &a.nearest) {
+        served[share.site].0 += share.population;
+        served[share.site].1 += share.distance_m * share.population as f64;
     }
     let communes: Vec<Value> = dataset
         .communes
@@ -182,6 +182,7 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
                     "commune_nis": commune.nis.to_string(),
                     "commune": commune.name,
                     "population_served": pop,
+                    "services_at_location": colocation.at_location_of(i).len(),
                     "mean_distance_km": if pop > 0 { round(Some(dist / pop as f64 / 1000.0), 2) } else { Value::Null },
                 },
                 "geometry": {"type": "Point", "coordinates": web_coord(s.location)},

@@ -88,7 +88,7 @@ pub fn validate(engine: &Engine, progress: &dyn crate::Progress) -> Report {
             line.to_string(),
             "lat/lon",
             format!(
-                "same location as line {first} (locality-level geocoding): this site gets an empty nearest-site catchment"
+                "same location as line {first} (locality-level geocoding): the services at this point share its residents (by ETP when every one has one, else equally)"
             ),
         );
     }

@@ -202,14 +202,17 @@ fn catchment_coverage(input: &CoverageInput<'_>) -> Vec<ZoneCoverage> {
         acc.ssm = 1;
     }
     let mut seen: BTreeMap<String, std::collections::BTreeSet<usize>> = BTreeMap::new();
-    for (p, n) in input.demand.iter().zip(input.nearest) {
-        let Some(n) = n else { continue };
-        let ssm = &input.sites[n.index].ssm.0;
+    // Services sharing a location share its residents (see `Colocation`).
+    let colocation = crate::Colocation::new(input.sites);
+    for a in crate::shared_allocation(&colocation, input.demand, input.nearest) {
+        let ssm = &input.sites[a.site].ssm.0;
         if let Some(acc) = zones.get_mut(ssm) {
-            acc.population += p.population;
-            acc.pairs.push((n.distance_m, p.population));
-            if p.population > 0 {
-                seen.entry(ssm.clone()).or_default().insert(p.commune);
+            acc.population += a.population;
+            acc.pairs.push((a.distance_m, a.population));
+            if a.population > 0 {
+                seen.entry(ssm.clone())
+                    .or_default()
+                    .insert(input.demand[a.point].commune);
             }
         }
     }
