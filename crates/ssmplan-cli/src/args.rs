@@ -32,7 +32,8 @@ pub struct DataArgs {
     /// Another boundary file (`GeoJSON`, or .shp with its .dbf/.prj).
     #[arg(long, global = true)]
     pub boundary_file: Option<PathBuf>,
-    /// CRS of the boundary file when it cannot be detected: EPSG:3812, EPSG:31370 or EPSG:4326.
+    /// CRS of the boundary file when it cannot be detected: any EPSG code (e.g. EPSG:31370,
+    /// EPSG:3035, EPSG:32631) or ESRI:54009.
     #[arg(long, global = true)]
     pub crs: Option<String>,
     /// Population reference year (1 January).

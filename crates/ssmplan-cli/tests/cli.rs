@@ -289,10 +289,19 @@ fn wrong_or_unknown_crs_is_an_error_naming_the_file() {
             d.display().to_string(),
         ]
     };
-    // Unknown projection in the .prj.
-    std::fs::write(dir.join("communes/be_communes_2025_lambert2008.prj"), "PROJCS[\"WGS_1984_UTM_Zone_31N\",GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",500000.0],PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",3.0],PARAMETER[\"Scale_Factor\",0.9996],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]").expect("write");
+    // A UTM 31N .prj on Lambert 2008 coordinates: read, and caught by the range check.
+    let utm = "PROJCS[\"WGS_1984_UTM_Zone_31N\",GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",500000.0],PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",3.0],PARAMETER[\"Scale_Factor\",0.9996],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]";
+    std::fs::write(dir.join("communes/be_communes_2025_lambert2008.prj"), utm).expect("write");
     let a = args(&dir);
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let err = fails(&a);
+    assert!(err.contains("not in Belgium for EPSG:32631"), "{err}");
+    // Unknown projection in the .prj.
+    std::fs::write(
+        dir.join("communes/be_communes_2025_lambert2008.prj"),
+        utm.replace("Transverse_Mercator", "Unknown_Projection"),
+    )
+    .expect("write");
     let err = fails(&a);
     assert!(
         err.contains("be_communes_2025_lambert2008.prj")

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use geo::{Coord, MapCoords, MultiPolygon, Orient, Polygon};
+use geo::{MapCoords, MultiPolygon, Orient, Polygon};
 use ssmplan_core::{Commune, Nis, walloon_province_of};
 
 use crate::crs::{self, Crs};
@@ -34,7 +34,7 @@ pub enum BoundaryError {
     },
     /// The CRS could not be recognised (use `--crs` to state it).
     #[error(
-        "{path}: unknown or unsupported coordinate reference system ({found}); supported: EPSG:3812, EPSG:31370, EPSG:4326; pass --crs to override"
+        "{path}: unknown or unsupported coordinate reference system ({found}); pass --crs to state it (an EPSG code such as EPSG:3812, EPSG:31370, EPSG:4326 or EPSG:3035)"
     )]
     UnknownCrs {
         /// The file (the `.prj` for a shapefile).
@@ -177,7 +177,7 @@ fn finish(
         }
         first.insert(f.nis, feature);
         // Plausibility of the raw coordinates in the declared CRS.
-        let (lo, hi) = crs_bounds(crs);
+        let (lo, hi) = crs.belgium_bounds();
         for c in f.geometry.0.iter().flat_map(|p| p.exterior().coords()) {
             if !(c.x >= lo.x && c.x <= hi.x && c.y >= lo.y && c.y <= hi.y) {
                 return Err(BoundaryError::OutOfRange {
@@ -226,33 +226,6 @@ fn finish(
         skipped_outside_wallonia: skipped,
         features,
     })
-}
-
-/// Generous bounds of Belgium (with margin) in each CRS, to catch a wrong CRS.
-fn crs_bounds(crs: Crs) -> (Coord<f64>, Coord<f64>) {
-    match crs {
-        Crs::Wgs84 => (Coord { x: 2.0, y: 49.0 }, Coord { x: 7.0, y: 52.0 }),
-        Crs::Lambert2008 => (
-            Coord {
-                x: 450_000.0,
-                y: 450_000.0,
-            },
-            Coord {
-                x: 850_000.0,
-                y: 800_000.0,
-            },
-        ),
-        Crs::Lambert72 => (
-            Coord {
-                x: -50_000.0,
-                y: -50_000.0,
-            },
-            Coord {
-                x: 350_000.0,
-                y: 300_000.0,
-            },
-        ),
-    }
 }
 
 fn prop_str(props: &serde_json::Map<String, serde_json::Value>, names: &[&str]) -> Option<String> {
@@ -403,9 +376,9 @@ pub fn read_shapefile(
             }
             Err(source) => return Err(BoundaryError::Open { path: prj, source }),
         };
-        crs::detect_prj(&wkt).ok_or_else(|| BoundaryError::UnknownCrs {
+        crs::detect_prj(&wkt).map_err(|e| BoundaryError::UnknownCrs {
             path: prj.clone(),
-            found: wkt.chars().take(80).collect(),
+            found: e.to_string(),
         })?
     };
     if !path.exists() {

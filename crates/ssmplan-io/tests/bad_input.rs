@@ -59,7 +59,7 @@ fn geojson_errors_name_file_feature_and_field() {
     let cases: [(&str, String, &str); 7] = [
         ("not json", "{".into(), "layer.geojson: not valid GeoJSON"),
         ("not a collection", r#"{"type":"Point","coordinates":[4.8,50.4]}"#.into(), "expected a FeatureCollection"),
-        ("unknown crs", LAYER.replacen('{', r#"{"crs":{"type":"name","properties":{"name":"EPSG:32631"}},"#, 1), "unknown or unsupported coordinate reference system"),
+        ("unknown crs", LAYER.replacen('{', r#"{"crs":{"type":"name","properties":{"name":"EPSG:999999"}},"#, 1), "unknown or unsupported coordinate reference system"),
         ("missing nis", LAYER.replacen(r#""nis":"92094","#, "", 1), "feature 0, field `nis`"),
         ("bad nis", LAYER.replacen("92094", "9209", 1), "feature 0, field `nis`"),
         ("duplicate", LAYER.replacen("92142", "92094", 1), "duplicate NIS code 92094"),
