@@ -174,14 +174,13 @@ fn catchments_partition_population_and_territory() {
             .sum();
         let shared: u64 = group.iter().map(|&i| catchments[i].population).sum();
         assert_eq!(shared, location);
-        // Equal shares (the default list has no ETP): within one resident of each other.
-        let (lo, hi) = group.iter().fold((u64::MAX, 0), |(lo, hi), &i| {
-            (
-                lo.min(catchments[i].population),
-                hi.max(catchments[i].population),
-            )
-        });
-        assert!(hi - lo <= 1, "{lo} {hi}");
+        // The default list has no ETP: equal shares per service (Liège: three services, one
+        // of them with its siège and antenne on the point), within one resident.
+        for &i in group {
+            let exact = location as f64 * colocation.share[i];
+            let got = catchments[i].population as f64;
+            assert!((got - exact).abs() <= 1.0, "{} {got} vs {exact}", d.sites[i].id);
+        }
     }
     // Each location's cell once: the cells tile the territory.
     let area: f64 = catchments

@@ -326,7 +326,19 @@ pub fn scenario(
     ));
     parameters.push(("demand", json!(spec.describe())));
     parameters.push(("typology", json!(typology_note)));
-    parameters.push(("accessibility", json!(format!("E2SFCA, radius {radius_km} km, steps {STEPS:?} (m, weight) up to the radius; capacity = framework ETP (assumed {} where unknown) after ETP changes, split over the SSM's sites", args.assumed_etp))));
+    let steps: Vec<(f64, f64)> = STEPS
+        .iter()
+        .copied()
+        .filter(|s| s.0 <= radius_km * 1000.0)
+        .collect();
+    parameters.push((
+        "accessibility",
+        json!(format!(
+            "E2SFCA, radius {radius_km} km, {}; capacity = framework ETP (assumed {} where unknown) after ETP changes, split over the SSM's sites",
+            crate::describe::decay(&ssmplan_core::FcaDecay::Steps(steps)),
+            args.assumed_etp
+        )),
+    ));
     let mut caveats = dataset.caveats();
     if let Some(s) = scope {
         caveats.push(format!(

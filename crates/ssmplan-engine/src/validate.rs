@@ -150,7 +150,13 @@ pub fn validate(engine: &Engine, progress: &dyn crate::Progress) -> Report {
         ("Walloon area (km2)", format!("{layer_area:.1}")),
         (
             "population year(s) in table",
-            format!("{:?}", dataset.population.years),
+            dataset
+                .population
+                .years
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
         (
             "population rows / mapped 2019-2024 codes",
