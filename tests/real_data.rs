@@ -271,3 +271,34 @@ fn simplified_communes_keep_their_shared_borders() {
         "{sum} vs {original}"
     );
 }
+
+#[test]
+fn no_two_zones_of_one_level_share_a_name() {
+    let mut d = load(Scope::Wallonia);
+    let demand = d.weighted_demand(None).expect("popgrid");
+    let nearest = nearest_sites(&demand.points, &d.site_locations(), &StraightLine);
+    let input = CoverageInput {
+        communes: &d.communes,
+        sites: &d.sites,
+        demand: &demand.points,
+        nearest: &nearest,
+    };
+    for level in [
+        ZoneLevel::Province,
+        ZoneLevel::Arrondissement,
+        ZoneLevel::Commune,
+    ] {
+        let zones = zone_coverage(&input, level);
+        let mut names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before, "{level:?}: {names:?}");
+    }
+    // Statbel's files name 58000 "Soignies"; it is La Louvière since 2019.
+    let arr = zone_coverage(&input, ZoneLevel::Arrondissement);
+    let louviere = arr.iter().find(|z| z.key == "58000").expect("58000");
+    assert_eq!(louviere.name, "La Louvière");
+    assert_eq!(arr.len(), 20);
+    assert_eq!(d.renamed_arrondissements.len(), 1);
+}

@@ -9,6 +9,7 @@
 
 mod access;
 mod accessibility;
+mod arrondissement;
 mod apportion;
 mod catchment;
 mod colocation;
@@ -27,6 +28,7 @@ mod typology;
 
 pub use access::*;
 pub use accessibility::*;
+pub use arrondissement::{WALLOON_ARRONDISSEMENTS, arrondissement_name};
 pub use apportion::apportion;
 pub use catchment::*;
 pub use colocation::{Colocation, SharedAllocation, shared_allocation};

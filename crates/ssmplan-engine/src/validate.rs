@@ -50,6 +50,15 @@ pub fn validate(engine: &Engine, progress: &dyn crate::Progress) -> Report {
             );
         }
     }
+    for (nis, found, used) in &dataset.renamed_arrondissements {
+        issue(
+            "info",
+            &layer.path,
+            format!("features of arrondissement {nis}"),
+            "arrondissement",
+            format!("named `{found}` in the input; named `{used}` (arrondissements since 2019)"),
+        );
+    }
     for (line, old, new) in &dataset.population.mapped {
         issue(
             "info",
