@@ -179,7 +179,11 @@ fn catchments_partition_population_and_territory() {
         for &i in group {
             let exact = location as f64 * colocation.share[i];
             let got = catchments[i].population as f64;
-            assert!((got - exact).abs() <= 1.0, "{} {got} vs {exact}", d.sites[i].id);
+            assert!(
+                (got - exact).abs() <= 1.0,
+                "{} {got} vs {exact}",
+                d.sites[i].id
+            );
         }
     }
     // Each location's cell once: the cells tile the territory.

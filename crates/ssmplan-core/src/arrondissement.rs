@@ -53,6 +53,9 @@ mod tests {
         }
         let louviere = Nis::try_from("58000").expect("nis");
         assert_eq!(arrondissement_name(louviere), Some("La Louvière"));
-        assert_eq!(arrondissement_name(Nis::try_from("21000").expect("nis")), None);
+        assert_eq!(
+            arrondissement_name(Nis::try_from("21000").expect("nis")),
+            None
+        );
     }
 }

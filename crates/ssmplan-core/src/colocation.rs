@@ -293,7 +293,10 @@ mod tests {
         ];
         let c = Colocation::new(&sites);
         // Three services, a third each; the two sites of the first split its third.
-        assert_eq!(c.split(0, 600), vec![(0, 100), (1, 100), (2, 200), (3, 200)]);
+        assert_eq!(
+            c.split(0, 600),
+            vec![(0, 100), (1, 100), (2, 200), (3, 200)]
+        );
     }
 
     #[test]

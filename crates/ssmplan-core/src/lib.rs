@@ -9,8 +9,8 @@
 
 mod access;
 mod accessibility;
-mod arrondissement;
 mod apportion;
+mod arrondissement;
 mod catchment;
 mod colocation;
 mod commune;
@@ -28,8 +28,8 @@ mod typology;
 
 pub use access::*;
 pub use accessibility::*;
-pub use arrondissement::{WALLOON_ARRONDISSEMENTS, arrondissement_name};
 pub use apportion::apportion;
+pub use arrondissement::{WALLOON_ARRONDISSEMENTS, arrondissement_name};
 pub use catchment::*;
 pub use colocation::{Colocation, SharedAllocation, shared_allocation};
 pub use commune::*;

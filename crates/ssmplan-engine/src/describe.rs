@@ -10,7 +10,9 @@ use crate::request::Method;
 #[must_use]
 pub fn method(m: Method) -> &'static str {
     match m {
-        Method::TwoStep => "2sfca (two-step floating catchment: every site within the radius counts fully)",
+        Method::TwoStep => {
+            "2sfca (two-step floating catchment: every site within the radius counts fully)"
+        }
         Method::E2sfca => "e2sfca (enhanced two-step floating catchment: weights by distance band)",
         Method::G2sfca => "g2sfca (two-step floating catchment with a Gaussian decay)",
     }
