@@ -174,14 +174,17 @@ fn catchments_partition_population_and_territory() {
             .sum();
         let shared: u64 = group.iter().map(|&i| catchments[i].population).sum();
         assert_eq!(shared, location);
-        // Equal shares (the default list has no ETP): within one resident of each other.
-        let (lo, hi) = group.iter().fold((u64::MAX, 0), |(lo, hi), &i| {
-            (
-                lo.min(catchments[i].population),
-                hi.max(catchments[i].population),
-            )
-        });
-        assert!(hi - lo <= 1, "{lo} {hi}");
+        // The default list has no ETP: equal shares per service (Liège: three services, one
+        // of them with its siège and antenne on the point), within one resident.
+        for &i in group {
+            let exact = location as f64 * colocation.share[i];
+            let got = catchments[i].population as f64;
+            assert!(
+                (got - exact).abs() <= 1.0,
+                "{} {got} vs {exact}",
+                d.sites[i].id
+            );
+        }
     }
     // Each location's cell once: the cells tile the territory.
     let area: f64 = catchments
@@ -271,4 +274,35 @@ fn simplified_communes_keep_their_shared_borders() {
         (sum - original).abs() / original < 1e-3,
         "{sum} vs {original}"
     );
+}
+
+#[test]
+fn no_two_zones_of_one_level_share_a_name() {
+    let mut d = load(Scope::Wallonia);
+    let demand = d.weighted_demand(None).expect("popgrid");
+    let nearest = nearest_sites(&demand.points, &d.site_locations(), &StraightLine);
+    let input = CoverageInput {
+        communes: &d.communes,
+        sites: &d.sites,
+        demand: &demand.points,
+        nearest: &nearest,
+    };
+    for level in [
+        ZoneLevel::Province,
+        ZoneLevel::Arrondissement,
+        ZoneLevel::Commune,
+    ] {
+        let zones = zone_coverage(&input, level);
+        let mut names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before, "{level:?}: {names:?}");
+    }
+    // Statbel's files name 58000 "Soignies"; it is La Louvière since 2019.
+    let arr = zone_coverage(&input, ZoneLevel::Arrondissement);
+    let louviere = arr.iter().find(|z| z.key == "58000").expect("58000");
+    assert_eq!(louviere.name, "La Louvière");
+    assert_eq!(arr.len(), 20);
+    assert_eq!(d.renamed_arrondissements.len(), 1);
 }

@@ -6,12 +6,21 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// ssmplan: coverage planning for the Walloon mental-health services (SSM).
 #[derive(Parser, Debug)]
-#[command(name = "ssmplan", version, about, long_about = None)]
+#[command(
+    name = "ssmplan",
+    about,
+    long_about = None,
+    disable_version_flag = true,
+    after_help = "Start with `ssmplan coverage` (the main job on the default data) or `ssmplan serve` (the map page)."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub data: DataArgs,
+    /// Print the version and the sha256 of the dataset's MANIFEST.sha256, then exit.
+    #[arg(short = 'V', long)]
+    pub version: bool,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Where the data comes from and what is in scope (options of every command).
@@ -55,6 +64,9 @@ pub struct DataArgs {
     /// with the parameters, inputs and caveats).
     #[arg(long, global = true)]
     pub out: Option<PathBuf>,
+    /// No progress display on the terminal.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 impl DataArgs {
@@ -103,27 +115,53 @@ pub enum Format {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Access distances and norm coverage (1 SSM per 50,000 inhabitants) per zone.
+    #[command(
+        after_help = "Example:\n  ssmplan coverage --level province --level arrondissement --format csv --out coverage.csv"
+    )]
     Coverage(CoverageArgs),
     /// Catchment of every site (nearest-site allocation) with its polygon.
+    #[command(
+        after_help = "Example:\n  ssmplan catchments --format geojson --out catchments.geojson"
+    )]
     Catchments(DemandArgs),
     /// Floating-catchment accessibility (2SFCA, E2SFCA, G2SFCA) per commune.
+    #[command(
+        after_help = "Example:\n  ssmplan accessibility --method e2sfca --radius-km 20 --format csv"
+    )]
     Accessibility(AccessibilityArgs),
     /// Check the dataset: counts, codes, geometries, sites, totals.
+    #[command(after_help = "Example:\n  ssmplan validate --sites aviq_sites.csv")]
     Validate,
     /// Where to open new SSM or antennes (location models, existing sites fixed).
+    #[command(
+        after_help = "Example:\n  ssmplan recommend --model mclp -p 5 --radius-km 10 --exclude 92094"
+    )]
     Recommend(RecommendArgs),
     /// Where to expand staffing frameworks (élargissement de cadre) within a budget.
+    #[command(
+        after_help = "Example:\n  ssmplan expand --budget-eur 500000 --frameworks frameworks.csv"
+    )]
     Expand(ExpandArgs),
     /// Budgets of the sector's proposals.
     #[command(subcommand)]
     Budget(BudgetCommand),
     /// The typology: the official table when loaded, else a reconstructed one (with loadings and
     /// group means); `--out typology.csv` writes a table `--typology` can read back.
+    #[command(after_help = "Example:\n  ssmplan typology --out typology.csv")]
     Typology,
     /// Evaluate a scenario file (sites added or removed, ETP changes): before, after, deltas.
+    #[command(
+        after_help = "Example:\n  ssmplan scenario geodata/scenarios/example_luxembourg.toml"
+    )]
     Scenario(ScenarioArgs),
     /// Run the map service: the French planning page and the JSON API, on this machine.
+    #[command(after_help = "Example:\n  ssmplan serve --open")]
     Serve(ServeArgs),
+    /// Print a shell completion script, e.g. `ssmplan completions bash > ~/.local/share/bash-completion/completions/ssmplan`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -173,7 +211,12 @@ pub struct RecommendArgs {
     #[arg(long, value_enum, default_value_t = ModelArg::Mclp)]
     pub model: ModelArg,
     /// Number of new sites (mclp, pmedian).
-    #[arg(long, default_value_t = 5)]
+    #[arg(
+        short = 'p',
+        long = "p",
+        visible_alias = "new-sites",
+        default_value_t = 5
+    )]
     pub p: usize,
     /// Coverage radius (mclp, lscp).
     #[arg(long, default_value_t = 10.0)]
@@ -243,6 +286,7 @@ pub struct ExpandArgs {
 #[derive(Subcommand, Debug, Clone)]
 pub enum BudgetCommand {
     /// Coordinator funding: 0.5 ETP (<= 3 ETP), 0.75 (<= 9), 1 (> 9) per SSM.
+    #[command(after_help = "Example:\n  ssmplan budget coordinators --bands 2,45,18")]
     Coordinators(CoordinatorArgs),
 }
 

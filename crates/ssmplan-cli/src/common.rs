@@ -15,25 +15,54 @@ use crate::args::{
     ExpandArgs, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg,
 };
 
-/// Stage messages on standard error, only when it is a terminal (never in pipes or CI logs).
+/// A spinner with the current stage and the elapsed time on standard error, only when it is a
+/// terminal and `--quiet` is not given (never in pipes or CI logs); each finished stage stays
+/// on its own line with its start time.
 pub struct TerminalProgress {
-    enabled: bool,
+    bar: Option<indicatif::ProgressBar>,
     start: Instant,
 }
 
 impl TerminalProgress {
-    pub fn new() -> Self {
+    pub fn new(quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
         Self {
-            enabled: std::io::stderr().is_terminal(),
+            bar,
             start: Instant::now(),
         }
+    }
+
+    /// Clears the spinner (before the output is printed).
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for TerminalProgress {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 
 impl ssmplan_engine::Progress for TerminalProgress {
     fn stage(&self, what: &str) {
-        if self.enabled {
-            eprintln!("[{:>6.2} s] {what}", self.start.elapsed().as_secs_f64());
+        if let Some(bar) = &self.bar {
+            bar.println(format!(
+                "[{:>6.2} s] {what}",
+                self.start.elapsed().as_secs_f64()
+            ));
+            bar.set_message(what.to_owned());
         }
     }
 }

@@ -19,8 +19,18 @@ fn main() -> ExitCode {
     let mut cli = Cli::parse();
     cli.data.resolve_format();
     let result = match &cli.command {
-        Command::Serve(a) => serve(&cli, a),
-        _ => run(&cli)
+        _ if cli.version => version(&cli),
+        None => {
+            let _ = <Cli as clap::CommandFactory>::command().print_help();
+            return ExitCode::FAILURE;
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "ssmplan", &mut std::io::stdout());
+            Ok(())
+        }
+        Some(Command::Serve(a)) => serve(&cli, a),
+        Some(_) => run(&cli)
             .and_then(|report| report::emit(&report, cli.data.format, cli.data.out.as_deref())),
     };
     match result {
@@ -30,6 +40,28 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--version`: the tool's version and the identity of the dataset it would read.
+fn version(cli: &Cli) -> Result<()> {
+    println!("ssmplan {}", env!("CARGO_PKG_VERSION"));
+    let manifest = cli.data.data.join("MANIFEST.sha256");
+    match ssmplan_io::manifest::sha256_file(&manifest) {
+        Ok(hash) => {
+            let files = std::fs::read_to_string(&manifest)
+                .map(|t| t.lines().filter(|l| !l.trim().is_empty()).count())
+                .unwrap_or(0);
+            println!(
+                "dataset {}: MANIFEST.sha256 {hash} ({files} files)",
+                cli.data.data.display()
+            );
+        }
+        Err(_) => println!(
+            "dataset {}: no MANIFEST.sha256 (files not verified)",
+            cli.data.data.display()
+        ),
+    }
+    Ok(())
 }
 
 /// Loads the dataset of the global options.
@@ -48,13 +80,16 @@ fn load(cli: &Cli, progress: &dyn Progress) -> Result<Engine> {
 
 /// Runs one command and returns its report.
 fn run(cli: &Cli) -> Result<Report> {
-    let progress = TerminalProgress::new();
+    let progress = TerminalProgress::new(cli.data.quiet);
     let layer = if cli.data.format == Format::Geojson {
         MapLayer::Build
     } else {
         MapLayer::Skip
     };
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        anyhow::bail!("no command given");
+    };
+    match command {
         Command::Budget(args::BudgetCommand::Coordinators(a)) => {
             return Ok(
                 ssmplan_engine::coordinators(&common::coordinator_request(a))
@@ -62,12 +97,14 @@ fn run(cli: &Cli) -> Result<Report> {
                     .report,
             );
         }
-        Command::Serve(_) => anyhow::bail!("`serve` runs the map service and has no report"),
+        Command::Serve(_) | Command::Completions { .. } => {
+            anyhow::bail!("this command has no report")
+        }
         _ => {}
     }
     let engine = load(cli, &progress)?;
     let p = &progress;
-    let report = match &cli.command {
+    let report = match command {
         Command::Coverage(a) => {
             ssmplan_engine::coverage(&engine, &common::coverage_request(a), layer, p)
                 .map(|r| r.report)
@@ -96,15 +133,19 @@ fn run(cli: &Cli) -> Result<Report> {
         )
         .map(|r| r.report),
         Command::Typology => ssmplan_engine::typology(&engine, p).map(|r| r.report),
-        Command::Budget(_) | Command::Serve(_) => anyhow::bail!("handled above"),
+        Command::Budget(_) | Command::Serve(_) | Command::Completions { .. } => {
+            anyhow::bail!("handled above")
+        }
     };
+    progress.finish();
     report.map_err(cli_error)
 }
 
 /// `ssmplan serve`: loads the dataset once and runs the map service until Ctrl-C or SIGTERM.
 fn serve(cli: &Cli, a: &args::ServeArgs) -> Result<()> {
-    let progress = TerminalProgress::new();
+    let progress = TerminalProgress::new(cli.data.quiet);
     let engine = load(cli, &progress)?;
+    progress.finish();
     ssmplan_server::run(
         engine,
         &ssmplan_server::ServeOptions {

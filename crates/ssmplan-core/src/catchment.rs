@@ -307,7 +307,7 @@ mod tests {
             },
         ];
         let nearest = nearest_sites(&demand, &sites, &StraightLine);
-        let alone = Colocation::from_locations(&sites, &[None, None]);
+        let alone = Colocation::from_locations(&sites, &["a", "b"], &[None, None]);
         let c = site_catchments(&sites, &alone, &demand, &nearest, &territory(&communes));
         // Cell centres x = 500..9,500: four columns (x < 4,000) go to site 0: 40 cells x 10.
         assert_eq!((c[0].population, c[0].demand_points), (400, 40));
@@ -316,7 +316,8 @@ mod tests {
         // A third service on site 1's point, with ETP 1 against 3: the 600 residents of that
         // location are shared 450 / 150, and both services have the location's cell.
         let three = [sites[0], sites[1], sites[1]];
-        let shared = Colocation::from_locations(&three, &[None, Some(3.0), Some(1.0)]);
+        let shared =
+            Colocation::from_locations(&three, &["a", "b", "c"], &[None, Some(3.0), Some(1.0)]);
         let nearest = nearest_sites(&demand, &three, &StraightLine);
         let c = site_catchments(&three, &shared, &demand, &nearest, &territory(&communes));
         assert_eq!(c[0].population, 400);

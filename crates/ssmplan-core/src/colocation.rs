@@ -25,17 +25,22 @@ pub struct Colocation {
 }
 
 impl Colocation {
-    /// Groups `sites` by bitwise-equal coordinates.
+    /// Groups `sites` by bitwise-equal coordinates; the services of a location are its
+    /// distinct SSM.
     #[must_use]
     pub fn new(sites: &[Site]) -> Self {
         let locations: Vec<Coord<f64>> = sites.iter().map(|s| s.location).collect();
+        let ssm: Vec<&str> = sites.iter().map(|s| s.ssm.0.as_str()).collect();
         let etp: Vec<Option<f64>> = sites.iter().map(|s| s.etp).collect();
-        Self::from_locations(&locations, &etp)
+        Self::from_locations(&locations, &ssm, &etp)
     }
 
-    /// Groups points by bitwise-equal coordinates; `etp` is parallel to `locations`.
+    /// Groups points by bitwise-equal coordinates. `ssm` (the service of each point) and `etp`
+    /// (its framework, when known) are parallel to `locations`. A location's residents are
+    /// shared among its distinct services; two sites of one service at one point (a siège and
+    /// an antenne geocoded alike) split that service's share equally.
     #[must_use]
-    pub fn from_locations(locations: &[Coord<f64>], etp: &[Option<f64>]) -> Self {
+    pub fn from_locations(locations: &[Coord<f64>], ssm: &[&str], etp: &[Option<f64>]) -> Self {
         let mut first: BTreeMap<(u64, u64), usize> = BTreeMap::new();
         let mut location_of = Vec::with_capacity(locations.len());
         let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -46,25 +51,37 @@ impl Colocation {
         }
         let mut share = vec![1.0; locations.len()];
         let mut by_etp = vec![false; locations.len()];
+        let positive = |i: usize| {
+            etp.get(i)
+                .copied()
+                .flatten()
+                .filter(|e| e.is_finite() && *e > 0.0)
+        };
         for group in members.values() {
-            let etp: Vec<Option<f64>> = group
-                .iter()
-                .map(|&i| {
-                    etp.get(i)
-                        .copied()
-                        .flatten()
-                        .filter(|e| e.is_finite() && *e > 0.0)
-                })
-                .collect();
-            let use_etp = group.len() > 1 && etp.iter().all(Option::is_some);
-            let total: f64 = etp.iter().flatten().sum();
-            for (k, &i) in group.iter().enumerate() {
-                share[i] = if use_etp {
-                    etp[k].unwrap_or(0.0) / total
+            // The distinct services of the location, in order, with their sites and framework.
+            let mut services: Vec<(&str, Vec<usize>, Option<f64>)> = Vec::new();
+            for &i in group {
+                let id = ssm.get(i).copied().unwrap_or("");
+                match services.iter_mut().find(|(s, _, _)| *s == id) {
+                    Some(entry) => {
+                        entry.1.push(i);
+                        entry.2 = entry.2.or(positive(i));
+                    }
+                    None => services.push((id, vec![i], positive(i))),
+                }
+            }
+            let use_etp = services.len() > 1 && services.iter().all(|s| s.2.is_some());
+            let total: f64 = services.iter().filter_map(|s| s.2).sum();
+            for (_, sites, framework) in &services {
+                let service_share = if use_etp {
+                    framework.unwrap_or(0.0) / total
                 } else {
-                    1.0 / group.len() as f64
+                    1.0 / services.len() as f64
                 };
-                by_etp[i] = use_etp;
+                for &i in sites {
+                    share[i] = service_share / sites.len() as f64;
+                    by_etp[i] = use_etp;
+                }
             }
         }
         Self {
@@ -261,6 +278,25 @@ mod tests {
         for s in 0..3 {
             assert!(a.iter().any(|x| x.site == s && x.population > 0));
         }
+    }
+
+    #[test]
+    fn two_sites_of_one_service_share_that_service_s_part() {
+        // Liège on the default list: one service's siège and antenne and two other services.
+        let mut antenne = site("baillon", 0.0, None);
+        antenne.id = SiteId("baillon#2".into());
+        let sites = [
+            site("baillon", 0.0, None),
+            antenne,
+            site("alfa", 0.0, None),
+            site("clips", 0.0, None),
+        ];
+        let c = Colocation::new(&sites);
+        // Three services, a third each; the two sites of the first split its third.
+        assert_eq!(
+            c.split(0, 600),
+            vec![(0, 100), (1, 100), (2, 200), (3, 200)]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod access;
 mod accessibility;
 mod apportion;
+mod arrondissement;
 mod catchment;
 mod colocation;
 mod commune;
@@ -28,6 +29,7 @@ mod typology;
 pub use access::*;
 pub use accessibility::*;
 pub use apportion::apportion;
+pub use arrondissement::{WALLOON_ARRONDISSEMENTS, arrondissement_name};
 pub use catchment::*;
 pub use colocation::{Colocation, SharedAllocation, shared_allocation};
 pub use commune::*;

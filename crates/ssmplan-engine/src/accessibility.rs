@@ -119,9 +119,9 @@ pub fn accessibility(
         .sum::<u64>();
     let mut parameters = base_parameters(&dataset);
     parameters.push(("demand", json!(spec.describe())));
-    parameters.push(("method", json!(format!("{:?}", request.method))));
+    parameters.push(("method", json!(crate::describe::method(request.method))));
     parameters.push(("radius_km", json!(request.radius_km)));
-    parameters.push(("decay", json!(format!("{:?}", params.decay()))));
+    parameters.push(("decay", json!(crate::describe::decay(params.decay()))));
     parameters.push((
         "capacity",
         json!(if uses_etp {

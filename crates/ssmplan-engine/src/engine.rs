@@ -234,7 +234,9 @@ impl Engine {
             TypologySource::Official(p) => {
                 return Ok(format!("official table {}", p.display()));
             }
-            TypologySource::Reconstructed(d) => return Ok(format!("reconstructed: {d}")),
+            TypologySource::Reconstructed(d) => {
+                return Ok(crate::typology::reconstructed_label(d));
+            }
             TypologySource::None => {}
         }
         if need.no_typology {
@@ -250,7 +252,7 @@ impl Engine {
             &groups,
             TypologySource::Reconstructed(r.description.clone()),
         );
-        Ok(r.description.clone())
+        Ok(crate::typology::reconstructed_label(&r.description))
     }
 }
 

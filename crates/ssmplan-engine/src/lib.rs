@@ -28,6 +28,7 @@ mod accessibility;
 mod catchments;
 mod common;
 mod coverage;
+pub mod describe;
 mod engine;
 mod error;
 mod expand;

@@ -142,8 +142,12 @@ pub fn recommend(
         },
     };
     progress.stage(&format!(
-        "solving {:?} over {} candidates",
-        args.model,
+        "solving {} over {} candidates",
+        match args.model {
+            ModelArg::Mclp => "MCLP",
+            ModelArg::Pmedian => "p-median",
+            ModelArg::Lscp => "LSCP",
+        },
         cands.len()
     ));
     let input = RecommendInput {
@@ -258,7 +262,14 @@ pub fn recommend(
         ),
     ];
     let mut parameters = base_parameters(&dataset);
-    parameters.push(("model", json!(format!("{:?}", args.model).to_lowercase())));
+    parameters.push((
+        "model",
+        json!(match args.model {
+            ModelArg::Mclp => "mclp",
+            ModelArg::Pmedian => "pmedian",
+            ModelArg::Lscp => "lscp",
+        }),
+    ));
     parameters.push(("p", json!(args.p)));
     if args.model != ModelArg::Pmedian {
         parameters.push(("radius_km", json!(args.radius_km)));
@@ -276,11 +287,14 @@ pub fn recommend(
     parameters.push((
         "solver",
         json!(format!(
-            "lazy greedy + swap local search; bound: {:?}",
-            sol.bound_kind
+            "lazy greedy + swap local search; bound: {}",
+            crate::describe::bound(sol.bound_kind)
         )),
     ));
-    parameters.push(("mean_distance_km_before", json!(km(r.before.mean_m))));
+    parameters.push((
+        "mean_distance_km_before",
+        json!(km(r.before.mean_m).map(|v| (v * 1000.0).round() / 1000.0)),
+    ));
     let report = Report {
         command: "recommend",
         parameters,

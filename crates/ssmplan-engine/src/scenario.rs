@@ -136,14 +136,17 @@ fn metrics(
 /// Where a scenario comes from.
 #[derive(Clone, Copy, Debug)]
 pub enum ScenarioSource<'a> {
-    /// A file (read here, checked against the dataset manifest, recorded as an input).
+    /// A file (read here, checked against the dataset manifest, recorded as an input); TOML
+    /// when its name ends in `.toml`, else JSON.
     File(&'a Path),
-    /// JSON received by the map service; `label` names it in errors and provenance.
+    /// A scenario received by the map service; `label` names it in errors and provenance.
     Body {
         /// Name shown in errors (e.g. `request body`).
         label: &'a str,
-        /// The JSON.
+        /// The JSON or TOML text.
         bytes: &'a [u8],
+        /// TOML rather than JSON.
+        toml: bool,
     },
 }
 
@@ -188,13 +191,24 @@ pub fn scenario(
                 },
             })?,
         ),
-        ScenarioSource::Body { label, bytes } => (label.to_owned(), bytes.to_vec()),
+        ScenarioSource::Body { label, bytes, .. } => (label.to_owned(), bytes.to_vec()),
+    };
+    let toml = match source {
+        ScenarioSource::File(path) => path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml")),
+        ScenarioSource::Body { toml, .. } => toml,
     };
     let bad = |source: ScenarioError| EngineError::Scenario {
         source_name: name.clone(),
         source,
     };
-    let scenario = Scenario::from_json(&bytes).map_err(&bad)?;
+    let scenario = if toml {
+        Scenario::from_toml(&bytes)
+    } else {
+        Scenario::from_json(&bytes)
+    }
+    .map_err(&bad)?;
     let scope = match scenario.scope.as_deref() {
         None => None,
         Some("aviq") => Some(ScopeName::Aviq),
@@ -230,7 +244,7 @@ pub fn scenario(
     let mut dataset = engine.working_copy();
     match source {
         ScenarioSource::File(path) => dataset.record_input("scenario", path)?,
-        ScenarioSource::Body { label, bytes } => {
+        ScenarioSource::Body { label, bytes, .. } => {
             dataset.record_bytes("scenario", Path::new(label), bytes);
         }
     }
@@ -326,7 +340,19 @@ pub fn scenario(
     ));
     parameters.push(("demand", json!(spec.describe())));
     parameters.push(("typology", json!(typology_note)));
-    parameters.push(("accessibility", json!(format!("E2SFCA, radius {radius_km} km, steps {STEPS:?} (m, weight) up to the radius; capacity = framework ETP (assumed {} where unknown) after ETP changes, split over the SSM's sites", args.assumed_etp))));
+    let steps: Vec<(f64, f64)> = STEPS
+        .iter()
+        .copied()
+        .filter(|s| s.0 <= radius_km * 1000.0)
+        .collect();
+    parameters.push((
+        "accessibility",
+        json!(format!(
+            "E2SFCA, radius {radius_km} km, {}; capacity = framework ETP (assumed {} where unknown) after ETP changes, split over the SSM's sites",
+            crate::describe::decay(&ssmplan_core::FcaDecay::Steps(steps)),
+            args.assumed_etp
+        )),
+    ));
     let mut caveats = dataset.caveats();
     if let Some(s) = scope {
         caveats.push(format!(

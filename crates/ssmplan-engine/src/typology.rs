@@ -51,6 +51,11 @@ pub struct Reconstruction {
     pub description: String,
 }
 
+/// How a reconstructed typology is named in parameters: what it is not, then how it was made.
+pub(crate) fn reconstructed_label(description: &str) -> String {
+    format!("RECONSTRUCTED by ssmplan, not the IWEPS table: {description}")
+}
+
 /// Builds the indicators (need: from the indicator table; offer and access: computed here on the
 /// population grid) and reconstructs a typology.
 pub(crate) fn reconstruct(
@@ -108,7 +113,7 @@ pub(crate) fn reconstruct(
         .map(|i| format!("{}{}", if i.higher_is_more { "" } else { "-" }, i.name))
         .collect();
     let description = format!(
-        "RECONSTRUCTED by ssmplan (PCA to a need and an offer axis, k-means k=4, seed {SEED}), not the IWEPS table; indicators: {}; {} of {} communes classified",
+        "PCA to a need and an offer axis, k-means k=4, seed {SEED}; indicators: {}; {} of {} communes classified",
         names.join(", "),
         communes.len(),
         n
@@ -224,7 +229,7 @@ pub fn typology(engine: &Engine, progress: &dyn Progress) -> Result<TypologyResu
         progress.stage("reconstructing the typology");
         let cached = engine.reconstruction(&mut dataset)?;
         let r = cached.as_ref();
-        parameters.push(("typology", json!(r.description)));
+        parameters.push(("typology", json!(reconstructed_label(&r.description))));
         parameters.push(("seed", json!(SEED)));
         parameters.push((
             "explained_variance_need_offer",

@@ -50,6 +50,15 @@ pub fn validate(engine: &Engine, progress: &dyn crate::Progress) -> Report {
             );
         }
     }
+    for (nis, found, used) in &dataset.renamed_arrondissements {
+        issue(
+            "info",
+            &layer.path,
+            format!("features of arrondissement {nis}"),
+            "arrondissement",
+            format!("named `{found}` in the input; named `{used}` (arrondissements since 2019)"),
+        );
+    }
     for (line, old, new) in &dataset.population.mapped {
         issue(
             "info",
@@ -150,7 +159,13 @@ pub fn validate(engine: &Engine, progress: &dyn crate::Progress) -> Report {
         ("Walloon area (km2)", format!("{layer_area:.1}")),
         (
             "population year(s) in table",
-            format!("{:?}", dataset.population.years),
+            dataset
+                .population
+                .years
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
         (
             "population rows / mapped 2019-2024 codes",

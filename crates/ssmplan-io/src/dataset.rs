@@ -252,6 +252,9 @@ pub struct Dataset {
     pub excluded_sites: Vec<String>,
     /// Index in `communes` of each layer commune (`None`: excluded).
     pub remap: Vec<Option<usize>>,
+    /// Arrondissements whose name in the input files was replaced by the 2019+ name: (NIS,
+    /// name found, name used).
+    pub renamed_arrondissements: Vec<(Nis, String, &'static str)>,
     crosswalk: Crosswalk,
     manifest: Manifest,
 }
@@ -357,6 +360,25 @@ impl Dataset {
         if all.iter().any(|c| c.arrondissement.is_empty()) {
             fill_arrondissement_names(&population_path, &mut all);
         }
+        // Names of the 2019+ arrondissements, by NIS code (Statbel still calls 58000 Soignies).
+        let mut renamed_arrondissements: Vec<(Nis, String, &'static str)> = Vec::new();
+        for c in &mut all {
+            if let Some(name) = ssmplan_core::arrondissement_name(c.arrondissement_nis)
+                && c.arrondissement != name
+            {
+                if !renamed_arrondissements
+                    .iter()
+                    .any(|r| r.0 == c.arrondissement_nis)
+                {
+                    renamed_arrondissements.push((
+                        c.arrondissement_nis,
+                        c.arrondissement.clone(),
+                        name,
+                    ));
+                }
+                name.clone_into(&mut c.arrondissement);
+            }
+        }
 
         let typology_path = params
             .typology
@@ -437,6 +459,7 @@ impl Dataset {
             excluded_communes,
             excluded_sites,
             remap,
+            renamed_arrondissements,
             crosswalk,
             manifest,
         })

@@ -100,7 +100,7 @@ pub struct EtpChange {
 /// A scenario that cannot be read or applied.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// Not valid JSON or not the expected structure.
+    /// Not valid JSON or TOML, or not the expected structure.
     #[error("scenario: line {line}, column {column}: {message}")]
     Parse {
         /// 1-based line.
@@ -130,6 +130,39 @@ impl Scenario {
             line: e.line(),
             column: e.column(),
             message: e.to_string(),
+        })
+    }
+
+    /// Parses a scenario from TOML (the same structure as JSON: `name = "..."`,
+    /// `[[add_sites]]` tables, `remove_sites = [...]`, `[[etp_changes]]`...).
+    ///
+    /// # Errors
+    /// [`ScenarioError::Parse`] with the line, the column, the line's text and what is wrong
+    /// (a missing or unknown field is named).
+    pub fn from_toml(bytes: &[u8]) -> Result<Self, ScenarioError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
+            line: 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count(),
+            column: 1,
+            message: format!("not UTF-8 text: {e}"),
+        })?;
+        toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = &text[..offset];
+            let line = 1 + before.matches('\n').count();
+            let column = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+            let source = text.lines().nth(line - 1).unwrap_or("").trim();
+            ScenarioError::Parse {
+                line,
+                column,
+                message: if source.is_empty() {
+                    e.message().to_owned()
+                } else {
+                    format!("`{source}`: {}", e.message())
+                },
+            }
         })
     }
 
@@ -277,6 +310,33 @@ impl Scenario {
 )]
 mod tests {
     use super::*;
+
+    #[test]
+    fn toml_and_json_examples_are_the_same_scenario() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../geodata/scenarios");
+        let json = std::fs::read(root.join("example_luxembourg.json")).expect("json example");
+        let toml = std::fs::read(root.join("example_luxembourg.toml")).expect("toml example");
+        let a = Scenario::from_json(&json).expect("json");
+        let b = Scenario::from_toml(&toml).expect("toml");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn toml_errors_name_the_line_and_the_field() {
+        let text = "name = \"t\"\n\n[[add_sites]]\nid = \"X\"\nssm_id = \"X\"\nkind = \"siege\"\nlat = \"north\"\n";
+        let e = Scenario::from_toml(text.as_bytes()).expect_err("bad lat");
+        let ScenarioError::Parse { line, message, .. } = &e else {
+            panic!("{e}");
+        };
+        assert_eq!(*line, 7, "{e}");
+        assert!(message.contains("lat"), "{e}");
+        let e = Scenario::from_toml(b"name = \"t\"\ncolour = \"red\"\n").expect_err("unknown");
+        assert!(e.to_string().contains("colour"), "{e}");
+        let e = Scenario::from_toml(b"description = \"no name\"\n").expect_err("missing");
+        assert!(e.to_string().contains("name"), "{e}");
+        let e = Scenario::from_toml(&[b'n', 0xff, b'=']).expect_err("latin-1");
+        assert!(e.to_string().contains("UTF-8"), "{e}");
+    }
 
     fn site(id: &str, ssm: &str) -> Site {
         Site {

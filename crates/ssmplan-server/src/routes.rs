@@ -341,7 +341,7 @@ impl utoipa::IntoParams for NoParams {
 
 /// `POST /api/scenario`: the body is a scenario (JSON, the format of `ssmplan scenario FILE`).
 #[utoipa::path(post, path = "/api/scenario", params(ScenarioRequest, DatasetParam),
-    request_body(content_type = "application/json", description = "A scenario: `{\"name\": ..., \"add_sites\": [{\"id\", \"ssm_id\", \"kind\", \"lat\", \"lon\", \"etp\"}], \"remove_sites\": [site or SSM ids], \"etp_changes\": [{\"ssm_id\", \"etp_delta\"}], \"radius_km\", \"weights\"}` (see `crates/ssmplan-planner/src/scenario.rs`)"),
+    request_body(content_type = "application/json", description = "A scenario (JSON, or TOML with `content-type: application/toml`): `{\"name\": ..., \"add_sites\": [{\"id\", \"ssm_id\", \"kind\", \"lat\", \"lon\", \"etp\"}], \"remove_sites\": [site or SSM ids], \"etp_changes\": [{\"ssm_id\", \"etp_delta\"}], \"radius_km\", \"weights\"}` (see `crates/ssmplan-planner/src/scenario.rs`)"),
     responses(
         (status = 200, description = "Every metric before and after (table `deltas`)", content_type = "application/json"),
         (status = 400, description = "A bad parameter", body = crate::error::ErrorBody),
@@ -355,6 +355,10 @@ pub async fn scenario(
 ) -> Result<Response, ApiError> {
     let Parsed { dataset, request } = query::parse::<ScenarioRequest>(raw.as_deref())?;
     check_demand(&request.demand)?;
+    let toml = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.contains("toml"));
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body)
         && let Some(d) = v.get("demand").and_then(|d| d.as_str())
     {
@@ -377,6 +381,7 @@ pub async fn scenario(
                 ScenarioSource::Body {
                     label: "request body",
                     bytes: &body,
+                    toml,
                 },
                 &request,
                 &Silent,

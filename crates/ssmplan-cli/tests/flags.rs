@@ -1,0 +1,104 @@
+//! The flags people type: short and readable aliases, `--version` with the dataset's manifest,
+//! shell completions, positive-radius errors, examples in `--help`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ssmplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
+        .current_dir(repo())
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = ssmplan(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn short_and_long_aliases_of_the_number_of_sites_agree() {
+    let base = ["recommend", "--demand", "communes", "--format", "json"];
+    let long = stdout(&[&base[..], &["--p", "2"]].concat());
+    assert_eq!(long, stdout(&[&base[..], &["-p", "2"]].concat()));
+    assert_eq!(long, stdout(&[&base[..], &["--new-sites", "2"]].concat()));
+    assert!(long.contains("\"p\": 2"));
+}
+
+#[test]
+fn version_names_the_dataset_manifest() {
+    let text = stdout(&["--version"]);
+    assert!(
+        text.starts_with(&format!("ssmplan {}", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    let manifest = repo().join("geodata/MANIFEST.sha256");
+    let hash = ssmplan_io::manifest::sha256_file(&manifest).expect("manifest");
+    assert!(text.contains(&hash), "{text}");
+    let elsewhere = stdout(&["--version", "--data", "/nonexistent"]);
+    assert!(elsewhere.contains("no MANIFEST.sha256"), "{elsewhere}");
+}
+
+#[test]
+fn completions_for_three_shells() {
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout(&["completions", shell]);
+        assert!(
+            script.contains("ssmplan") && script.contains("recommend"),
+            "{shell}"
+        );
+    }
+    let out = ssmplan(&["completions", "tcsh"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_negative_radius_says_it_must_be_positive() {
+    for args in [
+        ["recommend", "--radius-km=-4"],
+        ["accessibility", "--radius-km=-4"],
+    ] {
+        let out = ssmplan(&args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--radius-km") && err.contains("positive"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn every_command_shows_an_example() {
+    for command in [
+        vec!["coverage"],
+        vec!["catchments"],
+        vec!["accessibility"],
+        vec!["validate"],
+        vec!["recommend"],
+        vec!["expand"],
+        vec!["budget", "coordinators"],
+        vec!["typology"],
+        vec!["scenario"],
+        vec!["serve"],
+    ] {
+        let help = stdout(&[&command[..], &["--help"]].concat());
+        assert!(
+            help.contains(&format!("Example:\n  ssmplan {}", command.join(" "))),
+            "{command:?}: {help}"
+        );
+    }
+    // No command: the help, and a failure exit.
+    let out = ssmplan(&[]);
+    assert!(!out.status.success());
+}
