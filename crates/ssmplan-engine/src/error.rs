@@ -41,13 +41,15 @@ pub enum EngineError {
     #[error(transparent)]
     Expansion(#[from] ExpansionError),
     /// A scenario is malformed or refers to unknown sites.
-    #[error("{source_name}: {source}")]
+    ///
+    /// The problem is part of the message and not returned by `source()`, so that a printed
+    /// error chain (`{e:#}`) states it once.
+    #[error("{source_name}: {problem}")]
     Scenario {
         /// Where the scenario came from (a file name, or `request body`).
         source_name: String,
         /// The problem.
-        #[source]
-        source: ScenarioError,
+        problem: ScenarioError,
     },
 }
 

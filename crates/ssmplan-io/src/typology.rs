@@ -37,7 +37,7 @@ pub fn parse_typology(
         let (nis, commune, _) = resolver.resolve_row(&row, &["nis"])?;
         let label = row.req(GROUP)?;
         let group =
-            TypologyGroup::try_from(label).map_err(|e| row.bad("group", label, &e.to_string()))?;
+            TypologyGroup::try_from(label).map_err(|e| row.bad(row.field(GROUP), label, &e.to_string()))?;
         if let Some(first_line) = lines[commune] {
             return Err(CsvError::Duplicate {
                 path: path.to_path_buf(),
