@@ -130,9 +130,8 @@ impl<'b> Lines<'b> {
     /// skipped, as no record starts with one.
     fn of(&self, position: Option<&csv::Position>) -> u64 {
         let Some(position) = position else { return 0 };
-        let start = usize::try_from(position.byte()).map_or(self.bytes.len(), |b| {
-            b.min(self.bytes.len())
-        });
+        let start =
+            usize::try_from(position.byte()).map_or(self.bytes.len(), |b| b.min(self.bytes.len()));
         let skipped = self.bytes[start..]
             .iter()
             .take_while(|&&b| b == b'\r' || b == b'\n')

@@ -150,10 +150,7 @@ impl Scenario {
     /// (a missing or unknown field is named).
     pub fn from_toml(bytes: &[u8]) -> Result<Self, ScenarioError> {
         let text = std::str::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
-            line: 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count(),
+            line: bytes[..e.valid_up_to()].split(|&b| b == b'\n').count(),
             column: 1,
             message: format!("not UTF-8 text: {e}"),
         })?;
