@@ -35,7 +35,7 @@ pub enum EngineError {
     #[error(transparent)]
     Location(#[from] LocationError),
     /// The typology could not be reconstructed.
-    #[error("reconstructing the typology: {0}")]
+    #[error("reconstructing the typology")]
     Typology(#[from] TypologyError),
     /// The framework expansion is impossible as asked.
     #[error(transparent)]
