@@ -19,7 +19,10 @@ fn main() -> ExitCode {
     let mut cli = Cli::parse();
     cli.data.resolve_format();
     let result = match &cli.command {
-        _ if cli.version => version(&cli),
+        _ if cli.version => {
+            version(&cli);
+            Ok(())
+        }
         None => {
             let _ = <Cli as clap::CommandFactory>::command().print_help();
             return ExitCode::FAILURE;
@@ -43,14 +46,13 @@ fn main() -> ExitCode {
 }
 
 /// `--version`: the tool's version and the identity of the dataset it would read.
-fn version(cli: &Cli) -> Result<()> {
+fn version(cli: &Cli) {
     println!("ssmplan {}", env!("CARGO_PKG_VERSION"));
     let manifest = cli.data.data.join("MANIFEST.sha256");
     match ssmplan_io::manifest::sha256_file(&manifest) {
         Ok(hash) => {
             let files = std::fs::read_to_string(&manifest)
-                .map(|t| t.lines().filter(|l| !l.trim().is_empty()).count())
-                .unwrap_or(0);
+                .map_or(0, |t| t.lines().filter(|l| !l.trim().is_empty()).count());
             println!(
                 "dataset {}: MANIFEST.sha256 {hash} ({files} files)",
                 cli.data.data.display()
@@ -61,7 +63,6 @@ fn version(cli: &Cli) -> Result<()> {
             cli.data.data.display()
         ),
     }
-    Ok(())
 }
 
 /// Loads the dataset of the global options.

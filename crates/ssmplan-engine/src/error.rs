@@ -35,19 +35,21 @@ pub enum EngineError {
     #[error(transparent)]
     Location(#[from] LocationError),
     /// The typology could not be reconstructed.
-    #[error("reconstructing the typology: {0}")]
+    #[error("reconstructing the typology")]
     Typology(#[from] TypologyError),
     /// The framework expansion is impossible as asked.
     #[error(transparent)]
     Expansion(#[from] ExpansionError),
     /// A scenario is malformed or refers to unknown sites.
-    #[error("{source_name}: {source}")]
+    ///
+    /// The problem is part of the message and not returned by `source()`, so that a printed
+    /// error chain (`{e:#}`) states it once.
+    #[error("{source_name}: {problem}")]
     Scenario {
         /// Where the scenario came from (a file name, or `request body`).
         source_name: String,
         /// The problem.
-        #[source]
-        source: ScenarioError,
+        problem: ScenarioError,
     },
 }
 

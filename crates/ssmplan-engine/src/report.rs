@@ -169,7 +169,7 @@ pub enum RenderError {
         command: &'static str,
     },
     /// Serialisation failed.
-    #[error("serialising the report: {0}")]
+    #[error("serialising the report")]
     Json(#[from] serde_json::Error),
 }
 

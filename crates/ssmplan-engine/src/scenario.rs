@@ -185,7 +185,7 @@ pub fn scenario(
             path.display().to_string(),
             std::fs::read(path).map_err(|e| EngineError::Scenario {
                 source_name: path.display().to_string(),
-                source: ScenarioError::Invalid {
+                problem: ScenarioError::Invalid {
                     field: "file".into(),
                     problem: format!("cannot read scenario: {e}"),
                 },
@@ -199,9 +199,9 @@ pub fn scenario(
             .is_some_and(|e| e.eq_ignore_ascii_case("toml")),
         ScenarioSource::Body { toml, .. } => toml,
     };
-    let bad = |source: ScenarioError| EngineError::Scenario {
+    let bad = |problem: ScenarioError| EngineError::Scenario {
         source_name: name.clone(),
-        source,
+        problem,
     };
     let scenario = if toml {
         Scenario::from_toml(&bytes)

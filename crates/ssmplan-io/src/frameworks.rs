@@ -52,7 +52,7 @@ pub fn parse_frameworks(
             return Err(CsvError::Duplicate {
                 path: path.to_path_buf(),
                 line: row.line,
-                field: "ssm_id".into(),
+                field: row.field(&["ssm_id", "ssm"]).into(),
                 value: id,
                 first_line,
             });

@@ -14,7 +14,7 @@ pub const MANIFEST_FILE: &str = "MANIFEST.sha256";
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
     /// A file could not be read.
-    #[error("{path}: cannot read file: {source}")]
+    #[error("{path}: cannot read file")]
     Open {
         /// The file.
         path: PathBuf,

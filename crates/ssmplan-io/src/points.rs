@@ -43,8 +43,10 @@ pub fn parse_points(
     let table = Table::parse(path, bytes)?;
     table.require(WEIGHT)?;
     let lambert = if table.has("x_lambert2008") {
+        table.require(&["y_lambert2008"])?;
         Some(["x_lambert2008", "y_lambert2008"])
     } else if table.has("x") {
+        table.require(&["y"])?;
         Some(["x", "y"])
     } else {
         table.require(&["lat"])?;
@@ -81,7 +83,11 @@ pub fn parse_points(
             Some(_) => resolver.resolve_row(&row, &["nis_2025", "nis"])?.1,
             None => locator.locate(location).ok_or_else(|| {
                 row.bad(
-                    "x/y",
+                    match lambert {
+                        Some(["x_lambert2008", _]) => "x_lambert2008/y_lambert2008",
+                        Some(_) => "x/y",
+                        None => "lat/lon",
+                    },
                     &format!("{:.1}, {:.1}", location.x, location.y),
                     "point lies outside every commune",
                 )

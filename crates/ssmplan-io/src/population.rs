@@ -55,20 +55,23 @@ pub fn parse_population(
             return Err(CsvError::Duplicate {
                 path: path.to_path_buf(),
                 line: row.line,
-                field: "nis".into(),
+                field: row.field(NIS).into(),
                 value: nis.to_string(),
                 first_line: first,
             });
         }
         first_line.insert(nis, row.line);
         let population = row.count(POP)?;
-        if let Some(year) = row
-            .opt(&["year"])
-            .or_else(|| row.opt(&["ref_date"]).map(|d| &d[..d.len().min(4)]))
-        {
+        // The year, or the first four characters of a date (`2025-01-01`).
+        if let Some((year, field)) = row.opt(&["year"]).map(|y| (y, "year")).or_else(|| {
+            row.opt(&["ref_date"]).map(|d| {
+                let end = d.char_indices().nth(4).map_or(d.len(), |(k, _)| k);
+                (&d[..end], "ref_date")
+            })
+        }) {
             let y: i32 = year
                 .parse()
-                .map_err(|_| row.bad("year", year, "expected a year such as 2025"))?;
+                .map_err(|_| row.bad(field, year, "expected a year such as 2025"))?;
             years.insert(y);
         }
         if let Some(to) = mapped_to {

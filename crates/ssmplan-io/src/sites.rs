@@ -112,7 +112,7 @@ pub fn parse_sites(
         ids.insert(id.clone(), row.line);
         let kind_text = row.req(&["site_kind", "kind"])?;
         let kind = SiteKind::try_from(kind_text)
-            .map_err(|e| row.bad("site_kind", kind_text, &e.to_string()))?;
+            .map_err(|e| row.bad(row.field(&["site_kind", "kind"]), kind_text, &e.to_string()))?;
         let location = if geographic && row.opt(&["lat"]).is_some() {
             let lat = row.number(&["lat"])?;
             let lon = row.number(&["lon"])?;
@@ -164,7 +164,11 @@ pub fn parse_sites(
         if let Some(e) = etp
             && e < 0.0
         {
-            return Err(row.bad("etp", &e.to_string(), "ETP must be zero or positive"));
+            return Err(row.bad(
+                row.field(&["etp", "framework_etp"]),
+                &e.to_string(),
+                "ETP must be zero or positive",
+            ));
         }
         let sector = match row
             .opt(&["public_private", "sector"])
@@ -176,7 +180,7 @@ pub fn parse_sites(
             None | Some("unknown" | "") => Sector::Unknown,
             Some(other) => {
                 return Err(row.bad(
-                    "public_private",
+                    row.field(&["public_private", "sector"]),
                     other,
                     "expected public, private or unknown",
                 ));

@@ -10,7 +10,7 @@ use ssmplan_core::Nis;
 #[derive(Debug, thiserror::Error)]
 pub enum CsvError {
     /// The file could not be read.
-    #[error("{path}: cannot read file: {source}")]
+    #[error("{path}: cannot read file")]
     Open {
         /// The file.
         path: PathBuf,
@@ -37,7 +37,7 @@ pub enum CsvError {
         header: String,
     },
     /// A row is not valid CSV (e.g. wrong number of fields, bad quoting or encoding).
-    #[error("{path}, line {line}: malformed row: {source}")]
+    #[error("{path}, line {line}: malformed row")]
     Malformed {
         /// The file.
         path: PathBuf,
@@ -93,6 +93,54 @@ pub enum CsvError {
     },
 }
 
+/// The longest value echoed in an error, in characters.
+const ECHO_MAX_CHARS: usize = 60;
+
+/// `value`, cut to [`ECHO_MAX_CHARS`] characters (at a character boundary) with `…` when longer.
+pub(crate) fn shorten(value: &str) -> String {
+    match value.char_indices().nth(ECHO_MAX_CHARS) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_owned(),
+    }
+}
+
+/// 1-based line numbers from byte offsets. A line ends at `\n`, at `\r\n` (counted once) and at
+/// a lone `\r` (old Mac files, Excel "CSV (Macintosh)"). The `csv` crate's own
+/// `Position::line` counts only `\n` and lags by one with CRLF files and after blank lines
+/// (rust-csv #395, #208), so it is not used.
+struct Lines<'b> {
+    bytes: &'b [u8],
+    /// Offset of the first byte of every line but the first.
+    starts: Vec<u64>,
+}
+
+impl<'b> Lines<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        let starts = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(k, &b)| b == b'\n' || (b == b'\r' && bytes.get(k + 1) != Some(&b'\n')))
+            .map(|(k, _)| k as u64 + 1)
+            .collect();
+        Self { bytes, starts }
+    }
+
+    /// The line where a record starts, from the parser's position. The position may point at
+    /// line ends read before the record (the rest of a CRLF pair, blank lines): they are
+    /// skipped, as no record starts with one.
+    fn of(&self, position: Option<&csv::Position>) -> u64 {
+        let Some(position) = position else { return 0 };
+        let start =
+            usize::try_from(position.byte()).map_or(self.bytes.len(), |b| b.min(self.bytes.len()));
+        let skipped = self.bytes[start..]
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        let offset = (start + skipped) as u64;
+        self.starts.partition_point(|&s| s <= offset) as u64 + 1
+    }
+}
+
 /// One data row with its line number and header lookup.
 pub(crate) struct Row<'a> {
     pub(crate) path: &'a Path,
@@ -131,7 +179,7 @@ impl Row<'_> {
             path: self.path.to_path_buf(),
             line: self.line,
             field: field.to_owned(),
-            found: found.to_owned(),
+            found: shorten(found),
             problem: problem.to_owned(),
         }
     }
@@ -184,6 +232,7 @@ impl<'a> Table<'a> {
     /// Parses `bytes` (UTF-8, comma-separated, with a header row; a BOM is ignored).
     pub(crate) fn parse(path: &'a Path, bytes: &[u8]) -> Result<Self, CsvError> {
         let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        let lines = Lines::new(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(bytes);
@@ -191,7 +240,7 @@ impl<'a> Table<'a> {
             .headers()
             .map_err(|source| CsvError::Malformed {
                 path: path.to_path_buf(),
-                line: 1,
+                line: lines.of(source.position()).max(1),
                 source,
             })?
             .clone();
@@ -210,10 +259,10 @@ impl<'a> Table<'a> {
         for record in reader.records() {
             let record = record.map_err(|source| CsvError::Malformed {
                 path: path.to_path_buf(),
-                line: source.position().map_or(0, csv::Position::line),
+                line: lines.of(source.position()),
                 source,
             })?;
-            let line = record.position().map_or(0, csv::Position::line);
+            let line = lines.of(record.position());
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }

@@ -36,8 +36,8 @@ pub fn parse_typology(
     for row in table.rows() {
         let (nis, commune, _) = resolver.resolve_row(&row, &["nis"])?;
         let label = row.req(GROUP)?;
-        let group =
-            TypologyGroup::try_from(label).map_err(|e| row.bad("group", label, &e.to_string()))?;
+        let group = TypologyGroup::try_from(label)
+            .map_err(|e| row.bad(row.field(GROUP), label, &e.to_string()))?;
         if let Some(first_line) = lines[commune] {
             return Err(CsvError::Duplicate {
                 path: path.to_path_buf(),

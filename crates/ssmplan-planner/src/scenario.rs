@@ -97,6 +97,10 @@ pub struct EtpChange {
     pub etp_delta: f64,
 }
 
+/// The largest total ETP change of one SSM that a scenario may make (either way): beyond it
+/// the figure is a typo, not a plan.
+pub const MAX_ETP_CHANGE: f64 = 10_000.0;
+
 /// A scenario that cannot be read or applied.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -126,10 +130,15 @@ impl Scenario {
     /// # Errors
     /// [`ScenarioError::Parse`] with the line and column.
     pub fn from_json(bytes: &[u8]) -> Result<Self, ScenarioError> {
-        serde_json::from_slice(bytes).map_err(|e| ScenarioError::Parse {
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
+        serde_json::from_slice(bytes).map_err(|e| {
+            // serde_json's message ends with the place, which `Parse` already states.
+            let text = e.to_string();
+            let place = format!(" at line {} column {}", e.line(), e.column());
+            ScenarioError::Parse {
+                line: e.line(),
+                column: e.column(),
+                message: text.strip_suffix(&place).unwrap_or(&text).to_owned(),
+            }
         })
     }
 
@@ -141,10 +150,7 @@ impl Scenario {
     /// (a missing or unknown field is named).
     pub fn from_toml(bytes: &[u8]) -> Result<Self, ScenarioError> {
         let text = std::str::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
-            line: 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count(),
+            line: bytes[..e.valid_up_to()].split(|&b| b == b'\n').count(),
             column: 1,
             message: format!("not UTF-8 text: {e}"),
         })?;
@@ -284,15 +290,24 @@ impl Scenario {
     /// Framework of an SSM after the scenario's ETP changes.
     ///
     /// # Errors
-    /// [`ScenarioError::Invalid`] when the result is negative.
+    /// [`ScenarioError::Invalid`] naming `etp_changes` when the result is negative, not a
+    /// finite number, or when the changes add up to more than [`MAX_ETP_CHANGE`] ETP either way.
     pub fn framework_after(&self, ssm: &str, before: f64) -> Result<f64, ScenarioError> {
-        let after = before
-            + self
-                .etp_changes
-                .iter()
-                .filter(|c| c.ssm_id == ssm)
-                .map(|c| c.etp_delta)
-                .sum::<f64>();
+        let delta = self
+            .etp_changes
+            .iter()
+            .filter(|c| c.ssm_id == ssm)
+            .map(|c| c.etp_delta)
+            .sum::<f64>();
+        let after = before + delta;
+        if !(delta.is_finite() && after.is_finite()) || delta.abs() > MAX_ETP_CHANGE {
+            return Err(ScenarioError::Invalid {
+                field: "etp_changes".into(),
+                problem: format!(
+                    "the changes of {ssm} add up to {delta} ETP (at most {MAX_ETP_CHANGE} either way)"
+                ),
+            });
+        }
         if after < 0.0 {
             return Err(ScenarioError::Invalid {
                 field: "etp_changes".into(),

@@ -455,8 +455,6 @@ fn judge(bytes: &[u8], existing: &[Site]) -> Result<String, String> {
         }
         match scenario.framework_after(&site.ssm.0, site.etp.unwrap_or(0.0)) {
             Ok(etp) if etp.is_finite() && etp >= 0.0 => {}
-            // Known bug S1 (pinned by the ignored test below): deltas summing to infinity.
-            Ok(etp) if etp == f64::INFINITY => return Ok("known bug S1 (inf ETP)".into()),
             Ok(etp) => return Err(format!("framework of {} becomes {etp}", site.ssm.0)),
             Err(ScenarioError::Invalid { field, .. }) if field == "etp_changes" => {
                 return Ok("Invalid(framework)".into());
@@ -572,7 +570,6 @@ fn fuzz_scenario() {
 }
 
 #[test]
-#[ignore = "bug S1: scenario.rs checks each etp_delta is finite but not their sum: two deltas of 1e308 make a framework of inf ETP (framework_after returns Ok(inf))"]
 fn bug_etp_deltas_can_sum_to_infinity() {
     let s = Scenario::from_json(
         br#"{"name":"t","etp_changes":[{"ssm_id":"WAL-NAM-PROV-COUVIN","etp_delta":1e308},{"ssm_id":"WAL-NAM-PROV-COUVIN","etp_delta":1e308}]}"#,
@@ -587,7 +584,6 @@ fn bug_etp_deltas_can_sum_to_infinity() {
 }
 
 #[test]
-#[ignore = "bug S2: ScenarioError::Parse prints the place twice (`line 4, column 61: ... at line 4 column 61`): scenario.rs keeps serde_json's full message"]
 fn bug_parse_error_states_its_place_twice() {
     let err = Scenario::from_json(b"{\n\"name\": 3}").expect_err("bad type");
     let message = err.to_string();

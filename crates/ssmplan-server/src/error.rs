@@ -86,7 +86,7 @@ impl ApiError {
 
 impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
-        let message = e.to_string();
+        let message = with_sources(&e);
         match e {
             EngineError::Parameter { field, .. } => Self::parameter(field, message),
             EngineError::Dataset(DatasetError::Csv(csv)) | EngineError::Csv(csv) => {
@@ -126,6 +126,21 @@ impl From<EngineError> for ApiError {
             _ => Self::internal(&message),
         }
     }
+}
+
+/// The error's message followed by its sources (as the CLI prints them), each source once.
+fn with_sources(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    message
 }
 
 impl IntoResponse for ApiError {
