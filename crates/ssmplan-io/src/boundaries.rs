@@ -178,7 +178,13 @@ fn finish(
         first.insert(f.nis, feature);
         // Plausibility of the raw coordinates in the declared CRS.
         let (lo, hi) = crs.belgium_bounds();
-        for c in f.geometry.0.iter().flat_map(|p| p.exterior().coords()) {
+        // Every ring, holes included (a hole far away would become NaN once projected).
+        let rings = f
+            .geometry
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+        for c in rings.flat_map(geo::LineString::coords) {
             if !(c.x >= lo.x && c.x <= hi.x && c.y >= lo.y && c.y <= hi.y) {
                 return Err(BoundaryError::OutOfRange {
                     path: path.to_path_buf(),
@@ -286,6 +292,25 @@ pub fn parse_geojson(
         let geometry = feature
             .geometry
             .ok_or_else(|| bad("geometry", "missing geometry".into()))?;
+        // The geojson crate's conversion indexes positions blindly: check them first.
+        let rings: Vec<&Vec<geojson::Position>> = match &geometry.value {
+            geojson::GeometryValue::Polygon { coordinates } => coordinates.iter().collect(),
+            geojson::GeometryValue::MultiPolygon { coordinates } => {
+                coordinates.iter().flatten().collect()
+            }
+            _ => Vec::new(),
+        };
+        for ring in rings {
+            if let Some(p) = ring.iter().find(|p| p.len() < 2) {
+                return Err(bad(
+                    "geometry",
+                    format!(
+                        "a position needs two numbers (longitude, latitude), found {:?}",
+                        p.as_slice()
+                    ),
+                ));
+            }
+        }
         let geometry: geo::Geometry<f64> =
             geo::Geometry::try_from(geometry).map_err(|e| bad("geometry", e.to_string()))?;
         let geometry = match geometry {

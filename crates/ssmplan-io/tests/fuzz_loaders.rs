@@ -11,7 +11,7 @@
 //!
 //! Bugs found by these tests are pinned by the `#[ignore = "bug: ..."]` tests at the end; until
 //! they are fixed, the properties count their known symptoms instead of failing on them (only
-//! G1/G2, in the boundary layers, are still open; the CSV properties are strict).
+//! the CSV and `GeoJSON` properties are strict; G1/G2 are fixed, their counters stay at 0).
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -2427,7 +2427,6 @@ fn bug_population_ref_date_with_a_multibyte_character_panics() {
 }
 
 #[test]
-#[ignore = "bug G1: a position with one number in a Polygon panics inside geojson's conversion (boundaries.rs, geo::Geometry::try_from)"]
 fn bug_geojson_short_position_panics() {
     let layer = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"nis":"92094"},"geometry":{"type":"Polygon","coordinates":[[[4.8,50.4],[4.9],[4.9,50.5],[4.8,50.4]]]}}]}"#;
     let err = parse_geojson(Path::new("l.geojson"), layer, None).expect_err("short position");
@@ -2439,7 +2438,6 @@ fn bug_geojson_short_position_panics() {
 }
 
 #[test]
-#[ignore = "bug G2: holes are not range-checked (boundaries.rs, finish): a hole at 1e308 is projected to NaN and kept in the commune, or makes geo's orient panic (geo utils.rs lex_cmp)"]
 fn bug_geojson_hole_far_away_is_not_refused() {
     let mut wrong = Vec::new();
     for hole in [
