@@ -58,8 +58,13 @@ pub fn geojson_point(c: Coord<f64>) -> Value {
 /// Longitude and latitude of a Lambert 2008 coordinate, rounded to 1e-6 degree (about 0.1 m).
 #[must_use]
 pub fn wgs84_rounded(c: Coord<f64>) -> [f64; 2] {
+    wgs84_at(c, 1e6)
+}
+
+/// Longitude and latitude of a Lambert 2008 coordinate, rounded to `1 / scale` degree.
+pub(crate) fn wgs84_at(c: Coord<f64>, scale: f64) -> [f64; 2] {
     let (lon, lat) = lambert2008_to_wgs84(c.x, c.y);
-    [(lon * 1e6).round() / 1e6, (lat * 1e6).round() / 1e6]
+    [(lon * scale).round() / scale, (lat * scale).round() / scale]
 }
 
 /// Metres to kilometres.

@@ -53,8 +53,7 @@ pub fn expand(
     let args = request;
     let mut dataset = engine.working_copy();
     let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;
-    let weights = ssmplan_planner::NeedWeights::parse(&args.weights)
-        .map_err(|e| EngineError::parameter("weights", e))?;
+    let weights = crate::request::need_weights(&args.weights)?;
     // Frameworks: the CSV, else the sites' etp column, else the assumed ETP.
     let owned_ids: std::collections::BTreeSet<String> =
         dataset.sites.iter().map(|s| s.ssm.0.clone()).collect();

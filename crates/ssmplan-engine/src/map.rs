@@ -33,11 +33,7 @@ pub struct MapLayers {
 }
 
 fn web_coord(c: Coord<f64>) -> [f64; 2] {
-    let (lon, lat) = ssmplan_io::crs::lambert2008_to_wgs84(c.x, c.y);
-    [
-        (lon * WEB_DECIMALS).round() / WEB_DECIMALS,
-        (lat * WEB_DECIMALS).round() / WEB_DECIMALS,
-    ]
+    crate::common::wgs84_at(c, WEB_DECIMALS)
 }
 
 /// `GeoJSON` multipolygon with web precision.

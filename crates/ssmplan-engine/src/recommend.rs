@@ -126,8 +126,7 @@ pub fn recommend(
     let args = request;
     let mut dataset = engine.working_copy();
     let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;
-    let weights = ssmplan_planner::NeedWeights::parse(&args.weights)
-        .map_err(|e| EngineError::parameter("weights", e))?;
+    let weights = crate::request::need_weights(&args.weights)?;
     let spec = DemandSpec::parse(&args.demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
     let demand = engine.demand(&mut dataset, &spec)?;

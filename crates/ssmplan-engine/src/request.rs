@@ -196,10 +196,9 @@ fn check_positive(field: &'static str, value: f64, what: &str) -> Result<(), Eng
     }
 }
 
-fn check_weights(text: &str) -> Result<(), EngineError> {
-    ssmplan_planner::NeedWeights::parse(text)
-        .map(|_| ())
-        .map_err(|e| EngineError::parameter("weights", e))
+/// The need weights of a `weights` field.
+pub(crate) fn need_weights(text: &str) -> Result<ssmplan_planner::NeedWeights, EngineError> {
+    ssmplan_planner::NeedWeights::parse(text).map_err(|e| EngineError::parameter("weights", e))
 }
 
 /// A list given as repeated values or as one comma-separated string (query strings).
@@ -509,7 +508,7 @@ impl Validate for RecommendRequest {
     fn validate(&self) -> Result<(), EngineError> {
         DemandSpec::parse(&self.demand)?;
         check_detour(self.detour)?;
-        check_weights(&self.weights)?;
+        need_weights(&self.weights)?;
         if self.model != Model::Lscp && !(1..=MAX_NEW_SITES).contains(&self.p) {
             return Err(EngineError::parameter(
                 "p",
@@ -628,7 +627,7 @@ impl Validate for ExpandRequest {
     fn validate(&self) -> Result<(), EngineError> {
         DemandSpec::parse(&self.demand)?;
         check_detour(self.detour)?;
-        check_weights(&self.weights)?;
+        need_weights(&self.weights)?;
         check_positive("cost_per_etp", self.cost_per_etp, "euros")?;
         if !(self.assumed_etp.is_finite() && self.assumed_etp >= 0.0) {
             return Err(EngineError::parameter(
@@ -789,7 +788,7 @@ impl Validate for ScenarioRequest {
     fn validate(&self) -> Result<(), EngineError> {
         DemandSpec::parse(&self.demand)?;
         check_detour(self.detour)?;
-        check_weights(&self.weights)?;
+        need_weights(&self.weights)?;
         if !(self.assumed_etp.is_finite() && self.assumed_etp >= 0.0) {
             return Err(EngineError::parameter(
                 "assumed_etp",
