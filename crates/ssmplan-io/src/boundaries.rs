@@ -1,5 +1,6 @@
-//! Commune boundaries from `GeoJSON` (RFC 7946 WGS84, or a legacy `crs` member) and from Shapefile
-//! (`.shp` + `.dbf` + `.prj`), reprojected once to Belgian Lambert 2008 (EPSG:3812).
+//! Commune boundaries from `GeoJSON` (RFC 7946 WGS84, or a legacy `crs` member), from Shapefile
+//! (`.shp` + `.dbf` + `.prj`) and from GeoPackage (a polygon layer), reprojected once to Belgian
+//! Lambert 2008 (EPSG:3812).
 //!
 //! Only Walloon communes are kept (NIS prefixes 25, 5, 6, 8, 9); features of the other regions
 //! are counted as skipped, so an all-Belgium layer works.
@@ -109,6 +110,9 @@ pub enum BoundaryError {
         /// Features read.
         features: usize,
     },
+    /// A GeoPackage error (naming the layer and the feature's fid).
+    #[error(transparent)]
+    Gpkg(#[from] crate::gpkg::GpkgError),
 }
 
 /// Communes read from a layer, with what was skipped.
@@ -475,4 +479,149 @@ pub fn read_shapefile(
         });
     }
     finish(path, crs, crs_override.is_some(), raw, features)
+}
+
+/// Reads a GeoPackage boundary layer: `layer`, or the only feature layer of the file; the same
+/// attribute names as the `GeoJSON` and Shapefile readers (`nis`, `NISCode`, `CD_REFNIS`...).
+/// The CRS comes from `gpkg_spatial_ref_sys` unless `crs_override` is given.
+///
+/// # Errors
+/// [`BoundaryError::Gpkg`] naming the file, the layer, the feature (fid) and the field.
+pub fn read_gpkg(
+    path: &Path,
+    layer: Option<&str>,
+    crs_override: Option<Crs>,
+) -> Result<BoundaryLayer, BoundaryError> {
+    use crate::gpkg::{self, GpkgError, Value};
+    let layer = gpkg::read_layer(path, layer, "--layer", crs_override)?;
+    let mut raw = Vec::with_capacity(layer.features.len());
+    let mut fids = Vec::with_capacity(layer.features.len());
+    for f in &layer.features {
+        let bad = |field: &str, problem: String| layer.feature_error(f.fid, field, problem);
+        let props: serde_json::Map<String, serde_json::Value> = layer
+            .columns
+            .iter()
+            .zip(&f.values)
+            .map(|(c, v)| {
+                let v = match v {
+                    Value::Null => serde_json::Value::Null,
+                    Value::Integer(i) => serde_json::Value::from(*i),
+                    Value::Real(r) => serde_json::Number::from_f64(*r)
+                        .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                    Value::Text(t) => serde_json::Value::String(t.clone()),
+                };
+                (c.clone(), v)
+            })
+            .collect();
+        // Column names are matched as the other readers match them, then case-insensitively.
+        let find = |names: &[&str]| {
+            prop_str(&props, names).or_else(|| {
+                names.iter().find_map(|n| {
+                    props
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                        .and_then(|(k, _)| prop_str(&props, &[k.as_str()]))
+                })
+            })
+        };
+        let nis_text = find(NIS_FIELDS).ok_or_else(|| {
+            bad(
+                "nis",
+                format!(
+                    "missing NIS code (no value in a column named {})",
+                    NIS_FIELDS.join(", ")
+                ),
+            )
+        })?;
+        let nis = Nis::try_from(nis_text.as_str()).map_err(|e| bad("nis", e.to_string()))?;
+        fids.push(f.fid);
+        if walloon_province_of(nis).is_none() {
+            raw.push(RawFeature::outside_wallonia(nis));
+            continue;
+        }
+        let field = layer.geometry_column.as_str();
+        let geometry = match &f.geometry {
+            None => return Err(bad(field, "empty geometry".into()).into()),
+            Some(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p.clone()]),
+            Some(geo::Geometry::MultiPolygon(m)) => m.clone(),
+            Some(other) => {
+                return Err(bad(
+                    field,
+                    format!(
+                        "expected Polygon or MultiPolygon, found {}",
+                        geometry_name(other)
+                    ),
+                )
+                .into());
+            }
+        };
+        if geometry.0.iter().all(|p| p.exterior().0.len() < 4) {
+            return Err(bad(field, "empty geometry".into()).into());
+        }
+        if let Some(c) = geometry
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(geo::LineString::coords)
+            .find(|c| !(c.x.is_finite() && c.y.is_finite()))
+        {
+            return Err(bad(field, format!("coordinate ({}, {}) is not a number", c.x, c.y)).into());
+        }
+        let arrondissement_nis = match find(ARR_FIELDS) {
+            Some(t) => Some(
+                Nis::try_from(t.as_str()).map_err(|e| bad("arrondissement_nis", e.to_string()))?,
+            ),
+            None => None,
+        };
+        raw.push(RawFeature {
+            nis,
+            name: find(NAME_FIELDS).unwrap_or_default(),
+            arrondissement_nis,
+            arrondissement: find(ARR_NAME_FIELDS).unwrap_or_default(),
+            province: find(PROVINCE_FIELDS),
+            geometry,
+        });
+    }
+    let features = layer.features.len();
+    let fid = |i: usize| fids.get(i).copied().unwrap_or(i as i64);
+    finish(path, layer.crs, crs_override.is_some(), raw, features).map_err(|e| match e {
+        BoundaryError::Duplicate {
+            path,
+            feature,
+            nis,
+            first,
+        } => GpkgError::Duplicate {
+            path,
+            layer: layer.name.clone(),
+            fid: fid(feature),
+            field: "nis".to_owned(),
+            value: nis,
+            first_fid: fid(first),
+        }
+        .into(),
+        BoundaryError::OutOfRange {
+            path,
+            feature,
+            nis,
+            crs,
+            x,
+            y,
+        } => GpkgError::OutOfRange {
+            path,
+            layer: layer.name.clone(),
+            fid: fid(feature),
+            nis,
+            crs,
+            x,
+            y,
+        }
+        .into(),
+        BoundaryError::Empty { path, features } => GpkgError::Empty {
+            path,
+            layer: layer.name.clone(),
+            what: format!("no Walloon commune found, {features} features read"),
+        }
+        .into(),
+        other => other,
+    })
 }

@@ -96,14 +96,19 @@ pub struct LoadParams {
     pub provinces: Vec<String>,
     /// Boundary format.
     pub boundaries: BoundaryFormat,
-    /// A boundary file other than the layout's (`GeoJSON` or `.shp` by extension).
+    /// A boundary file other than the layout's (`GeoJSON`, `.shp` or `.gpkg` by extension).
     pub boundary_file: Option<PathBuf>,
+    /// The layer of a GeoPackage boundary file (needed when it has several feature layers).
+    pub boundary_layer: Option<String>,
     /// CRS override for the boundary file.
     pub crs: Option<Crs>,
     /// Population year (a `population/wallonia_population_<year>_by_commune.csv` must exist).
     pub year: u16,
-    /// A sites file other than the layout's (e.g. AVIQ's full list).
+    /// A sites file other than the layout's (e.g. AVIQ's full list; CSV, or a `.gpkg` point
+    /// layer).
     pub sites: Option<PathBuf>,
+    /// The layer of a GeoPackage sites file (needed when it has several feature layers).
+    pub sites_layer: Option<String>,
     /// A typology file other than `typology/typology.csv`.
     pub typology: Option<PathBuf>,
 }
@@ -118,9 +123,11 @@ impl LoadParams {
             provinces: Vec::new(),
             boundaries: BoundaryFormat::GeoJson,
             boundary_file: None,
+            boundary_layer: None,
             crs: None,
             year: 2025,
             sites: None,
+            sites_layer: None,
             typology: None,
         }
     }
@@ -170,6 +177,9 @@ pub enum DatasetError {
     /// CSV error.
     #[error(transparent)]
     Csv(#[from] CsvError),
+    /// GeoPackage error (sites read from a `.gpkg`).
+    #[error(transparent)]
+    Gpkg(#[from] crate::gpkg::GpkgError),
     /// Manifest error (e.g. corrupted file).
     #[error(transparent)]
     Manifest(#[from] ManifestError),
@@ -318,6 +328,8 @@ impl Dataset {
         }
         let layer = if is_shapefile {
             boundaries::read_shapefile(&boundary_path, params.crs)?
+        } else if crate::gpkg::is_gpkg(&boundary_path) {
+            boundaries::read_gpkg(&boundary_path, params.boundary_layer.as_deref(), params.crs)?
         } else {
             boundaries::read_geojson(&boundary_path, params.crs)?
         };
@@ -402,7 +414,17 @@ impl Dataset {
         record("SSM sites", &sites_path)?;
         let locator = CommuneLocator::new(&all);
         let nis: Vec<Nis> = all.iter().map(|c| c.nis).collect();
-        let site_table = sites::read_sites(&sites_path, &locator, &resolver, &nis)?;
+        let site_table = if crate::gpkg::is_gpkg(&sites_path) {
+            sites::read_sites_gpkg(
+                &sites_path,
+                params.sites_layer.as_deref(),
+                &locator,
+                &resolver,
+                &nis,
+            )?
+        } else {
+            sites::read_sites(&sites_path, &locator, &resolver, &nis)?
+        };
 
         // Scope and province filter.
         let known: BTreeSet<String> = all.iter().map(|c| c.province.clone()).collect();

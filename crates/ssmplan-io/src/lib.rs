@@ -1,4 +1,4 @@
-//! Readers of ssmplan: commune boundaries (`GeoJSON`, Shapefile), population, sites, typology,
+//! Readers of ssmplan: commune boundaries (`GeoJSON`, Shapefile, GeoPackage), population, sites, typology,
 //! weighted points and crosswalk tables (CSV), the dataset manifest, and the CRS detection and
 //! reprojection to Belgian Lambert 2008 (EPSG:3812) that happens once, here, before indexing.
 //!
@@ -10,6 +10,7 @@ pub mod crosswalk;
 pub mod crs;
 pub mod dataset;
 pub mod frameworks;
+pub mod gpkg;
 pub mod indicators;
 pub mod manifest;
 pub mod points;

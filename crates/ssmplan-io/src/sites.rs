@@ -223,3 +223,166 @@ pub fn read_sites(
 ) -> Result<SiteTable, CsvError> {
     parse_sites(path, &read_bytes(path)?, locator, resolver, commune_nis)
 }
+
+/// Reads the sites from a GeoPackage point layer (`layer`, or the only feature layer): the
+/// attribute columns follow the CSV schema above (names matched case-insensitively) and the
+/// location comes from the geometry, in the layer's CRS (`lat`, `lon`, `x`, `y` columns are
+/// ignored). The rows are checked by [`parse_sites`], so the rules are the CSV's; in the
+/// returned table, `lines` and the lines of `mapped`, `nis_mismatches` and `colocated` are
+/// feature ids.
+///
+/// # Errors
+/// [`GpkgError`](crate::gpkg::GpkgError) naming the file, the layer, the feature (fid) and the
+/// field.
+pub fn read_sites_gpkg(
+    path: &Path,
+    layer: Option<&str>,
+    locator: &CommuneLocator,
+    resolver: &NisResolver<'_>,
+    commune_nis: &[Nis],
+) -> Result<SiteTable, crate::gpkg::GpkgError> {
+    use crate::gpkg::{self, GpkgError, Value};
+    let layer = gpkg::read_layer(path, layer, "--sites-layer", None)?;
+    let geometry_field = layer.geometry_column.clone();
+    let coordinate_columns = ["lat", "lon", "x", "y"];
+    let kept: Vec<usize> = (0..layer.columns.len())
+        .filter(|&i| {
+            !coordinate_columns
+                .iter()
+                .any(|c| layer.columns[i].eq_ignore_ascii_case(c))
+        })
+        .collect();
+    let geographic = layer.crs == Crs::Wgs84;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| layer.feature_error(0, "", format!("cannot convert: {e}"));
+    let mut header: Vec<String> = kept.iter().map(|&i| layer.columns[i].clone()).collect();
+    header.extend(if geographic {
+        ["lon".to_owned(), "lat".to_owned()]
+    } else {
+        ["x".to_owned(), "y".to_owned()]
+    });
+    writer.write_record(&header).map_err(csv_err)?;
+    for f in &layer.features {
+        let point = match &f.geometry {
+            Some(geo::Geometry::Point(p)) => p.0,
+            Some(geo::Geometry::MultiPoint(m)) if m.0.len() == 1 => m.0[0].0,
+            None => {
+                return Err(layer.feature_error(f.fid, &geometry_field, "empty geometry"));
+            }
+            Some(other) => {
+                return Err(layer.feature_error(
+                    f.fid,
+                    &geometry_field,
+                    format!(
+                        "expected a Point, found a {}",
+                        crate::gpkg::wkb::type_name(other).to_lowercase()
+                    ),
+                ));
+            }
+        };
+        if !(point.x.is_finite() && point.y.is_finite()) {
+            return Err(layer.feature_error(f.fid, &geometry_field, "empty point (no coordinates)"));
+        }
+        // Shortest text that reads back as the same f64, so nothing is lost on the way.
+        let (a, b) = if geographic || layer.crs == Crs::Lambert2008 {
+            (point.x, point.y)
+        } else {
+            let c = project_coord(layer.crs, point);
+            (c.x, c.y)
+        };
+        let mut record: Vec<String> = kept
+            .iter()
+            .map(|&i| match &f.values[i] {
+                Value::Null => String::new(),
+                Value::Integer(v) => v.to_string(),
+                Value::Real(v) => v.to_string(),
+                // One record per line, so that line k+2 is feature k.
+                Value::Text(t) => t.replace(['\r', '\n'], " "),
+            })
+            .collect();
+        record.push(a.to_string());
+        record.push(b.to_string());
+        writer.write_record(&record).map_err(csv_err)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| layer.feature_error(0, "", format!("cannot convert: {e}")))?;
+    let fid = |line: u64| -> i64 {
+        usize::try_from(line)
+            .ok()
+            .and_then(|l| l.checked_sub(2))
+            .and_then(|k| layer.features.get(k))
+            .map_or(0, |f| f.fid)
+    };
+    let field = |name: &str| -> String {
+        if ["lat", "lon", "x", "y", "lat/lon", "x/y"].contains(&name) {
+            geometry_field.clone()
+        } else {
+            name.to_owned()
+        }
+    };
+    let mut table = parse_sites(path, &bytes, locator, resolver, commune_nis).map_err(|e| {
+        match e {
+            CsvError::Open { path, source } => GpkgError::Open { path, source },
+            CsvError::Empty { path, .. } => GpkgError::Empty {
+                path,
+                layer: layer.name.clone(),
+                what: "no feature".to_owned(),
+            },
+            CsvError::MissingColumn { path, column, .. } => GpkgError::MissingColumn {
+                path,
+                layer: layer.name.clone(),
+                column,
+                columns: layer.columns.join(", "),
+            },
+            CsvError::Malformed { line, source, .. } => {
+                layer.feature_error(fid(line), "", format!("cannot convert: {source}"))
+            }
+            CsvError::BadValue {
+                line,
+                field: f,
+                found,
+                problem,
+                ..
+            } => layer.feature_error(fid(line), &field(&f), format!("{problem} (found `{found}`)")),
+            CsvError::Duplicate {
+                path,
+                line,
+                field: f,
+                value,
+                first_line,
+            } => GpkgError::Duplicate {
+                path,
+                layer: layer.name.clone(),
+                fid: fid(line),
+                field: f,
+                value,
+                first_fid: fid(first_line),
+            },
+            CsvError::UnknownNis {
+                line, field: f, nis, ..
+            } => layer.feature_error(
+                fid(line),
+                &f,
+                format!(
+                    "unknown NIS code `{nis}` (not a commune of the boundary layer in scope, nor a 2019-2024 code of the crosswalk)"
+                ),
+            ),
+        }
+    })?;
+    let as_fid = |line: u64| u64::try_from(fid(line)).unwrap_or(0);
+    for l in &mut table.lines {
+        *l = as_fid(*l);
+    }
+    for m in &mut table.mapped {
+        m.0 = as_fid(m.0);
+    }
+    for m in &mut table.nis_mismatches {
+        m.line = as_fid(m.line);
+    }
+    for c in &mut table.colocated {
+        *c = (as_fid(c.0), as_fid(c.1));
+    }
+    Ok(table)
+}
+
