@@ -38,9 +38,12 @@ pub struct DataArgs {
     /// Boundary layer of the dataset to read.
     #[arg(long, global = true, value_enum, default_value_t = BoundariesArg::Geojson)]
     pub boundaries: BoundariesArg,
-    /// Another boundary file (`GeoJSON`, or .shp with its .dbf/.prj).
+    /// Another boundary file (`GeoJSON`, .shp with its .dbf/.prj, or a .gpkg polygon layer).
     #[arg(long, global = true)]
     pub boundary_file: Option<PathBuf>,
+    /// The layer of a .gpkg boundary file, when it has several feature layers.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub layer: Option<String>,
     /// CRS of the boundary file when it cannot be detected: any EPSG code (e.g. EPSG:31370,
     /// EPSG:3035, EPSG:32631) or ESRI:54009.
     #[arg(long, global = true)]
@@ -48,14 +51,20 @@ pub struct DataArgs {
     /// Population reference year (1 January).
     #[arg(long, global = true, default_value_t = 2025)]
     pub year: u16,
-    /// Another SSM sites file (e.g. AVIQ's full list; schema in README.md).
+    /// Another SSM sites file (e.g. AVIQ's full list; schema in README.md): CSV, or a .gpkg
+    /// point layer with the same columns.
     #[arg(long, global = true)]
     pub sites: Option<PathBuf>,
+    /// The layer of a .gpkg sites file, when it has several feature layers.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub sites_layer: Option<String>,
     /// An official typology table (`nis,group`).
     #[arg(long, global = true)]
     pub typology: Option<PathBuf>,
-    /// Output format [default: from the --out extension (.csv, .json, .geojson), else table].
-    #[arg(long = "format", global = true, value_enum)]
+    /// Output format [default: from the --out extension (.csv, .json, .geojson, .gpkg), else
+    /// table]. `gpkg` (GeoPackage, for QGIS) needs --out FILE.gpkg: the map layer in EPSG:4326,
+    /// every table as an attribute table, the provenance in the GeoPackage metadata.
+    #[arg(long = "format", global = true, value_enum, requires_if("gpkg", "out"))]
     pub format_arg: Option<Format>,
     /// The format in effect (resolved by [`DataArgs::resolve_format`]).
     #[arg(skip)]
@@ -81,6 +90,7 @@ impl DataArgs {
                 "csv" => Some(Format::Csv),
                 "json" => Some(Format::Json),
                 "geojson" => Some(Format::Geojson),
+                "gpkg" => Some(Format::Gpkg),
                 _ => None,
             });
         self.format = self.format_arg.or(from_extension).unwrap_or_default();
@@ -110,6 +120,7 @@ pub enum Format {
     Csv,
     Json,
     Geojson,
+    Gpkg,
 }
 
 #[derive(Subcommand, Debug)]

@@ -90,6 +90,8 @@ pub fn data_request(a: &DataArgs) -> DataRequest {
             BoundariesArg::Shapefile => BoundaryLayerName::Shapefile,
         },
         boundary_file: a.boundary_file.clone(),
+        boundary_layer: a.layer.clone(),
+        sites_layer: a.sites_layer.clone(),
         crs: a.crs.clone(),
         year: a.year,
         sites: a.sites.clone(),

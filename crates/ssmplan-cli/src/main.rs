@@ -82,7 +82,7 @@ fn load(cli: &Cli, progress: &dyn Progress) -> Result<Engine> {
 /// Runs one command and returns its report.
 fn run(cli: &Cli) -> Result<Report> {
     let progress = TerminalProgress::new(cli.data.quiet);
-    let layer = if cli.data.format == Format::Geojson {
+    let layer = if matches!(cli.data.format, Format::Geojson | Format::Gpkg) {
         MapLayer::Build
     } else {
         MapLayer::Skip

@@ -1,4 +1,4 @@
-//! Rendering of the engine's reports as a terminal table, CSV, JSON or `GeoJSON`, and their
+//! Rendering of the engine's reports as a terminal table, CSV, JSON, `GeoJSON` or GeoPackage, and their
 //! atomic writing. Nothing here depends on time or thread count, so outputs are byte-identical
 //! between runs on the same inputs.
 
@@ -18,6 +18,7 @@ pub fn render(report: &Report, format: Format) -> Result<Vec<u8>> {
         Format::Csv => render_csv(report),
         Format::Json => Ok(report.json_bytes()?),
         Format::Geojson => Ok(report.geojson_bytes()?),
+        Format::Gpkg => Ok(report.gpkg_bytes()?),
     }
 }
 
@@ -115,6 +116,9 @@ fn render_table(report: &Report) -> String {
 
 /// Writes `report` to `out` (or standard output). A CSV file gets a `.meta.json` sidecar.
 pub fn emit(report: &Report, format: Format, out: Option<&Path>) -> Result<()> {
+    if format == Format::Gpkg && out.is_none() {
+        bail!("a GeoPackage is a database file, not a stream: pass --out FILE.gpkg");
+    }
     let bytes = render(report, format)?;
     if let Some(path) = out {
         write_atomically(path, &bytes)?;

@@ -76,6 +76,8 @@ impl Engine {
             });
         params.provinces.clone_from(&request.provinces);
         params.boundary_file.clone_from(&request.boundary_file);
+        params.boundary_layer.clone_from(&request.boundary_layer);
+        params.sites_layer.clone_from(&request.sites_layer);
         params.crs = crs;
         params.sites.clone_from(&request.sites);
         params.typology.clone_from(&request.typology);

@@ -48,7 +48,7 @@ pub use engine::{Engine, Progress, Silent};
 pub use error::EngineError;
 pub use expand::{CoordinatorResult, ExpandResult, coordinators, expand};
 pub use recommend::{RECOMMEND_COLUMNS, RecommendResult, recommend};
-pub use report::{Cell, Feature, MapLayer, RenderError, Report, Table};
+pub use report::{Cell, Feature, GpkgRenderError, MapLayer, RenderError, Report, Table};
 pub use request::{
     AccessibilityRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest, DataRequest,
     ExpandRequest, RecommendRequest, ScenarioRequest, Validate,

@@ -60,12 +60,16 @@ pub struct DataRequest {
     pub boundaries: BoundaryLayerName,
     /// Another boundary file.
     pub boundary_file: Option<PathBuf>,
+    /// The layer of a GeoPackage boundary file with several feature layers.
+    pub boundary_layer: Option<String>,
     /// CRS of the boundary file when it cannot be detected (`EPSG:3812`...).
     pub crs: Option<String>,
     /// Population reference year.
     pub year: u16,
     /// Another sites file.
     pub sites: Option<PathBuf>,
+    /// The layer of a GeoPackage sites file with several feature layers.
+    pub sites_layer: Option<String>,
     /// An official typology table.
     pub typology: Option<PathBuf>,
 }
@@ -78,9 +82,11 @@ impl Default for DataRequest {
             provinces: Vec::new(),
             boundaries: BoundaryLayerName::Geojson,
             boundary_file: None,
+            boundary_layer: None,
             crs: None,
             year: 2025,
             sites: None,
+            sites_layer: None,
             typology: None,
         }
     }

@@ -333,8 +333,9 @@ pub struct MetadataRecord {
     pub mime_type: String,
     /// The document.
     pub metadata: String,
-    /// `None`: the whole GeoPackage; else these tables.
-    pub tables: Option<Vec<String>>,
+    /// What it describes, one `gpkg_metadata_reference` row each: `None` for the whole
+    /// GeoPackage, else a table.
+    pub references: Vec<Option<String>>,
 }
 
 /// Everything a GeoPackage written here holds.
@@ -495,7 +496,17 @@ pub fn write(gpkg: &GeoPackage) -> Result<Vec<u8>, GpkgError> {
     conn.pragma_update(None, "user_version", USER_VERSION)?;
     let tx = conn.transaction()?;
     tx.execute_batch(CORE_SQL)?;
+    // EPSG:4326 is always defined (requirement 11), with the two undefined systems.
     let mut srs_written: Vec<Srs> = Vec::new();
+    for srs in std::iter::once(Srs::Wgs84).chain(gpkg.features.iter().map(|t| t.srs)) {
+        if !srs_written.contains(&srs) {
+            tx.execute(
+                "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, 'EPSG', ?2, ?3, ?4)",
+                params![srs.name(), srs.id(), srs.definition(), srs.name()],
+            )?;
+            srs_written.push(srs);
+        }
+    }
     let mut identifiers: Vec<String> = Vec::new();
     let mut identifier = |wanted: &str, table: &str| {
         let id = if identifiers.iter().any(|i| i == wanted) {
@@ -507,13 +518,6 @@ pub fn write(gpkg: &GeoPackage) -> Result<Vec<u8>, GpkgError> {
         id
     };
     for t in &gpkg.features {
-        if !srs_written.contains(&t.srs) {
-            tx.execute(
-                "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, 'EPSG', ?2, ?3, ?4)",
-                params![t.srs.name(), t.srs.id(), t.srs.definition(), t.srs.name()],
-            )?;
-            srs_written.push(t.srs);
-        }
         let columns = unique_columns(&t.columns);
         let geometry_type = geometry_type_name(t.features.iter().map(|(g, _)| g));
         let mut ddl = format!(
@@ -617,21 +621,16 @@ pub fn write(gpkg: &GeoPackage) -> Result<Vec<u8>, GpkgError> {
                 "INSERT INTO gpkg_metadata VALUES (?1, 'dataset', ?2, ?3, ?4)",
                 params![id, m.standard_uri, m.mime_type, m.metadata],
             )?;
-            match &m.tables {
-                None => {
-                    tx.execute(
-                        "INSERT INTO gpkg_metadata_reference VALUES ('geopackage', NULL, NULL, NULL, ?1, ?2, NULL)",
-                        params![FIXED_TIMESTAMP, id],
-                    )?;
-                }
-                Some(tables) => {
-                    for t in tables {
-                        tx.execute(
-                            "INSERT INTO gpkg_metadata_reference VALUES ('table', ?1, NULL, NULL, ?2, ?3, NULL)",
-                            params![t, FIXED_TIMESTAMP, id],
-                        )?;
-                    }
-                }
+            for table in &m.references {
+                tx.execute(
+                    "INSERT INTO gpkg_metadata_reference VALUES (?1, ?2, NULL, NULL, ?3, ?4, NULL)",
+                    params![
+                        if table.is_some() { "table" } else { "geopackage" },
+                        table,
+                        FIXED_TIMESTAMP,
+                        id
+                    ],
+                )?;
             }
         }
     }
@@ -653,6 +652,64 @@ fn geometry_type_name<'g>(geometries: impl Iterator<Item = &'g Geometry<f64>>) -
         }
     }
     kind.unwrap_or("GEOMETRY")
+}
+
+/// A `GeoJSON` geometry object (`Point`, `LineString`, `Polygon`, their `Multi` forms, or a
+/// `GeometryCollection`) as a `geo` geometry; `None` when it is not one (a position with fewer
+/// than two numbers, an unknown type).
+#[must_use]
+pub fn geometry_from_geojson(value: &serde_json::Value) -> Option<Geometry<f64>> {
+    use geo::{Coord, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+    use serde_json::Value as J;
+    fn coord(v: &J) -> Option<Coord<f64>> {
+        let a = v.as_array()?;
+        Some(Coord {
+            x: a.first()?.as_f64()?,
+            y: a.get(1)?.as_f64()?,
+        })
+    }
+    fn line(v: &J) -> Option<LineString<f64>> {
+        v.as_array()?
+            .iter()
+            .map(coord)
+            .collect::<Option<Vec<_>>>()
+            .map(LineString)
+    }
+    fn polygon(v: &J) -> Option<Polygon<f64>> {
+        let mut rings = v
+            .as_array()?
+            .iter()
+            .map(line)
+            .collect::<Option<Vec<_>>>()?;
+        if rings.is_empty() {
+            return Some(Polygon::new(LineString(vec![]), vec![]));
+        }
+        let exterior = rings.remove(0);
+        Some(Polygon::new(exterior, rings))
+    }
+    fn many<T>(v: &J, f: fn(&J) -> Option<T>) -> Option<Vec<T>> {
+        v.as_array()?.iter().map(f).collect()
+    }
+    let c = value.get("coordinates");
+    Some(match value.get("type")?.as_str()? {
+        "Point" => Geometry::Point(Point(coord(c?)?)),
+        "LineString" => Geometry::LineString(line(c?)?),
+        "Polygon" => Geometry::Polygon(polygon(c?)?),
+        "MultiPoint" => Geometry::MultiPoint(MultiPoint(
+            many(c?, coord)?.into_iter().map(Point).collect(),
+        )),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(many(c?, line)?)),
+        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(many(c?, polygon)?)),
+        "GeometryCollection" => Geometry::GeometryCollection(geo::GeometryCollection(
+            value
+                .get("geometries")?
+                .as_array()?
+                .iter()
+                .map(geometry_from_geojson)
+                .collect::<Option<Vec<_>>>()?,
+        )),
+        _ => return None,
+    })
 }
 
 /// One feature read.

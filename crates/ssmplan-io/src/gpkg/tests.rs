@@ -51,7 +51,7 @@ fn sample() -> GeoPackage {
             standard_uri: "https://example.org/provenance".into(),
             mime_type: "application/json".into(),
             metadata: "{\"tool\":\"ssmplan\"}".into(),
-            tables: None,
+            references: vec![None],
         }],
     }
 }
@@ -257,4 +257,17 @@ fn malformed_blob_names_the_feature_and_field() {
     let bytes = conn.serialize(MAIN_DB).unwrap().to_vec();
     let layer = parse_layer(Path::new("x.gpkg"), &bytes, None, "--layer", None).unwrap();
     assert_eq!(layer.features[1].geometry, Some(Geometry::Point(point!(x: 1.0, y: 2.0))));
+}
+
+#[test]
+fn geojson_geometries_convert() {
+    let v = serde_json::json!({"type": "MultiPolygon", "coordinates": [[[[4.8, 50.4], [4.9, 50.4], [4.9, 50.5], [4.8, 50.5], [4.8, 50.4]]]]});
+    let g = geometry_from_geojson(&v).unwrap();
+    assert_eq!(g, Geometry::MultiPolygon(MultiPolygon(vec![polygon![
+        (x: 4.8, y: 50.4), (x: 4.9, y: 50.4), (x: 4.9, y: 50.5), (x: 4.8, y: 50.5), (x: 4.8, y: 50.4)
+    ]])));
+    let p = serde_json::json!({"type": "Point", "coordinates": [4.5, 50.5]});
+    assert_eq!(geometry_from_geojson(&p), Some(Geometry::Point(point!(x: 4.5, y: 50.5))));
+    assert_eq!(geometry_from_geojson(&serde_json::json!({"type": "Point", "coordinates": [4.5]})), None);
+    assert_eq!(geometry_from_geojson(&serde_json::json!({"type": "Circle"})), None);
 }
