@@ -38,7 +38,7 @@ pub const FID_COLUMN: &str = "fid";
 #[derive(Debug, thiserror::Error)]
 pub enum GpkgError {
     /// The file could not be read.
-    #[error("{path}: cannot read file: {source}")]
+    #[error("{path}: cannot read file")]
     Open {
         /// The file.
         path: PathBuf,
@@ -47,13 +47,12 @@ pub enum GpkgError {
         source: std::io::Error,
     },
     /// The file is not a SQLite database, or SQLite failed on it.
-    #[error("{path}: not a readable GeoPackage (SQLite said: {source})")]
+    #[error("{path}: not a readable GeoPackage (SQLite: {reason})")]
     NotGeoPackage {
         /// The file.
         path: PathBuf,
-        /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
+        /// SQLite's error (shown in the message, so not a `source`).
+        reason: rusqlite::Error,
     },
     /// A table that every GeoPackage has is missing.
     #[error("{path}: not a GeoPackage: missing table `{table}`")]
@@ -106,18 +105,17 @@ pub enum GpkgError {
         problem: String,
     },
     /// A SQL error while reading a layer (a table listed but missing, a bad column...).
-    #[error("{path}, layer `{layer}`: cannot read the table: {source}")]
+    #[error("{path}, layer `{layer}`: cannot read the table: {reason}")]
     Sql {
         /// The file.
         path: PathBuf,
         /// The layer.
         layer: String,
-        /// SQLite's error.
-        #[source]
-        source: rusqlite::Error,
+        /// SQLite's error (shown in the message, so not a `source`).
+        reason: rusqlite::Error,
     },
     /// A feature's geometry blob is malformed.
-    #[error("{path}, layer `{layer}`, feature {fid}, field `{field}`: malformed geometry: {source}")]
+    #[error("{path}, layer `{layer}`, feature {fid}, field `{field}`: malformed geometry: {reason}")]
     Geometry {
         /// The file.
         path: PathBuf,
@@ -127,9 +125,8 @@ pub enum GpkgError {
         fid: i64,
         /// The geometry column.
         field: String,
-        /// What is wrong.
-        #[source]
-        source: wkb::BlobError,
+        /// What is wrong (shown in the message, so not a `source`).
+        reason: wkb::BlobError,
     },
     /// A feature lacks a field or has a bad value.
     #[error("{path}, layer `{layer}`, feature {fid}, field `{field}`: {problem}")]
@@ -206,7 +203,7 @@ pub enum GpkgError {
         what: String,
     },
     /// Building the GeoPackage failed (not expected: SQLite in memory).
-    #[error("building the GeoPackage: {0}")]
+    #[error("building the GeoPackage")]
     Write(#[from] rusqlite::Error),
 }
 
@@ -757,9 +754,9 @@ impl FeatureLayer {
 /// Opens GeoPackage bytes as a read-only in-memory database. A file left in WAL mode by its
 /// writer is read as a rollback-journal file (what a checkpointed WAL file is).
 fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Connection, GpkgError> {
-    let not_gpkg = |source| GpkgError::NotGeoPackage {
+    let not_gpkg = |reason| GpkgError::NotGeoPackage {
         path: path.to_path_buf(),
-        source,
+        reason,
     };
     let mut data = bytes.to_vec();
     if data.len() > 19 && data.starts_with(b"SQLite format 3\0") && data[18] == 2 && data[19] == 2
@@ -802,9 +799,9 @@ pub fn feature_layers(path: &Path, bytes: &[u8]) -> Result<Vec<String>, GpkgErro
 
 /// (table, geometry column, srs id) of every feature layer.
 fn list_layers(path: &Path, conn: &Connection) -> Result<Vec<(String, String, i64)>, GpkgError> {
-    let sql = |source| GpkgError::NotGeoPackage {
+    let sql = |reason| GpkgError::NotGeoPackage {
         path: path.to_path_buf(),
-        source,
+        reason,
     };
     for table in ["gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys"] {
         if !has_table(conn, table).map_err(sql)? {
@@ -942,10 +939,10 @@ pub fn parse_layer(
         Some(c) => c,
         None => layer_crs(path, &name, &conn, srs_id)?,
     };
-    let sql = |source| GpkgError::Sql {
+    let sql = |reason| GpkgError::Sql {
         path: path.to_path_buf(),
         layer: name.clone(),
-        source,
+        reason,
     };
     // The integer primary key is the fid (GDAL's rule); without one, the rowid.
     let mut info = conn
@@ -1001,12 +998,12 @@ pub fn parse_layer(
         let geometry = match row.get_ref(1).map_err(sql)? {
             ValueRef::Null => None,
             ValueRef::Blob(b) => {
-                let d = wkb::decode(b).map_err(|source| GpkgError::Geometry {
+                let d = wkb::decode(b).map_err(|reason| GpkgError::Geometry {
                     path: path.to_path_buf(),
                     layer: name.clone(),
                     fid,
                     field: geometry_column.clone(),
-                    source,
+                    reason,
                 })?;
                 (!d.empty).then_some(d.geometry)
             }
