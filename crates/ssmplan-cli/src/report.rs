@@ -1,4 +1,4 @@
-//! Rendering of the engine's reports as a terminal table, CSV, JSON, `GeoJSON` or GeoPackage, and their
+//! Rendering of the engine's reports as a terminal table, CSV, JSON, `GeoJSON` or `GeoPackage`, and their
 //! atomic writing. Nothing here depends on time or thread count, so outputs are byte-identical
 //! between runs on the same inputs.
 

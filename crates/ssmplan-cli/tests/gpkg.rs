@@ -1,11 +1,11 @@
-//! GeoPackage output and input checked with GDAL itself (`ogrinfo`, `ogr2ogr` from Debian's
+//! `GeoPackage` output and input checked with GDAL itself (`ogrinfo`, `ogr2ogr` from Debian's
 //! `gdal-bin`), an independent reader and writer of the format:
 //! - the `.gpkg` of several commands opens in GDAL without error or warning, with the expected
 //!   layers, feature counts, geometry types and CRS (EPSG:4326), an extent in Wallonia in
 //!   longitude/latitude order, the provenance in its metadata, and every attribute table equal,
 //!   value by value, to the JSON output of the same command;
 //! - the default communes (`GeoJSON` and the Lambert 2008 shapefile) and sites (CSV) converted
-//!   to GeoPackage by `ogr2ogr` give the same figures as the default inputs.
+//!   to `GeoPackage` by `ogr2ogr` give the same figures as the default inputs.
 //!
 //! Without `ogrinfo` the GDAL checks print `SKIPPED: ogrinfo (gdal-bin) not installed` and
 //! pass, unless `SSMPLAN_REQUIRE_GDAL=1` (set by `.ci/run` once it has installed `gdal-bin`).
@@ -93,9 +93,12 @@ struct LayerInfo {
     epsg: Option<u32>,
 }
 
-/// Layers of a GeoPackage as `ogrinfo -ro -so -al` describes them.
+/// Layers of a `GeoPackage` as `ogrinfo -ro -so -al` describes them.
 fn ogrinfo_layers(path: &Path) -> BTreeMap<String, LayerInfo> {
-    let text = gdal_run("ogrinfo", &["-ro", "-so", "-al", path.to_str().expect("path")]);
+    let text = gdal_run(
+        "ogrinfo",
+        &["-ro", "-so", "-al", path.to_str().expect("path")],
+    );
     let mut layers: BTreeMap<String, LayerInfo> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in text.lines() {
@@ -129,7 +132,13 @@ fn ogrinfo_layers(path: &Path) -> BTreeMap<String, LayerInfo> {
 
 /// Rows of a layer as GDAL reads them (`ogr2ogr -f CSV`), as header → value maps.
 fn gdal_rows(path: &Path, layer: &str, extra: &[&str]) -> Vec<BTreeMap<String, String>> {
-    let mut args = vec!["-f", "CSV", "/vsistdout/", path.to_str().expect("path"), layer];
+    let mut args = vec![
+        "-f",
+        "CSV",
+        "/vsistdout/",
+        path.to_str().expect("path"),
+        layer,
+    ];
     args.extend(extra);
     let text = gdal_run("ogr2ogr", &args);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -154,7 +163,7 @@ fn same(gdal: &str, json: &Value) -> bool {
         Value::Null => gdal.is_empty(),
         Value::String(s) => gdal == s,
         Value::Number(n) => gdal.parse::<f64>().ok() == n.as_f64(),
-        other => gdal == other.to_string(),
+        other => gdal == other.to_string().as_str(),
     }
 }
 
@@ -166,12 +175,15 @@ fn assert_rows_equal(what: &str, gdal: &[BTreeMap<String, String>], json: &[Valu
             let read = g
                 .get(k)
                 .unwrap_or_else(|| panic!("{what}: no column `{k}` in GDAL's reading"));
-            assert!(same(read, v), "{what}, row {i}, `{k}`: GDAL read `{read}`, JSON has {v}");
+            assert!(
+                same(read, v),
+                "{what}, row {i}, `{k}`: GDAL read `{read}`, JSON has {v}"
+            );
         }
     }
 }
 
-/// Writes `args` as a GeoPackage and checks it against GDAL and the JSON output: the layer
+/// Writes `args` as a `GeoPackage` and checks it against GDAL and the JSON output: the layer
 /// names and counts, the map layer's geometry type, CRS and extent, every attribute table value
 /// by value, the summary and the provenance. Returns the file and the JSON.
 fn check_command(name: &str, args: &[&str], geometry: Option<&str>) -> (PathBuf, Value) {
@@ -181,7 +193,10 @@ fn check_command(name: &str, args: &[&str], geometry: Option<&str>) -> (PathBuf,
     all.extend(["--out", file.to_str().expect("path")]);
     ok(&all);
     let report = json(args);
-    let command = report["command"].as_str().expect("command").replace(' ', "_");
+    let command = report["command"]
+        .as_str()
+        .expect("command")
+        .replace(' ', "_");
     let layers = ogrinfo_layers(&file);
     let tables = report["tables"].as_object().expect("tables");
     let mut expected: Vec<String> = tables
@@ -215,8 +230,15 @@ fn check_command(name: &str, args: &[&str], geometry: Option<&str>) -> (PathBuf,
         };
         let rows = rows.as_array().expect("rows");
         assert_eq!(layers[&layer].features, rows.len(), "{name}: {layer} count");
-        assert_eq!(layers[&layer].geometry, "None", "{name}: {layer} is an attribute table");
-        assert_rows_equal(&format!("{name}: {layer}"), &gdal_rows(&file, &layer, &[]), rows);
+        assert_eq!(
+            layers[&layer].geometry, "None",
+            "{name}: {layer} is an attribute table"
+        );
+        assert_rows_equal(
+            &format!("{name}: {layer}"),
+            &gdal_rows(&file, &layer, &[]),
+            rows,
+        );
     }
     let summary = if json_summary.is_empty() {
         Vec::new()
@@ -249,12 +271,18 @@ fn check_command(name: &str, args: &[&str], geometry: Option<&str>) -> (PathBuf,
     // The provenance: GDAL reads the metadata items, with the inputs' digests.
     let info = gdal_run("ogrinfo", &["-ro", "-so", file.to_str().expect("path")]);
     assert!(
-        info.contains(&format!("SSMPLAN_COMMAND={}", report["command"].as_str().expect("command"))),
+        info.contains(&format!(
+            "SSMPLAN_COMMAND={}",
+            report["command"].as_str().expect("command")
+        )),
         "{name}: no provenance in GDAL's metadata"
     );
     for input in report["inputs"].as_array().expect("inputs") {
         let sha = input["sha256"].as_str().expect("sha256");
-        assert!(info.contains(sha), "{name}: input digest {sha} missing from the metadata");
+        assert!(
+            info.contains(sha),
+            "{name}: input digest {sha} missing from the metadata"
+        );
     }
     (file, report)
 }
@@ -279,11 +307,26 @@ fn coverage_communes_read_by_gdal() {
     );
     for (f, c) in features.iter().zip(communes) {
         assert_eq!(f["nis"], c["key"].as_str().expect("key"));
-        for k in ["population", "sites", "mean_distance_km", "pop_beyond_10km", "norm_deficit_ssm"] {
-            assert!(same(&f[k], &c[k]), "commune {}: `{k}` {} vs {}", f["nis"], f[k], c[k]);
+        for k in [
+            "population",
+            "sites",
+            "mean_distance_km",
+            "pop_beyond_10km",
+            "norm_deficit_ssm",
+        ] {
+            assert!(
+                same(&f[k], &c[k]),
+                "commune {}: `{k}` {} vs {}",
+                f["nis"],
+                f[k],
+                c[k]
+            );
         }
     }
-    let namur = features.iter().find(|f| f["nis"] == "92094").expect("Namur");
+    let namur = features
+        .iter()
+        .find(|f| f["nis"] == "92094")
+        .expect("Namur");
     assert_eq!(namur["name"], "Namur");
 }
 
@@ -293,8 +336,18 @@ fn catchments_accessibility_recommend_validate_read_by_gdal() {
         return;
     }
     for (name, args, geometry, table) in [
-        ("catchments", vec!["catchments"], Some("Multi Polygon"), "catchments"),
-        ("accessibility", vec!["accessibility"], Some("Multi Polygon"), "communes"),
+        (
+            "catchments",
+            vec!["catchments"],
+            Some("Multi Polygon"),
+            "catchments",
+        ),
+        (
+            "accessibility",
+            vec!["accessibility"],
+            Some("Multi Polygon"),
+            "communes",
+        ),
         (
             "recommend",
             vec!["recommend", "-p", "3", "--demand", "communes"],
@@ -333,11 +386,21 @@ fn gpkg_output_is_deterministic_and_needs_a_file() {
     let dir = scratch("determinism");
     let (a, b) = (dir.join("a.gpkg"), dir.join("b.gpkg"));
     for f in [&a, &b] {
-        ok(&["catchments", "--demand", "communes", "--out", f.to_str().expect("path")]);
+        ok(&[
+            "catchments",
+            "--demand",
+            "communes",
+            "--out",
+            f.to_str().expect("path"),
+        ]);
     }
     let bytes = std::fs::read(&a).expect("a");
     assert!(bytes.starts_with(b"SQLite format 3\0"));
-    assert_eq!(bytes, std::fs::read(&b).expect("b"), "same inputs, same bytes");
+    assert_eq!(
+        bytes,
+        std::fs::read(&b).expect("b"),
+        "same inputs, same bytes"
+    );
     assert!(!dir.join("a.gpkg.tmp").exists(), "no temporary file left");
     let out = ssmplan(&["catchments", "--format", "gpkg"]);
     assert!(!out.status.success());
@@ -354,6 +417,18 @@ fn figures(extra: &[&str]) -> (Value, Value) {
     (report["tables"].clone(), report["summary"].clone())
 }
 
+/// `ogr2ogr -f GPKG out src extra...`.
+fn convert(out: &Path, src: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "-f",
+        "GPKG",
+        out.to_str().expect("path"),
+        src.to_str().expect("path"),
+    ];
+    args.extend(extra);
+    gdal_run("ogr2ogr", &args);
+}
+
 #[test]
 fn inputs_converted_by_ogr2ogr_give_the_same_figures() {
     if !gdal() {
@@ -363,44 +438,22 @@ fn inputs_converted_by_ogr2ogr_give_the_same_figures() {
     let base = figures(&[]);
     let geodata = repo().join("geodata");
     let communes = dir.join("communes.gpkg");
-    gdal_run(
-        "ogr2ogr",
-        &[
-            "-f",
-            "GPKG",
-            "-nlt",
-            "MULTIPOLYGON",
-            communes.to_str().expect("path"),
-            geodata
-                .join("communes/wallonia_communes_2025_wgs84.geojson")
-                .to_str()
-                .expect("path"),
-            "-nln",
-            "communes",
-        ],
+    convert(
+        &communes,
+        &geodata.join("communes/wallonia_communes_2025_wgs84.geojson"),
+        &["-nlt", "MULTIPOLYGON", "-nln", "communes"],
     );
     assert_eq!(
         figures(&["--boundary-file", communes.to_str().expect("path")]),
         base,
         "communes from a GeoPackage (EPSG:4326)"
     );
-    // All of Belgium in Lambert 2008 from the shapefile: the CRS comes from the GeoPackage.
+    // All of Belgium in Lambert 2008 from the shapefile: the CRS comes from the `GeoPackage`.
     let lambert = dir.join("be_lambert2008.gpkg");
-    gdal_run(
-        "ogr2ogr",
-        &[
-            "-f",
-            "GPKG",
-            "-nlt",
-            "MULTIPOLYGON",
-            lambert.to_str().expect("path"),
-            geodata
-                .join("communes/be_communes_2025_lambert2008.shp")
-                .to_str()
-                .expect("path"),
-            "-nln",
-            "communes",
-        ],
+    convert(
+        &lambert,
+        &geodata.join("communes/be_communes_2025_lambert2008.shp"),
+        &["-nlt", "MULTIPOLYGON", "-nln", "communes"],
     );
     let info = ogrinfo_layers(&lambert);
     assert_eq!(info["communes"].epsg, Some(3812));
@@ -410,16 +463,10 @@ fn inputs_converted_by_ogr2ogr_give_the_same_figures() {
         "communes from a GeoPackage (EPSG:3812) and from the shapefile"
     );
     let sites = dir.join("sites.gpkg");
-    gdal_run(
-        "ogr2ogr",
+    convert(
+        &sites,
+        &geodata.join("facilities/wallonia_ssm_sites.csv"),
         &[
-            "-f",
-            "GPKG",
-            sites.to_str().expect("path"),
-            geodata
-                .join("facilities/wallonia_ssm_sites.csv")
-                .to_str()
-                .expect("path"),
             "-oo",
             "X_POSSIBLE_NAMES=lon",
             "-oo",

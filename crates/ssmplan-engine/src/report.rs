@@ -249,11 +249,11 @@ impl Report {
     }
 }
 
-/// `md_standard_uri` of the provenance document ([`Report::meta`] as JSON) in a GeoPackage's
+/// `md_standard_uri` of the provenance document ([`Report::meta`] as JSON) in a `GeoPackage`'s
 /// `gpkg_metadata`.
 pub const PROVENANCE_URI: &str = "https://github.com/ssmplan/ssmplan#provenance";
 
-/// Why a report could not be written as a GeoPackage.
+/// Why a report could not be written as a `GeoPackage`.
 #[derive(Debug, thiserror::Error)]
 pub enum GpkgRenderError {
     /// A feature's geometry is not a `GeoJSON` geometry (not expected).
@@ -264,7 +264,7 @@ pub enum GpkgRenderError {
         /// 0-based feature index.
         feature: usize,
     },
-    /// The GeoPackage could not be built.
+    /// The `GeoPackage` could not be built.
     #[error(transparent)]
     Gpkg(#[from] ssmplan_io::gpkg::GpkgError),
     /// Serialisation of the provenance failed.
@@ -273,14 +273,14 @@ pub enum GpkgRenderError {
 }
 
 impl Report {
-    /// Name of the map layer in a GeoPackage (and of the `GeoJSON` collection):
+    /// Name of the map layer in a `GeoPackage` (and of the `GeoJSON` collection):
     /// `ssmplan_<command>`, sanitised (`ssmplan_budget_coordinators`).
     #[must_use]
     pub fn layer_name(&self) -> String {
         ssmplan_io::gpkg::sanitise_name(&format!("ssmplan_{}", self.command))
     }
 
-    /// The report as a GeoPackage 1.2 (the bytes of the file):
+    /// The report as a `GeoPackage` 1.2 (the bytes of the file):
     /// - the map layer, when the report has one, as the feature table [`Report::layer_name`]
     ///   in EPSG:4326 (the features' own WGS84 geometry, so the file shows exactly what the
     ///   `GeoJSON` output shows), its properties as typed columns;
@@ -297,8 +297,14 @@ impl Report {
     ///
     /// # Errors
     /// [`GpkgRenderError`] (not expected for the reports of ssmplan).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the map layer, the tables, the summary and the metadata, in file order"
+    )]
     pub fn gpkg_bytes(&self) -> Result<Vec<u8>, GpkgRenderError> {
-        use ssmplan_io::gpkg::{self, AttributeTable, Column, ColumnType, FeatureTable, MetadataRecord, Srs};
+        use ssmplan_io::gpkg::{
+            self, AttributeTable, Column, ColumnType, FeatureTable, MetadataRecord, Srs,
+        };
         let command = gpkg::sanitise_name(self.command);
         let mut package = gpkg::GeoPackage::default();
         let layer = self.layer_name();
@@ -315,16 +321,19 @@ impl Report {
                 .collect();
             let mut features = Vec::with_capacity(self.features.len());
             for (i, f) in self.features.iter().enumerate() {
-                let geometry = gpkg::geometry_from_geojson(&f.geometry).ok_or(
-                    GpkgRenderError::Geometry {
+                let geometry =
+                    gpkg::geometry_from_geojson(&f.geometry).ok_or(GpkgRenderError::Geometry {
                         command: self.command,
                         feature: i,
-                    },
-                )?;
+                    })?;
                 let values = kinds
                     .iter()
                     .enumerate()
-                    .map(|(j, k)| f.properties.get(j).map_or(gpkg::Value::Null, |(_, c)| gpkg_value(c, *k)))
+                    .map(|(j, k)| {
+                        f.properties
+                            .get(j)
+                            .map_or(gpkg::Value::Null, |(_, c)| gpkg_value(c, *k))
+                    })
                     .collect();
                 features.push((geometry, values));
             }
@@ -384,7 +393,12 @@ impl Report {
                 rows: t
                     .rows
                     .iter()
-                    .map(|r| r.iter().zip(&kinds).map(|(c, k)| gpkg_value(c, *k)).collect())
+                    .map(|r| {
+                        r.iter()
+                            .zip(&kinds)
+                            .map(|(c, k)| gpkg_value(c, *k))
+                            .collect()
+                    })
                     .collect(),
             });
         }
@@ -520,13 +534,23 @@ impl Report {
             ));
         }
         history.push(format!("provenance (JSON): {meta}"));
-        let mut xml = String::from("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\">\n");
-        let _ = writeln!(xml, "  <identifier>{}</identifier>", xml_escape(&self.layer_name()));
+        let mut xml = String::from(
+            "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\">\n",
+        );
+        let _ = writeln!(
+            xml,
+            "  <identifier>{}</identifier>",
+            xml_escape(&self.layer_name())
+        );
         xml.push_str("  <parentidentifier></parentidentifier>\n  <language></language>\n  <type>dataset</type>\n");
         let _ = writeln!(xml, "  <title>ssmplan {}</title>", xml_escape(self.command));
         let _ = writeln!(xml, "  <abstract>{}</abstract>", xml_escape(&abstract_text));
         xml.push_str("  <keywords vocabulary=\"ssmplan\">\n    <keyword>ssmplan</keyword>\n");
-        let _ = writeln!(xml, "    <keyword>{}</keyword>\n  </keywords>", xml_escape(self.command));
+        let _ = writeln!(
+            xml,
+            "    <keyword>{}</keyword>\n  </keywords>",
+            xml_escape(self.command)
+        );
         for h in history {
             let _ = writeln!(xml, "  <history>{}</history>", xml_escape(&h));
         }

@@ -60,7 +60,7 @@ pub struct DataRequest {
     pub boundaries: BoundaryLayerName,
     /// Another boundary file.
     pub boundary_file: Option<PathBuf>,
-    /// The layer of a GeoPackage boundary file with several feature layers.
+    /// The layer of a `GeoPackage` boundary file with several feature layers.
     pub boundary_layer: Option<String>,
     /// CRS of the boundary file when it cannot be detected (`EPSG:3812`...).
     pub crs: Option<String>,
@@ -68,7 +68,7 @@ pub struct DataRequest {
     pub year: u16,
     /// Another sites file.
     pub sites: Option<PathBuf>,
-    /// The layer of a GeoPackage sites file with several feature layers.
+    /// The layer of a `GeoPackage` sites file with several feature layers.
     pub sites_layer: Option<String>,
     /// An official typology table.
     pub typology: Option<PathBuf>,

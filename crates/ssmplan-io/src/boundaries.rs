@@ -1,5 +1,5 @@
 //! Commune boundaries from `GeoJSON` (RFC 7946 WGS84, or a legacy `crs` member), from Shapefile
-//! (`.shp` + `.dbf` + `.prj`) and from GeoPackage (a polygon layer), reprojected once to Belgian
+//! (`.shp` + `.dbf` + `.prj`) and from `GeoPackage` (a polygon layer), reprojected once to Belgian
 //! Lambert 2008 (EPSG:3812).
 //!
 //! Only Walloon communes are kept (NIS prefixes 25, 5, 6, 8, 9); features of the other regions
@@ -110,9 +110,15 @@ pub enum BoundaryError {
         /// Features read.
         features: usize,
     },
-    /// A GeoPackage error (naming the layer and the feature's fid).
+    /// A `GeoPackage` error (naming the layer and the feature's fid).
     #[error(transparent)]
-    Gpkg(#[from] crate::gpkg::GpkgError),
+    Gpkg(Box<crate::gpkg::GpkgError>),
+}
+
+impl From<crate::gpkg::GpkgError> for BoundaryError {
+    fn from(e: crate::gpkg::GpkgError) -> Self {
+        Self::Gpkg(Box::new(e))
+    }
 }
 
 /// Communes read from a layer, with what was skipped.
@@ -481,12 +487,16 @@ pub fn read_shapefile(
     finish(path, crs, crs_override.is_some(), raw, features)
 }
 
-/// Reads a GeoPackage boundary layer: `layer`, or the only feature layer of the file; the same
+/// Reads a `GeoPackage` boundary layer: `layer`, or the only feature layer of the file; the same
 /// attribute names as the `GeoJSON` and Shapefile readers (`nis`, `NISCode`, `CD_REFNIS`...).
 /// The CRS comes from `gpkg_spatial_ref_sys` unless `crs_override` is given.
 ///
 /// # Errors
 /// [`BoundaryError::Gpkg`] naming the file, the layer, the feature (fid) and the field.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass over the features, one block per field, then the fid mapping of the errors"
+)]
 pub fn read_gpkg(
     path: &Path,
     layer: Option<&str>,
@@ -565,7 +575,11 @@ pub fn read_gpkg(
             .flat_map(geo::LineString::coords)
             .find(|c| !(c.x.is_finite() && c.y.is_finite()))
         {
-            return Err(bad(field, format!("coordinate ({}, {}) is not a number", c.x, c.y)).into());
+            return Err(bad(
+                field,
+                format!("coordinate ({}, {}) is not a number", c.x, c.y),
+            )
+            .into());
         }
         let arrondissement_nis = match find(ARR_FIELDS) {
             Some(t) => Some(
@@ -583,7 +597,7 @@ pub fn read_gpkg(
         });
     }
     let features = layer.features.len();
-    let fid = |i: usize| fids.get(i).copied().unwrap_or(i as i64);
+    let fid = |i: usize| fids.get(i).copied().unwrap_or_default();
     finish(path, layer.crs, crs_override.is_some(), raw, features).map_err(|e| match e {
         BoundaryError::Duplicate {
             path,

@@ -98,7 +98,7 @@ pub struct LoadParams {
     pub boundaries: BoundaryFormat,
     /// A boundary file other than the layout's (`GeoJSON`, `.shp` or `.gpkg` by extension).
     pub boundary_file: Option<PathBuf>,
-    /// The layer of a GeoPackage boundary file (needed when it has several feature layers).
+    /// The layer of a `GeoPackage` boundary file (needed when it has several feature layers).
     pub boundary_layer: Option<String>,
     /// CRS override for the boundary file.
     pub crs: Option<Crs>,
@@ -107,7 +107,7 @@ pub struct LoadParams {
     /// A sites file other than the layout's (e.g. AVIQ's full list; CSV, or a `.gpkg` point
     /// layer).
     pub sites: Option<PathBuf>,
-    /// The layer of a GeoPackage sites file (needed when it has several feature layers).
+    /// The layer of a `GeoPackage` sites file (needed when it has several feature layers).
     pub sites_layer: Option<String>,
     /// A typology file other than `typology/typology.csv`.
     pub typology: Option<PathBuf>,
@@ -177,9 +177,9 @@ pub enum DatasetError {
     /// CSV error.
     #[error(transparent)]
     Csv(#[from] CsvError),
-    /// GeoPackage error (sites read from a `.gpkg`).
+    /// `GeoPackage` error (sites read from a `.gpkg`).
     #[error(transparent)]
-    Gpkg(#[from] crate::gpkg::GpkgError),
+    Gpkg(Box<crate::gpkg::GpkgError>),
     /// Manifest error (e.g. corrupted file).
     #[error(transparent)]
     Manifest(#[from] ManifestError),
@@ -204,6 +204,12 @@ pub enum DatasetError {
     /// The demand could not be built.
     #[error(transparent)]
     Demand(#[from] ssmplan_core::DemandError),
+}
+
+impl From<crate::gpkg::GpkgError> for DatasetError {
+    fn from(e: crate::gpkg::GpkgError) -> Self {
+        Self::Gpkg(Box::new(e))
+    }
 }
 
 /// One file read, with its digest.

@@ -1,6 +1,7 @@
-//! Readers of ssmplan: commune boundaries (`GeoJSON`, Shapefile, GeoPackage), population, sites, typology,
-//! weighted points and crosswalk tables (CSV), the dataset manifest, and the CRS detection and
-//! reprojection to Belgian Lambert 2008 (EPSG:3812) that happens once, here, before indexing.
+//! Readers of ssmplan: commune boundaries (`GeoJSON`, Shapefile, `GeoPackage`), population,
+//! sites (CSV or `GeoPackage`), typology, weighted points and crosswalk tables (CSV), the dataset
+//! manifest, and the CRS detection and reprojection to Belgian Lambert 2008 (EPSG:3812) that
+//! happens once, here, before indexing; and the `GeoPackage` writer of the outputs (`gpkg`).
 //!
 //! Each format has a thin `read_*` that opens the file and a pure `parse_*` that works on bytes.
 //! Errors name the file, the line (or feature) and the field.

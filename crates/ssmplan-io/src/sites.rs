@@ -224,7 +224,7 @@ pub fn read_sites(
     parse_sites(path, &read_bytes(path)?, locator, resolver, commune_nis)
 }
 
-/// Reads the sites from a GeoPackage point layer (`layer`, or the only feature layer): the
+/// Reads the sites from a `GeoPackage` point layer (`layer`, or the only feature layer): the
 /// attribute columns follow the CSV schema above (names matched case-insensitively) and the
 /// location comes from the geometry, in the layer's CRS (`lat`, `lon`, `x`, `y` columns are
 /// ignored). The rows are checked by [`parse_sites`], so the rules are the CSV's; in the
@@ -234,6 +234,10 @@ pub fn read_sites(
 /// # Errors
 /// [`GpkgError`](crate::gpkg::GpkgError) naming the file, the layer, the feature (fid) and the
 /// field.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the layer to CSV, then each CSV error mapped to the feature it came from"
+)]
 pub fn read_sites_gpkg(
     path: &Path,
     layer: Option<&str>,
@@ -281,7 +285,11 @@ pub fn read_sites_gpkg(
             }
         };
         if !(point.x.is_finite() && point.y.is_finite()) {
-            return Err(layer.feature_error(f.fid, &geometry_field, "empty point (no coordinates)"));
+            return Err(layer.feature_error(
+                f.fid,
+                &geometry_field,
+                "empty point (no coordinates)",
+            ));
         }
         // Shortest text that reads back as the same f64, so nothing is lost on the way.
         let (a, b) = if geographic || layer.crs == Crs::Lambert2008 {
@@ -385,4 +393,3 @@ pub fn read_sites_gpkg(
     }
     Ok(table)
 }
-

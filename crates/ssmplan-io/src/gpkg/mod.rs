@@ -1,8 +1,8 @@
-//! GeoPackage (OGC 12-128r18, version 1.2): writing feature and attribute tables with their
+//! `GeoPackage` (OGC 12-128r18, version 1.2): writing feature and attribute tables with their
 //! provenance in the metadata extension, and reading one feature layer.
 //!
-//! A GeoPackage is a SQLite database; it is built and read in memory (`rusqlite` with the
-//! bundled SQLite and its `serialize` API), so [`write`] returns bytes that the caller writes
+//! A `GeoPackage` is a `SQLite` database; it is built and read in memory (`rusqlite` with the
+//! bundled `SQLite` and its `serialize` API), so [`write`] returns bytes that the caller writes
 //! atomically and [`parse_layer`] is a pure function on bytes, like the other `parse_*`.
 //!
 //! Written files are deterministic: the same content gives the same bytes (fixed statement
@@ -21,9 +21,9 @@ use rusqlite::{Connection, MAIN_DB, params};
 
 use crate::crs::{self, Crs};
 
-/// `application_id` of a GeoPackage: the ASCII bytes `GPKG`.
+/// `application_id` of a `GeoPackage`: the ASCII bytes `GPKG`.
 pub const APPLICATION_ID: i32 = 0x4750_4B47;
-/// `user_version` of a GeoPackage 1.2.
+/// `user_version` of a `GeoPackage` 1.2.
 pub const USER_VERSION: i32 = 10_200;
 /// `last_change` and metadata reference timestamp of every written file: outputs do not
 /// depend on the time they were written (GDAL's `OGR_CURRENT_DATE` serves the same purpose).
@@ -33,7 +33,7 @@ pub const GEOMETRY_COLUMN: &str = "geom";
 /// Name of the primary key of written tables (GDAL's default).
 pub const FID_COLUMN: &str = "fid";
 
-/// An error in reading or writing a GeoPackage. Every variant about a file names it, and the
+/// An error in reading or writing a `GeoPackage`. Every variant about a file names it, and the
 /// layer, feature (fid) and field when there is one.
 #[derive(Debug, thiserror::Error)]
 pub enum GpkgError {
@@ -46,15 +46,15 @@ pub enum GpkgError {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not a SQLite database, or SQLite failed on it.
+    /// The file is not a `SQLite` database, or `SQLite` failed on it.
     #[error("{path}: not a readable GeoPackage (SQLite: {reason})")]
     NotGeoPackage {
         /// The file.
         path: PathBuf,
-        /// SQLite's error (shown in the message, so not a `source`).
+        /// `SQLite`'s error (shown in the message, so not a `source`).
         reason: rusqlite::Error,
     },
-    /// A table that every GeoPackage has is missing.
+    /// A table that every `GeoPackage` has is missing.
     #[error("{path}: not a GeoPackage: missing table `{table}`")]
     MissingTable {
         /// The file.
@@ -111,11 +111,13 @@ pub enum GpkgError {
         path: PathBuf,
         /// The layer.
         layer: String,
-        /// SQLite's error (shown in the message, so not a `source`).
+        /// `SQLite`'s error (shown in the message, so not a `source`).
         reason: rusqlite::Error,
     },
     /// A feature's geometry blob is malformed.
-    #[error("{path}, layer `{layer}`, feature {fid}, field `{field}`: malformed geometry: {reason}")]
+    #[error(
+        "{path}, layer `{layer}`, feature {fid}, field `{field}`: malformed geometry: {reason}"
+    )]
     Geometry {
         /// The file.
         path: PathBuf,
@@ -202,7 +204,7 @@ pub enum GpkgError {
         /// What was expected.
         what: String,
     },
-    /// Building the GeoPackage failed (not expected: SQLite in memory).
+    /// Building the `GeoPackage` failed (not expected: `SQLite` in memory).
     #[error("building the GeoPackage")]
     Write(#[from] rusqlite::Error),
 }
@@ -253,7 +255,7 @@ pub struct Column {
 /// The spatial reference systems written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Srs {
-    /// EPSG:4326, WGS 84 (x = longitude, y = latitude in GeoPackage geometries).
+    /// EPSG:4326, WGS 84 (x = longitude, y = latitude in `GeoPackage` geometries).
     Wgs84,
     /// EPSG:3812, ETRS89 / Belgian Lambert 2008.
     Lambert2008,
@@ -331,11 +333,11 @@ pub struct MetadataRecord {
     /// The document.
     pub metadata: String,
     /// What it describes, one `gpkg_metadata_reference` row each: `None` for the whole
-    /// GeoPackage, else a table.
+    /// `GeoPackage`, else a table.
     pub references: Vec<Option<String>>,
 }
 
-/// Everything a GeoPackage written here holds.
+/// Everything a `GeoPackage` written here holds.
 #[derive(Clone, Debug, Default)]
 pub struct GeoPackage {
     /// Feature tables.
@@ -375,7 +377,7 @@ fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
-/// Column names made unique (case-insensitively, as SQLite compares them) and distinct from
+/// Column names made unique (case-insensitively, as `SQLite` compares them) and distinct from
 /// the fid and geometry columns, by a numeric suffix.
 fn unique_columns(columns: &[Column]) -> Vec<Column> {
     let mut taken: Vec<String> = vec![FID_COLUMN.to_owned(), GEOMETRY_COLUMN.to_owned()];
@@ -389,10 +391,7 @@ fn unique_columns(columns: &[Column]) -> Vec<Column> {
                 n += 1;
             }
             taken.push(name.clone());
-            Column {
-                name,
-                kind: c.kind,
-            }
+            Column { name, kind: c.kind }
         })
         .collect()
 }
@@ -470,23 +469,27 @@ INSERT INTO gpkg_extensions VALUES
 
 fn to_sql(v: &Value) -> rusqlite::types::Value {
     match v {
-        Value::Null => rusqlite::types::Value::Null,
-        Value::Integer(i) => rusqlite::types::Value::Integer(*i),
         Value::Real(f) if f.is_finite() => rusqlite::types::Value::Real(*f),
-        Value::Real(_) => rusqlite::types::Value::Null,
+        // A non-finite number is written as NULL, as the JSON output writes `null`.
+        Value::Null | Value::Real(_) => rusqlite::types::Value::Null,
+        Value::Integer(i) => rusqlite::types::Value::Integer(*i),
         Value::Text(s) => rusqlite::types::Value::Text(s.clone()),
     }
 }
 
-/// Writes a GeoPackage 1.2 and returns its bytes: the core tables, one table per feature and
+/// Writes a `GeoPackage` 1.2 and returns its bytes: the core tables, one table per feature and
 /// attribute table (registered in `gpkg_contents`, with `gpkg_geometry_columns` and the extent
 /// for features), the SRS definitions used, and the metadata extension when `gpkg` has
 /// metadata. Table names are used as given (see [`sanitise_name`]); column names are made
 /// unique.
 ///
 /// # Errors
-/// [`GpkgError::Write`] when SQLite refuses a statement (two tables of the same name, for
+/// [`GpkgError::Write`] when `SQLite` refuses a statement (two tables of the same name, for
 /// example).
+#[expect(
+    clippy::too_many_lines,
+    reason = "the statements of the file in the order they are written, one block per table kind"
+)]
 pub fn write(gpkg: &GeoPackage) -> Result<Vec<u8>, GpkgError> {
     let mut conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -613,7 +616,7 @@ pub fn write(gpkg: &GeoPackage) -> Result<Vec<u8>, GpkgError> {
     if !gpkg.metadata.is_empty() {
         tx.execute_batch(METADATA_SQL)?;
         for (i, m) in gpkg.metadata.iter().enumerate() {
-            let id = i as i64 + 1;
+            let id = i64::try_from(i + 1).unwrap_or(i64::MAX);
             tx.execute(
                 "INSERT INTO gpkg_metadata VALUES (?1, 'dataset', ?2, ?3, ?4)",
                 params![id, m.standard_uri, m.mime_type, m.metadata],
@@ -622,7 +625,11 @@ pub fn write(gpkg: &GeoPackage) -> Result<Vec<u8>, GpkgError> {
                 tx.execute(
                     "INSERT INTO gpkg_metadata_reference VALUES (?1, ?2, NULL, NULL, ?3, ?4, NULL)",
                     params![
-                        if table.is_some() { "table" } else { "geopackage" },
+                        if table.is_some() {
+                            "table"
+                        } else {
+                            "geopackage"
+                        },
                         table,
                         FIXED_TIMESTAMP,
                         id
@@ -673,11 +680,7 @@ pub fn geometry_from_geojson(value: &serde_json::Value) -> Option<Geometry<f64>>
             .map(LineString)
     }
     fn polygon(v: &J) -> Option<Polygon<f64>> {
-        let mut rings = v
-            .as_array()?
-            .iter()
-            .map(line)
-            .collect::<Option<Vec<_>>>()?;
+        let mut rings = v.as_array()?.iter().map(line).collect::<Option<Vec<_>>>()?;
         if rings.is_empty() {
             return Some(Polygon::new(LineString(vec![]), vec![]));
         }
@@ -720,7 +723,7 @@ pub struct Feature {
     pub values: Vec<Value>,
 }
 
-/// A feature layer read from a GeoPackage, in fid order.
+/// A feature layer read from a `GeoPackage`, in fid order.
 #[derive(Clone, Debug)]
 pub struct FeatureLayer {
     /// The file.
@@ -751,7 +754,7 @@ impl FeatureLayer {
     }
 }
 
-/// Opens GeoPackage bytes as a read-only in-memory database. A file left in WAL mode by its
+/// Opens `GeoPackage` bytes as a read-only in-memory database. A file left in WAL mode by its
 /// writer is read as a rollback-journal file (what a checkpointed WAL file is).
 fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Connection, GpkgError> {
     let not_gpkg = |reason| GpkgError::NotGeoPackage {
@@ -759,8 +762,7 @@ fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Connection, GpkgError> {
         reason,
     };
     let mut data = bytes.to_vec();
-    if data.len() > 19 && data.starts_with(b"SQLite format 3\0") && data[18] == 2 && data[19] == 2
-    {
+    if data.len() > 19 && data.starts_with(b"SQLite format 3\0") && data[18] == 2 && data[19] == 2 {
         data[18] = 1;
         data[19] = 1;
     }
@@ -768,7 +770,7 @@ fn open_bytes(path: &Path, bytes: &[u8]) -> Result<Connection, GpkgError> {
     let len = data.len();
     conn.deserialize_read_exact(MAIN_DB, data.as_slice(), len, true)
         .map_err(not_gpkg)?;
-    // Reading the schema is where SQLite notices a file that is not a database.
+    // Reading the schema is where `SQLite` notices a file that is not a database.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })
@@ -785,16 +787,13 @@ fn has_table(conn: &Connection, table: &str) -> Result<bool, rusqlite::Error> {
     .map(|n| n > 0)
 }
 
-/// The feature layers of GeoPackage bytes, in name order.
+/// The feature layers of `GeoPackage` bytes, in name order.
 ///
 /// # Errors
 /// [`GpkgError::NotGeoPackage`], [`GpkgError::MissingTable`].
 pub fn feature_layers(path: &Path, bytes: &[u8]) -> Result<Vec<String>, GpkgError> {
     let conn = open_bytes(path, bytes)?;
-    Ok(list_layers(path, &conn)?
-        .into_iter()
-        .map(|l| l.0)
-        .collect())
+    Ok(list_layers(path, &conn)?.into_iter().map(|l| l.0).collect())
 }
 
 /// (table, geometry column, srs id) of every feature layer.
@@ -803,7 +802,11 @@ fn list_layers(path: &Path, conn: &Connection) -> Result<Vec<(String, String, i6
         path: path.to_path_buf(),
         reason,
     };
-    for table in ["gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys"] {
+    for table in [
+        "gpkg_contents",
+        "gpkg_geometry_columns",
+        "gpkg_spatial_ref_sys",
+    ] {
         if !has_table(conn, table).map_err(sql)? {
             return Err(GpkgError::MissingTable {
                 path: path.to_path_buf(),
@@ -826,12 +829,7 @@ fn list_layers(path: &Path, conn: &Connection) -> Result<Vec<(String, String, i6
 
 /// The CRS of an SRS id: the EPSG code when the organisation is EPSG, else the WKT
 /// definition, through the CRS module.
-fn layer_crs(
-    path: &Path,
-    layer: &str,
-    conn: &Connection,
-    srs_id: i64,
-) -> Result<Crs, GpkgError> {
+fn layer_crs(path: &Path, layer: &str, conn: &Connection, srs_id: i64) -> Result<Crs, GpkgError> {
     let bad = |problem: String| GpkgError::Srs {
         path: path.to_path_buf(),
         layer: layer.to_owned(),
@@ -878,7 +876,7 @@ fn layer_crs(
     }
 }
 
-/// Reads one feature layer of GeoPackage bytes: `layer`, or the only feature layer of the
+/// Reads one feature layer of `GeoPackage` bytes: `layer`, or the only feature layer of the
 /// file. The CRS comes from `gpkg_spatial_ref_sys` unless `crs_override` is given.
 ///
 /// `option` names the command-line option that chooses a layer, for the error listing the
@@ -887,6 +885,10 @@ fn layer_crs(
 /// # Errors
 /// [`GpkgError`] naming the file, the layer, and the feature (fid) and field of a malformed
 /// geometry.
+#[expect(
+    clippy::too_many_lines,
+    reason = "layer choice, CRS, columns and rows in the order a reader needs them"
+)]
 pub fn parse_layer(
     path: &Path,
     bytes: &[u8],
@@ -1042,7 +1044,7 @@ pub fn parse_layer(
     })
 }
 
-/// Reads one feature layer of a GeoPackage file (see [`parse_layer`]).
+/// Reads one feature layer of a `GeoPackage` file (see [`parse_layer`]).
 ///
 /// # Errors
 /// As [`parse_layer`], plus an unreadable file.

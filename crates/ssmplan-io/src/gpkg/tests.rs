@@ -1,5 +1,6 @@
-//! Tests of the GeoPackage writer and reader without GDAL (GDAL checks the files end to end in
+//! Tests of the `GeoPackage` writer and reader without GDAL (GDAL checks the files end to end in
 //! the CLI's `tests/gpkg.rs`).
+#![expect(clippy::unwrap_used, reason = "tests: a panic is the failure report")]
 
 use std::path::Path;
 
@@ -22,18 +23,35 @@ fn sample() -> GeoPackage {
             description: "a test layer".into(),
             srs: Srs::Wgs84,
             columns: vec![
-                Column { name: "nis".into(), kind: ColumnType::Text },
-                Column { name: "population".into(), kind: ColumnType::Integer },
-                Column { name: "share".into(), kind: ColumnType::Real },
+                Column {
+                    name: "nis".into(),
+                    kind: ColumnType::Text,
+                },
+                Column {
+                    name: "population".into(),
+                    kind: ColumnType::Integer,
+                },
+                Column {
+                    name: "share".into(),
+                    kind: ColumnType::Real,
+                },
             ],
             features: vec![
                 (
                     Geometry::MultiPolygon(square(4.8, 50.4)),
-                    vec![Value::Text("92094".into()), Value::Integer(113_000), Value::Real(0.25)],
+                    vec![
+                        Value::Text("92094".into()),
+                        Value::Integer(113_000),
+                        Value::Real(0.25),
+                    ],
                 ),
                 (
                     Geometry::MultiPolygon(square(5.5, 50.6)),
-                    vec![Value::Text("62063".into()), Value::Null, Value::Real(f64::NAN)],
+                    vec![
+                        Value::Text("62063".into()),
+                        Value::Null,
+                        Value::Real(f64::NAN),
+                    ],
                 ),
             ],
         }],
@@ -42,8 +60,14 @@ fn sample() -> GeoPackage {
             identifier: "summary".into(),
             description: String::new(),
             columns: vec![
-                Column { name: "figure".into(), kind: ColumnType::Text },
-                Column { name: "value".into(), kind: ColumnType::Text },
+                Column {
+                    name: "figure".into(),
+                    kind: ColumnType::Text,
+                },
+                Column {
+                    name: "value".into(),
+                    kind: ColumnType::Text,
+                },
             ],
             rows: vec![vec![Value::Text("sites".into()), Value::Text("65".into())]],
         }],
@@ -64,9 +88,12 @@ fn open(bytes: &[u8]) -> Connection {
 fn written_file_has_the_pragmas_core_tables_and_extent() {
     let bytes = write(&sample()).unwrap();
     assert!(bytes.starts_with(b"SQLite format 3\0"));
-    // application_id at offset 68 and user_version at 60, big endian (SQLite file format).
+    // application_id at offset 68 and user_version at 60, big endian (`SQLite` file format).
     assert_eq!(&bytes[68..72], b"GPKG");
-    assert_eq!(i32::from_be_bytes(bytes[60..64].try_into().unwrap()), 10_200);
+    assert_eq!(
+        i32::from_be_bytes(bytes[60..64].try_into().unwrap()),
+        10_200
+    );
     let conn = open(&bytes);
     let (kind, srs, min_x, max_y, change): (String, i64, f64, f64, String) = conn
         .query_row(
@@ -79,11 +106,19 @@ fn written_file_has_the_pragmas_core_tables_and_extent() {
     assert!((min_x - 4.8).abs() < 1e-12 && (max_y - 50.7).abs() < 1e-12);
     assert_eq!(change, FIXED_TIMESTAMP);
     let attributes: String = conn
-        .query_row("SELECT data_type FROM gpkg_contents WHERE table_name = 'test_summary'", [], |r| r.get(0))
+        .query_row(
+            "SELECT data_type FROM gpkg_contents WHERE table_name = 'test_summary'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(attributes, "attributes");
     let (gtype, col): (String, String) = conn
-        .query_row("SELECT geometry_type_name, column_name FROM gpkg_geometry_columns", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT geometry_type_name, column_name FROM gpkg_geometry_columns",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!((gtype.as_str(), col.as_str()), ("MULTIPOLYGON", "geom"));
     let (uri, reference): (String, String) = conn
@@ -93,12 +128,21 @@ fn written_file_has_the_pragmas_core_tables_and_extent() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((uri.as_str(), reference.as_str()), ("https://example.org/provenance", "geopackage"));
+    assert_eq!(
+        (uri.as_str(), reference.as_str()),
+        ("https://example.org/provenance", "geopackage")
+    );
     let extensions: i64 = conn
-        .query_row("SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_metadata'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_metadata'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(extensions, 2);
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
 }
 
@@ -116,7 +160,10 @@ fn written_layer_reads_back() {
     assert_eq!(layer.columns, vec!["nis", "population", "share"]);
     assert_eq!(layer.features.len(), 2);
     assert_eq!(layer.features[0].fid, 1);
-    assert_eq!(layer.features[0].geometry, Some(Geometry::MultiPolygon(square(4.8, 50.4))));
+    assert_eq!(
+        layer.features[0].geometry,
+        Some(Geometry::MultiPolygon(square(4.8, 50.4)))
+    );
     assert_eq!(layer.features[0].values[1], Value::Integer(113_000));
     // NaN is written as NULL (as in the JSON output).
     assert_eq!(layer.features[1].values[2], Value::Null);
@@ -128,9 +175,18 @@ fn names_are_sanitised_and_columns_made_unique() {
     assert_eq!(sanitise_name("Coverage / Province"), "coverage_province");
     assert_eq!(sanitise_name("2sfca"), "t_2sfca");
     let cols = unique_columns(&[
-        Column { name: "fid".into(), kind: ColumnType::Text },
-        Column { name: "a".into(), kind: ColumnType::Text },
-        Column { name: "A".into(), kind: ColumnType::Text },
+        Column {
+            name: "fid".into(),
+            kind: ColumnType::Text,
+        },
+        Column {
+            name: "a".into(),
+            kind: ColumnType::Text,
+        },
+        Column {
+            name: "A".into(),
+            kind: ColumnType::Text,
+        },
     ]);
     let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, vec!["fid_2", "a", "A_2"]);
@@ -142,7 +198,7 @@ fn err(bytes: &[u8], layer: Option<&str>) -> String {
         .to_string()
 }
 
-/// A GeoPackage changed by SQL statements.
+/// A `GeoPackage` changed by SQL statements.
 fn altered(sql: &str) -> Vec<u8> {
     let bytes = write(&sample()).unwrap();
     let mut conn = Connection::open_in_memory().unwrap();
@@ -165,7 +221,10 @@ fn not_a_database() {
 #[test]
 fn missing_core_table() {
     let e = err(&altered("DROP TABLE gpkg_geometry_columns;"), None);
-    assert_eq!(e, "x.gpkg: not a GeoPackage: missing table `gpkg_geometry_columns`");
+    assert_eq!(
+        e,
+        "x.gpkg: not a GeoPackage: missing table `gpkg_geometry_columns`"
+    );
 }
 
 #[test]
@@ -231,7 +290,14 @@ fn bad_srs() {
     let layer = parse_layer(Path::new("x.gpkg"), &by_wkt, None, "--layer", None).unwrap();
     assert_eq!(layer.crs, Crs::Lambert2008);
     // The override wins.
-    let layer = parse_layer(Path::new("x.gpkg"), &unknown, None, "--layer", Some(Crs::Wgs84)).unwrap();
+    let layer = parse_layer(
+        Path::new("x.gpkg"),
+        &unknown,
+        None,
+        "--layer",
+        Some(Crs::Wgs84),
+    )
+    .unwrap();
     assert_eq!(layer.crs, Crs::Wgs84);
 }
 
@@ -252,22 +318,117 @@ fn malformed_blob_names_the_feature_and_field() {
     let mut conn = Connection::open_in_memory().unwrap();
     let bytes = write(&sample()).unwrap();
     let len = bytes.len();
-    conn.deserialize_read_exact(MAIN_DB, bytes.as_slice(), len, false).unwrap();
-    conn.execute("UPDATE ssmplan_test SET geom = ?1 WHERE fid = 2", [point]).unwrap();
+    conn.deserialize_read_exact(MAIN_DB, bytes.as_slice(), len, false)
+        .unwrap();
+    conn.execute("UPDATE ssmplan_test SET geom = ?1 WHERE fid = 2", [point])
+        .unwrap();
     let bytes = conn.serialize(MAIN_DB).unwrap().to_vec();
     let layer = parse_layer(Path::new("x.gpkg"), &bytes, None, "--layer", None).unwrap();
-    assert_eq!(layer.features[1].geometry, Some(Geometry::Point(point!(x: 1.0, y: 2.0))));
+    assert_eq!(
+        layer.features[1].geometry,
+        Some(Geometry::Point(point!(x: 1.0, y: 2.0)))
+    );
 }
 
 #[test]
 fn geojson_geometries_convert() {
     let v = serde_json::json!({"type": "MultiPolygon", "coordinates": [[[[4.8, 50.4], [4.9, 50.4], [4.9, 50.5], [4.8, 50.5], [4.8, 50.4]]]]});
     let g = geometry_from_geojson(&v).unwrap();
-    assert_eq!(g, Geometry::MultiPolygon(MultiPolygon(vec![polygon![
-        (x: 4.8, y: 50.4), (x: 4.9, y: 50.4), (x: 4.9, y: 50.5), (x: 4.8, y: 50.5), (x: 4.8, y: 50.4)
-    ]])));
+    assert_eq!(
+        g,
+        Geometry::MultiPolygon(MultiPolygon(vec![polygon![
+            (x: 4.8, y: 50.4), (x: 4.9, y: 50.4), (x: 4.9, y: 50.5), (x: 4.8, y: 50.5), (x: 4.8, y: 50.4)
+        ]]))
+    );
     let p = serde_json::json!({"type": "Point", "coordinates": [4.5, 50.5]});
-    assert_eq!(geometry_from_geojson(&p), Some(Geometry::Point(point!(x: 4.5, y: 50.5))));
-    assert_eq!(geometry_from_geojson(&serde_json::json!({"type": "Point", "coordinates": [4.5]})), None);
-    assert_eq!(geometry_from_geojson(&serde_json::json!({"type": "Circle"})), None);
+    assert_eq!(
+        geometry_from_geojson(&p),
+        Some(Geometry::Point(point!(x: 4.5, y: 50.5)))
+    );
+    assert_eq!(
+        geometry_from_geojson(&serde_json::json!({"type": "Point", "coordinates": [4.5]})),
+        None
+    );
+    assert_eq!(
+        geometry_from_geojson(&serde_json::json!({"type": "Circle"})),
+        None
+    );
+}
+
+/// Boundaries from a `GeoPackage`: the NIS column found by the `GeoJSON` reader's names, errors
+/// naming the layer and the fid.
+#[test]
+fn boundary_errors_name_the_layer_and_fid() {
+    let commune = |nis: Value, x0: f64| {
+        (
+            Geometry::MultiPolygon(square(x0, 50.4)),
+            vec![nis, Value::Text("Somewhere".into())],
+        )
+    };
+    let table = |features| GeoPackage {
+        features: vec![FeatureTable {
+            name: "communes".into(),
+            identifier: "communes".into(),
+            description: String::new(),
+            srs: Srs::Wgs84,
+            columns: vec![
+                Column {
+                    name: "NISCode".into(),
+                    kind: ColumnType::Integer,
+                },
+                Column {
+                    name: "name_fr".into(),
+                    kind: ColumnType::Text,
+                },
+            ],
+            features,
+        }],
+        ..GeoPackage::default()
+    };
+    let dir = std::env::temp_dir().join(format!("ssmplan-gpkg-unit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("b.gpkg");
+    let read = |features| {
+        std::fs::write(&path, write(&table(features)).unwrap()).unwrap();
+        crate::boundaries::read_gpkg(&path, None, None)
+    };
+    let layer = read(vec![
+        commune(Value::Integer(92094), 4.8),
+        commune(Value::Integer(92003), 5.0),
+    ])
+    .unwrap();
+    assert_eq!(layer.communes.len(), 2);
+    assert_eq!(layer.communes[1].name, "Somewhere");
+    assert_eq!(layer.crs, Crs::Wgs84);
+    let p = path.display();
+    let e = read(vec![
+        commune(Value::Integer(92094), 4.8),
+        commune(Value::Null, 5.0),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{p}, layer `communes`, feature 2, field `nis`: missing NIS code (no value in a column named nis, nis_2025, NISCode, niscode, NIS, CD_REFNIS)"
+        )
+    );
+    let e = read(vec![
+        commune(Value::Integer(92094), 4.8),
+        commune(Value::Integer(92094), 5.0),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{p}, layer `communes`, feature 2, field `nis`: duplicate value `92094` (first at feature 1)"
+        )
+    );
+    let e = read(vec![commune(Value::Integer(92094), 40.0)]).unwrap_err();
+    assert!(
+        e.to_string().starts_with(&format!(
+            "{p}, layer `communes`, feature 1 (NIS 92094): coordinates (40"
+        )),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

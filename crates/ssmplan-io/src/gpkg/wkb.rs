@@ -1,4 +1,4 @@
-//! GeoPackage geometry blobs (`GeoPackageBinary`, spec clause 2.1.3): the `GP` header (version,
+//! `GeoPackage` geometry blobs (`GeoPackageBinary`, spec clause 2.1.3): the `GP` header (version,
 //! flags, SRS id, optional envelope) followed by ISO WKB.
 //!
 //! Written here rather than taken from a crate: georust `wkb` brings `num_enum` (a proc-macro
@@ -21,7 +21,7 @@ pub enum BlobError {
         /// The first bytes, in hex.
         found: String,
     },
-    /// A header version other than 0 (GeoPackage 1.x).
+    /// A header version other than 0 (`GeoPackage` 1.x).
     #[error("unsupported GeoPackage geometry header version {version}")]
     Version {
         /// The version byte.
@@ -140,18 +140,15 @@ impl Reader<'_> {
     }
 }
 
-/// Reads a GeoPackage geometry blob.
+/// Reads a `GeoPackage` geometry blob.
 ///
 /// # Errors
-/// [`BlobError`] for a blob that is not a GeoPackage geometry or is cut short.
+/// [`BlobError`] for a blob that is not a `GeoPackage` geometry or is cut short.
 pub fn decode(blob: &[u8]) -> Result<Decoded, BlobError> {
-    let mut r = Reader {
-        bytes: blob,
-        at: 0,
-    };
-    let magic = r.take(2).map_err(|_| BlobError::Magic {
-        found: hex(blob),
-    })?;
+    let mut r = Reader { bytes: blob, at: 0 };
+    let magic = r
+        .take(2)
+        .map_err(|_| BlobError::Magic { found: hex(blob) })?;
     if magic != b"GP" {
         return Err(BlobError::Magic { found: hex(blob) });
     }
@@ -173,7 +170,7 @@ pub fn decode(blob: &[u8]) -> Result<Decoded, BlobError> {
         _ => return Err(BlobError::Envelope { code }),
     };
     let little = flags & 1 == 1;
-    let srs_id = r.u32(little)? as i32;
+    let srs_id = i32::from_ne_bytes(r.u32(little)?.to_ne_bytes());
     r.take(doubles * 8)?;
     let geometry = read_wkb(&mut r, 0)?;
     Ok(Decoded {
@@ -198,6 +195,10 @@ fn hex(bytes: &[u8]) -> String {
 #[expect(
     clippy::many_single_char_names,
     reason = "r(eader), n(umber), z and m read as in the WKB specification"
+)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per WKB geometry type, as the specification lists them"
 )]
 fn read_wkb(r: &mut Reader<'_>, depth: usize) -> Result<Geometry<f64>, BlobError> {
     if depth > MAX_DEPTH {
@@ -345,7 +346,7 @@ pub fn type_name(g: &Geometry<f64>) -> &'static str {
     }
 }
 
-/// Writes a GeoPackage geometry blob: little endian, with an XY envelope except for points (as
+/// Writes a `GeoPackage` geometry blob: little endian, with an XY envelope except for points (as
 /// the specification recommends), the empty flag for a geometry without coordinates.
 #[must_use]
 pub fn encode(geometry: &Geometry<f64>, srs_id: i32) -> Vec<u8> {
@@ -439,6 +440,7 @@ fn write_wkb(out: &mut Vec<u8>, g: &Geometry<f64>) {
 }
 
 #[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests: a panic is the failure report")]
 mod tests {
     use super::*;
     use geo::{line_string, point, polygon};
@@ -490,7 +492,11 @@ mod tests {
             assert_eq!(d.geometry, g);
             assert_eq!(d.srs_id, 4326);
         }
-        assert!(decode(&encode(&Geometry::MultiPolygon(MultiPolygon(vec![])), 0)).unwrap().empty);
+        assert!(
+            decode(&encode(&Geometry::MultiPolygon(MultiPolygon(vec![])), 0))
+                .unwrap()
+                .empty
+        );
     }
 
     #[test]
@@ -505,12 +511,18 @@ mod tests {
         }
         let d = decode(&blob).unwrap();
         assert_eq!(d.srs_id, 31370);
-        assert_eq!(d.geometry, Geometry::Point(point!(x: 150_000.0, y: 170_000.0)));
+        assert_eq!(
+            d.geometry,
+            Geometry::Point(point!(x: 150_000.0, y: 170_000.0))
+        );
     }
 
     #[test]
     fn malformed_blobs_are_errors() {
-        let good = encode(&Geometry::MultiPolygon(MultiPolygon(vec![square(0.0)])), 4326);
+        let good = encode(
+            &Geometry::MultiPolygon(MultiPolygon(vec![square(0.0)])),
+            4326,
+        );
         assert!(matches!(decode(b""), Err(BlobError::Magic { .. })));
         assert!(matches!(decode(b"XX\0\x01"), Err(BlobError::Magic { .. })));
         let mut v = good.clone();
@@ -529,7 +541,10 @@ mod tests {
         assert!(matches!(decode(&huge), Err(BlobError::Truncated { .. })));
         let mut kind = good;
         kind[8 + 32 + 1..8 + 32 + 5].copy_from_slice(&17_u32.to_le_bytes());
-        assert!(matches!(decode(&kind), Err(BlobError::GeometryType { code: 17, .. })));
+        assert!(matches!(
+            decode(&kind),
+            Err(BlobError::GeometryType { code: 17, .. })
+        ));
     }
 
     #[test]
