@@ -62,8 +62,8 @@ pub struct DataArgs {
     #[arg(long, global = true)]
     pub typology: Option<PathBuf>,
     /// Output format [default: from the --out extension (.csv, .json, .geojson, .gpkg), else
-    /// table]. `gpkg` (`GeoPackage`, for QGIS) needs --out FILE.gpkg: the map layer in EPSG:4326,
-    /// every table as an attribute table, the provenance in the `GeoPackage` metadata.
+    /// table]. `gpkg` (for QGIS) needs --out FILE.gpkg: the map layer in EPSG:4326, every table
+    /// as an attribute table, the provenance in the file's metadata.
     #[arg(long = "format", global = true, value_enum, requires_if("gpkg", "out"))]
     pub format_arg: Option<Format>,
     /// The format in effect (resolved by [`DataArgs::resolve_format`]).

@@ -610,3 +610,73 @@ fn xml_escape(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests: a panic is the failure report")]
+mod gpkg_tests {
+    use ssmplan_io::gpkg::{ColumnType, Value as V};
+
+    use super::*;
+
+    #[test]
+    fn column_types_follow_the_cells() {
+        let t = |cells: &[Cell]| column_type(cells.iter());
+        assert_eq!(
+            t(&[Cell::Int(1), Cell::Empty, Cell::Int(2)]),
+            ColumnType::Integer
+        );
+        assert_eq!(t(&[Cell::Int(1), Cell::Num(0.5, 2)]), ColumnType::Real);
+        assert_eq!(
+            t(&[Cell::Num(0.5, 2), Cell::Text("x".into())]),
+            ColumnType::Text
+        );
+        assert_eq!(t(&[Cell::Empty]), ColumnType::Text);
+        assert_eq!(t(&[]), ColumnType::Text);
+    }
+
+    #[test]
+    fn values_are_rounded_as_in_the_json() {
+        assert_eq!(
+            gpkg_value(&Cell::Num(2.345_678, 2), ColumnType::Real),
+            V::Real(2.35)
+        );
+        assert_eq!(gpkg_value(&Cell::Int(3), ColumnType::Real), V::Real(3.0));
+        assert_eq!(
+            gpkg_value(&Cell::Int(3), ColumnType::Text),
+            V::Text("3".into())
+        );
+        assert_eq!(gpkg_value(&Cell::Empty, ColumnType::Integer), V::Null);
+        assert_eq!(
+            gpkg_value(&Cell::Int(u64::MAX), ColumnType::Integer),
+            V::Real(u64::MAX as f64)
+        );
+    }
+
+    #[test]
+    fn a_report_without_map_layer_is_a_geopackage_of_tables() {
+        let report = Report {
+            command: "budget coordinators",
+            parameters: vec![("source", json!("bands"))],
+            inputs: Vec::new(),
+            caveats: vec!["a <caveat> & more".into()],
+            summary: vec![("total".into(), "1 EUR".into())],
+            tables: vec![Table {
+                name: "bands".into(),
+                title: "Bands".into(),
+                columns: vec!["band", "ssm"],
+                rows: vec![vec![Cell::from("<=3"), Cell::Int(2)]],
+            }],
+            features: Vec::new(),
+        };
+        let bytes = report.gpkg_bytes().unwrap();
+        let layer = ssmplan_io::gpkg::feature_layers(std::path::Path::new("r.gpkg"), &bytes);
+        assert!(layer.unwrap().is_empty());
+        assert_eq!(bytes, report.gpkg_bytes().unwrap());
+        assert_eq!(report.layer_name(), "ssmplan_budget_coordinators");
+        assert!(
+            report
+                .qgis_metadata_xml(&report.meta())
+                .contains("a &lt;caveat&gt; &amp; more")
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! provenance in the metadata extension, and reading one feature layer.
 //!
 //! A `GeoPackage` is a `SQLite` database; it is built and read in memory (`rusqlite` with the
-//! bundled `SQLite` and its `serialize` API), so [`write`] returns bytes that the caller writes
+//! bundled `SQLite` and its `serialize` API), so [`write()`] returns bytes that the caller writes
 //! atomically and [`parse_layer`] is a pure function on bytes, like the other `parse_*`.
 //!
 //! Written files are deterministic: the same content gives the same bytes (fixed statement
