@@ -4,6 +4,7 @@
 //!   layers, feature counts, geometry types and CRS (EPSG:4326), an extent in Wallonia in
 //!   longitude/latitude order, the provenance in its metadata, and every attribute table equal,
 //!   value by value, to the JSON output of the same command;
+//! - GDAL's `validate_gpkg.py` (when `python3-gdal` is installed) finds nothing to report;
 //! - the default communes (`GeoJSON` and the Lambert 2008 shapefile) and sites (CSV) converted
 //!   to `GeoPackage` by `ogr2ogr` give the same figures as the default inputs.
 //!
@@ -183,6 +184,28 @@ fn assert_rows_equal(what: &str, gdal: &[BTreeMap<String, String>], json: &[Valu
     }
 }
 
+/// GDAL's conformance checker of the `GeoPackage` specification (`validate_gpkg.py`, shipped with
+/// Debian's `python3-gdal`), when it is installed: it must find nothing.
+fn validate_gpkg(file: &Path) {
+    let script = Path::new("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py");
+    if !script.is_file() {
+        println!("SKIPPED: validate_gpkg.py (python3-gdal) not installed");
+        return;
+    }
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(),
+        "{}: validate_gpkg.py: {}{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Writes `args` as a `GeoPackage` and checks it against GDAL and the JSON output: the layer
 /// names and counts, the map layer's geometry type, CRS and extent, every attribute table value
 /// by value, the summary and the provenance. Returns the file and the JSON.
@@ -268,6 +291,7 @@ fn check_command(name: &str, args: &[&str], geometry: Option<&str>) -> (PathBuf,
             "{name}: y {min_y}..{max_y} not latitudes of Wallonia"
         );
     }
+    validate_gpkg(&file);
     // The provenance: GDAL reads the metadata items, with the inputs' digests.
     let info = gdal_run("ogrinfo", &["-ro", "-so", file.to_str().expect("path")]);
     assert!(
