@@ -426,6 +426,21 @@ fn gpkg_output_is_deterministic_and_needs_a_file() {
         "same inputs, same bytes"
     );
     assert!(!dir.join("a.gpkg.tmp").exists(), "no temporary file left");
+    // A failed write leaves nothing behind.
+    let blocked = dir.join("blocked.gpkg");
+    std::fs::create_dir_all(&blocked).expect("mkdir");
+    let out = ssmplan(&[
+        "catchments",
+        "--demand",
+        "communes",
+        "--out",
+        blocked.to_str().expect("path"),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        !dir.join("blocked.gpkg.tmp").exists(),
+        "temporary file removed"
+    );
     let out = ssmplan(&["catchments", "--format", "gpkg"]);
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
