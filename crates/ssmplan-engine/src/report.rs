@@ -443,7 +443,7 @@ impl Report {
             MetadataRecord {
                 standard_uri: "http://gdal.org".to_owned(),
                 mime_type: "text/xml".to_owned(),
-                metadata: self.gdal_metadata_xml(),
+                metadata: self.gdal_metadata_xml(&meta),
                 references: gdal_refs,
             },
             MetadataRecord {
@@ -458,7 +458,7 @@ impl Report {
 
     /// GDAL's metadata document (`GDALMultiDomainMetadata`): the provenance as items (the
     /// JSON document itself shows in GDAL as `GPKG_METADATA_ITEM_1`).
-    fn gdal_metadata_xml(&self) -> String {
+    fn gdal_metadata_xml(&self, meta: &Value) -> String {
         let mut items = vec![
             (
                 "SSMPLAN_TOOL".to_owned(),
@@ -467,7 +467,7 @@ impl Report {
             ("SSMPLAN_COMMAND".to_owned(), self.command.to_owned()),
             (
                 "SSMPLAN_CRS_OF_COMPUTATION".to_owned(),
-                "EPSG:3812 (Belgian Lambert 2008, metres)".to_owned(),
+                crs_of_computation(meta).to_owned(),
             ),
         ];
         for (k, v) in &self.parameters {
@@ -508,8 +508,9 @@ impl Report {
     fn qgis_metadata_xml(&self, meta: &Value) -> String {
         let tool = format!("ssmplan {}", env!("CARGO_PKG_VERSION"));
         let mut abstract_text = format!(
-            "Computed by {tool} (`ssmplan {}`); distances measured in EPSG:3812 (Belgian Lambert 2008, metres).",
-            self.command
+            "Computed by {tool} (`ssmplan {}`); CRS of the computation: {}.",
+            self.command,
+            crs_of_computation(meta)
         );
         if !self.caveats.is_empty() {
             abstract_text.push_str("\n\nCaveats:");
@@ -557,6 +558,13 @@ impl Report {
         xml.push_str("</qgis>\n");
         xml
     }
+}
+
+/// The `crs_of_computation` of [`Report::meta`].
+fn crs_of_computation(meta: &Value) -> &str {
+    meta.get("crs_of_computation")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// The SQL type of a column from its cells: `INTEGER` when every value is a whole number,
