@@ -51,6 +51,12 @@ pub struct DataArgs {
     /// Another SSM sites file (e.g. AVIQ's full list; schema in README.md).
     #[arg(long, global = true)]
     pub sites: Option<PathBuf>,
+    /// Another facility layer in place of the SSM sites, for coverage, catchments and
+    /// accessibility: a CSV of points (`lat,lon` or `x,y` in EPSG:3812, optional
+    /// `id,name,capacity`), e.g. the 2020 Belgian hospital list of the shared data.
+    /// Points beyond Wallonia serve residents too.
+    #[arg(long, global = true, conflicts_with = "sites", value_name = "FILE")]
+    pub facilities: Option<PathBuf>,
     /// An official typology table (`nis,group`).
     #[arg(long, global = true)]
     pub typology: Option<PathBuf>,
@@ -320,8 +326,8 @@ pub struct DemandArgs {
 pub struct CoverageArgs {
     #[command(flatten)]
     pub demand: DemandArgs,
-    /// Zonings to report (repeatable): total, province, arrondissement, commune, typology,
-    /// catchment, or all.
+    /// Zonings to report (repeatable): total, province, arrondissement, nuts3 (Eurostat's
+    /// districts), commune, typology, catchment, or all.
     #[arg(long = "level", value_enum, default_values_t = [LevelArg::Total, LevelArg::Province, LevelArg::Arrondissement, LevelArg::Typology, LevelArg::Catchment])]
     pub levels: Vec<LevelArg>,
 }
@@ -331,6 +337,7 @@ pub enum LevelArg {
     Total,
     Province,
     Arrondissement,
+    Nuts3,
     Commune,
     Typology,
     Catchment,

@@ -94,6 +94,7 @@ pub fn data_request(a: &DataArgs) -> DataRequest {
         year: a.year,
         sites: a.sites.clone(),
         typology: a.typology.clone(),
+        facilities: a.facilities.clone(),
     }
 }
 
@@ -108,6 +109,7 @@ pub fn coverage_request(a: &CoverageArgs) -> CoverageRequest {
                 LevelArg::Total => Level::Total,
                 LevelArg::Province => Level::Province,
                 LevelArg::Arrondissement => Level::Arrondissement,
+                LevelArg::Nuts3 => Level::Nuts3,
                 LevelArg::Commune => Level::Commune,
                 LevelArg::Typology => Level::Typology,
                 LevelArg::Catchment => Level::Catchment,

@@ -103,6 +103,16 @@ fn run(cli: &Cli) -> Result<Report> {
         }
         _ => {}
     }
+    if cli.data.facilities.is_some()
+        && !matches!(
+            command,
+            Command::Coverage(_) | Command::Catchments(_) | Command::Accessibility(_)
+        )
+    {
+        anyhow::bail!(
+            "--facilities applies to coverage, catchments and accessibility only (the other commands plan SSM sites)"
+        );
+    }
     let engine = load(cli, &progress)?;
     let p = &progress;
     let report = match command {
@@ -144,6 +154,11 @@ fn run(cli: &Cli) -> Result<Report> {
 
 /// `ssmplan serve`: loads the dataset once and runs the map service until Ctrl-C or SIGTERM.
 fn serve(cli: &Cli, a: &args::ServeArgs) -> Result<()> {
+    if cli.data.facilities.is_some() {
+        anyhow::bail!(
+            "--facilities applies to coverage, catchments and accessibility only, not to the map service"
+        );
+    }
     let progress = TerminalProgress::new(cli.data.quiet);
     let engine = load(cli, &progress)?;
     progress.finish();

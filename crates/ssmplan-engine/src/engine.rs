@@ -79,6 +79,7 @@ impl Engine {
         params.crs = crs;
         params.sites.clone_from(&request.sites);
         params.typology.clone_from(&request.typology);
+        params.facilities.clone_from(&request.facilities);
         let mut engine = Self::from_dataset(Dataset::load(&params)?);
         engine.request = Some(request.clone());
         Ok(engine)
@@ -147,6 +148,19 @@ impl Engine {
         let mut dataset = self.dataset.clone();
         dataset.replace_typology(label, bytes)?;
         Ok(Self::from_dataset(dataset))
+    }
+
+    /// Refuses an operation that plans SSM (norm, frameworks, new sites) on a facility layer.
+    pub(crate) fn require_ssm_sites(&self, operation: &str) -> Result<(), EngineError> {
+        if self.dataset.facilities.is_some() {
+            return Err(EngineError::parameter(
+                "facilities",
+                format!(
+                    "`{operation}` plans SSM sites; a facility layer applies to coverage, catchments and accessibility only"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A copy of the dataset for one operation.

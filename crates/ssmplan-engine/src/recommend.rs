@@ -123,6 +123,7 @@ pub fn recommend(
     progress: &dyn Progress,
 ) -> Result<RecommendResult, EngineError> {
     request.validate()?;
+    engine.require_ssm_sites("recommend")?;
     let args = request;
     let mut dataset = engine.working_copy();
     let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;

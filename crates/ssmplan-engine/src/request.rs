@@ -68,6 +68,9 @@ pub struct DataRequest {
     pub sites: Option<PathBuf>,
     /// An official typology table.
     pub typology: Option<PathBuf>,
+    /// Another facility layer in place of the SSM sites (coverage, catchments and
+    /// accessibility only).
+    pub facilities: Option<PathBuf>,
 }
 
 impl Default for DataRequest {
@@ -82,6 +85,7 @@ impl Default for DataRequest {
             year: 2025,
             sites: None,
             typology: None,
+            facilities: None,
         }
     }
 }
@@ -239,6 +243,8 @@ pub enum Level {
     Province,
     /// Administrative arrondissements.
     Arrondissement,
+    /// NUTS 3 regions (Eurostat's districts: Verviers split by language).
+    Nuts3,
     /// Communes.
     Commune,
     /// Typology groups.

@@ -179,6 +179,7 @@ pub fn scenario(
     progress: &dyn Progress,
 ) -> Result<ScenarioResult, EngineError> {
     request.validate()?;
+    engine.require_ssm_sites("scenario")?;
     let args = request;
     let (name, bytes) = match source {
         ScenarioSource::File(path) => (

@@ -9,6 +9,7 @@ pub mod boundaries;
 pub mod crosswalk;
 pub mod crs;
 pub mod dataset;
+pub mod facilities;
 pub mod frameworks;
 pub mod indicators;
 pub mod manifest;
