@@ -102,3 +102,20 @@ fn every_command_shows_an_example() {
     let out = ssmplan(&[]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn each_input_is_listed_once_when_the_grid_serves_typology_and_demand() {
+    let out: serde_json::Value =
+        serde_json::from_str(&stdout(&["recommend", "-p", "1", "--format", "json"])).expect("JSON");
+    let inputs: Vec<String> = out["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| format!("{} {}", i["role"], i["path"]))
+        .collect();
+    let mut unique = inputs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), inputs.len(), "{inputs:?}");
+    assert!(inputs.iter().any(|i| i.contains("ghs_pop")), "{inputs:?}");
+}

@@ -204,7 +204,7 @@ impl Engine {
         });
         match cached {
             Ok((demand, input)) => {
-                dataset.inputs.push(input.clone());
+                record_once(dataset, input);
                 Ok(demand.clone())
             }
             // Read again to return the structured error.
@@ -229,7 +229,9 @@ impl Engine {
                 .map_err(|e| e.to_string())
         });
         if let Ok(c) = cached {
-            dataset.inputs.extend(c.inputs.iter().cloned());
+            for input in &c.inputs {
+                record_once(dataset, input);
+            }
             return Ok(Arc::clone(&c.reconstruction));
         }
         // It failed once: run it again on the caller's copy to return the structured error.
@@ -271,6 +273,18 @@ impl Engine {
 }
 
 /// The distance model of a detour factor (1: straight line).
+/// Records `input` on `dataset` unless the same file (role, path and digest) already is: the
+/// population grid serves both the typology reconstruction and the demand.
+fn record_once(dataset: &mut Dataset, input: &InputFile) {
+    if !dataset
+        .inputs
+        .iter()
+        .any(|i| i.role == input.role && i.path == input.path && i.sha256 == input.sha256)
+    {
+        dataset.inputs.push(input.clone());
+    }
+}
+
 pub(crate) fn distance_model(detour: f64) -> Result<Box<dyn DistanceModel>, EngineError> {
     Ok(if (detour - 1.0).abs() < f64::EPSILON {
         Box::new(StraightLine)
