@@ -15,22 +15,30 @@ use crate::args::{
     ExpandArgs, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg,
 };
 
-/// A spinner with the current stage and the elapsed time on standard error, only when it is a
-/// terminal and `--quiet` is not given (never in pipes or CI logs); each finished stage stays
-/// on its own line with its start time.
+/// Progress on standard error, only when it is a terminal and `--quiet` is not given (never in
+/// pipes or CI logs): a spinner with the current stage and the elapsed time, or a bar with the
+/// steps done and the time left when the stage knows its number of steps (gridding, solver
+/// iterations); each finished stage stays on its own line with its start time.
 pub struct TerminalProgress {
     bar: Option<indicatif::ProgressBar>,
     start: Instant,
+}
+
+const SPINNER: &str = "{spinner} [{elapsed_precise}] {msg}";
+const BAR: &str = "{spinner} [{elapsed_precise}] {msg} [{bar:30}] {pos}/{len} (about {eta} left)";
+
+fn style(template: &str) -> Option<indicatif::ProgressStyle> {
+    indicatif::ProgressStyle::with_template(template)
+        .ok()
+        .map(|s| s.progress_chars("=> "))
 }
 
 impl TerminalProgress {
     pub fn new(quiet: bool) -> Self {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
-            {
-                bar.set_style(style);
+            if let Some(s) = style(SPINNER) {
+                bar.set_style(s);
             }
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
@@ -62,7 +70,28 @@ impl ssmplan_engine::Progress for TerminalProgress {
                 "[{:>6.2} s] {what}",
                 self.start.elapsed().as_secs_f64()
             ));
+            bar.unset_length();
+            if let Some(s) = style(SPINNER) {
+                bar.set_style(s);
+            }
             bar.set_message(what.to_owned());
+        }
+    }
+
+    fn steps(&self, what: &str, total: u64) {
+        self.stage(what);
+        if let Some(bar) = &self.bar {
+            if let Some(s) = style(BAR) {
+                bar.set_style(s);
+            }
+            bar.set_length(total);
+            bar.set_position(0);
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
         }
     }
 }

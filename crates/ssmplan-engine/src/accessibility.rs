@@ -60,7 +60,7 @@ pub fn accessibility(
     let mut dataset = engine.working_copy();
     let spec = DemandSpec::parse(&request.demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
-    let demand = engine.demand(&mut dataset, &spec)?;
+    let demand = engine.demand(&mut dataset, &spec, progress)?;
     let params = fca_params(request)?;
     let (capacity, uses_etp) = ssmplan_core::site_capacities(&dataset.sites);
     let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();

@@ -131,7 +131,7 @@ pub(crate) fn allocate(
 ) -> Result<Allocation, EngineError> {
     let spec = DemandSpec::parse(demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
-    let d = engine.demand(dataset, &spec)?;
+    let d = engine.demand(dataset, &spec, progress)?;
     progress.stage(&format!("{} demand points", d.points.len()));
     let model = distance_model(detour)?;
     progress.stage("nearest sites");

@@ -19,6 +19,18 @@ use crate::typology::{Reconstruction, reconstruct};
 pub trait Progress: Sync {
     /// A stage starts.
     fn stage(&self, what: &str);
+
+    /// A stage of `total` known steps starts (a bar on a terminal); [`Progress::advance`]
+    /// reports the steps done. By default, just a stage.
+    fn steps(&self, what: &str, total: u64) {
+        let _ = total;
+        self.stage(what);
+    }
+
+    /// `n` more steps of the current stage are done (called from any thread).
+    fn advance(&self, n: u64) {
+        let _ = n;
+    }
 }
 
 /// Drops every message.
@@ -174,11 +186,20 @@ impl Engine {
         &self,
         dataset: &mut Dataset,
         spec: &DemandSpec,
+        progress: &dyn Progress,
     ) -> Result<Demand, EngineError> {
         Ok(match spec {
             DemandSpec::Communes => ssmplan_core::commune_points(&dataset.communes)?,
             DemandSpec::PopGrid => self.popgrid_demand(dataset)?,
-            DemandSpec::Grid(cell) => ssmplan_core::regular_grid(&dataset.communes, *cell)?,
+            DemandSpec::Grid(cell) => {
+                progress.steps(
+                    &format!("gridding {} communes", dataset.communes.len()),
+                    dataset.communes.len() as u64,
+                );
+                ssmplan_core::regular_grid_with_progress(&dataset.communes, *cell, &|n| {
+                    progress.advance(n);
+                })?
+            }
             DemandSpec::Points(p) => dataset.weighted_demand(Some(p))?,
         })
     }

@@ -130,7 +130,7 @@ pub fn recommend(
     let weights = crate::request::need_weights(&args.weights)?;
     let spec = DemandSpec::parse(&args.demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
-    let demand = engine.demand(&mut dataset, &spec)?;
+    let demand = engine.demand(&mut dataset, &spec, progress)?;
     let (cands, cand_desc) = candidates(&dataset, args)?;
     let radius_m = args.radius_km * 1000.0;
     let objective = match args.model {
