@@ -5,14 +5,16 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use ssmplan_engine::request::{BoundaryLayerName, Level, Method, Model, ScopeName};
+use ssmplan_engine::solve::Unit;
 use ssmplan_engine::{
     AccessibilityRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest, DataRequest,
-    EngineError, ExpandRequest, RecommendRequest, ScenarioRequest,
+    EngineError, ExpandRequest, RecommendRequest, ScenarioRequest, SolveRequest,
 };
 
 use crate::args::{
     AccessibilityArgs, BoundariesArg, CoordinatorArgs, CoverageArgs, DataArgs, DemandArgs,
-    ExpandArgs, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg,
+    ExpandArgs, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg, SolveArgs,
+    UnitArg,
 };
 
 /// Progress on standard error, only when it is a terminal and `--quiet` is not given (never in
@@ -176,11 +178,7 @@ pub fn recommend_request(a: &RecommendArgs) -> RecommendRequest {
         detour: a.demand.detour,
         weights: a.need.weights.clone(),
         no_typology: a.need.no_typology,
-        model: match a.model {
-            ModelArg::Mclp => Model::Mclp,
-            ModelArg::Pmedian => Model::Pmedian,
-            ModelArg::Lscp => Model::Lscp,
-        },
+        model: model(a.model),
         p: a.p,
         radius_km: a.radius_km,
         target_share: a.target_share,
@@ -190,6 +188,33 @@ pub fn recommend_request(a: &RecommendArgs) -> RecommendRequest {
         norm: a.norm,
         seed: a.seed,
         perturbations: a.perturbations,
+    }
+}
+
+pub fn solve_request(a: &SolveArgs) -> SolveRequest {
+    SolveRequest {
+        model: model(a.model),
+        p: a.p,
+        radius: a.radius,
+        unit: match a.unit {
+            UnitArg::M => Unit::M,
+            UnitArg::Km => Unit::Km,
+        },
+        target_share: a.target_share,
+        demand: a.demand.clone(),
+        candidates: a.candidates.clone(),
+        existing: a.existing.clone(),
+        seed: a.seed,
+        perturbations: a.perturbations,
+        timings: a.timings,
+    }
+}
+
+fn model(m: ModelArg) -> Model {
+    match m {
+        ModelArg::Mclp => Model::Mclp,
+        ModelArg::Pmedian => Model::Pmedian,
+        ModelArg::Lscp => Model::Lscp,
     }
 }
 

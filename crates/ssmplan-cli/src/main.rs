@@ -101,6 +101,13 @@ fn run(cli: &Cli) -> Result<Report> {
         Command::Serve(_) | Command::Completions { .. } => {
             anyhow::bail!("this command has no report")
         }
+        Command::Solve(a) => {
+            let report = ssmplan_engine::solve(&common::solve_request(a), &progress)
+                .map_err(cli_error)?
+                .report;
+            progress.finish();
+            return Ok(report);
+        }
         _ => {}
     }
     if cli.data.facilities.is_some()
@@ -144,7 +151,10 @@ fn run(cli: &Cli) -> Result<Report> {
         )
         .map(|r| r.report),
         Command::Typology => ssmplan_engine::typology(&engine, p).map(|r| r.report),
-        Command::Budget(_) | Command::Serve(_) | Command::Completions { .. } => {
+        Command::Budget(_)
+        | Command::Serve(_)
+        | Command::Completions { .. }
+        | Command::Solve(_) => {
             anyhow::bail!("handled above")
         }
     };

@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod facilities;
 pub mod frameworks;
 pub mod indicators;
+pub mod instance;
 pub mod manifest;
 pub mod points;
 pub mod population;
