@@ -46,12 +46,11 @@ fn instance(seed: u64) -> Instance {
             .wrapping_add(1_442_695_040_888_963_407);
         (state >> 33) % m
     };
+    let mut coord = |m: u64| i64::try_from(next(m)).expect("small");
     let demand = (0..40)
-        .map(|_| (next(60) as i64, next(40) as i64, 1 + next(9)))
+        .map(|_| (coord(60), coord(40), 1 + coord(9).unsigned_abs()))
         .collect();
-    let candidates = (0..11)
-        .map(|_| (next(60) as i64, next(40) as i64))
-        .collect();
+    let candidates = (0..11).map(|_| (coord(60), coord(40))).collect();
     Instance {
         demand,
         candidates,
