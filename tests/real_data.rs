@@ -290,6 +290,7 @@ fn no_two_zones_of_one_level_share_a_name() {
     for level in [
         ZoneLevel::Province,
         ZoneLevel::Arrondissement,
+        ZoneLevel::Nuts3,
         ZoneLevel::Commune,
     ] {
         let zones = zone_coverage(&input, level);
@@ -305,4 +306,58 @@ fn no_two_zones_of_one_level_share_a_name() {
     assert_eq!(louviere.name, "La Louvière");
     assert_eq!(arr.len(), 20);
     assert_eq!(d.renamed_arrondissements.len(), 1);
+}
+
+/// The NUTS 3 table in code against Eurostat's classification as compiled in the shared data
+/// (`accessibility/nuts3_2024_wallonia.csv`), and the NUTS 3 zones of the real communes: 21
+/// regions holding every inhabitant, BE336 exactly the 9 German-speaking communes.
+#[test]
+fn nuts3_regions_match_the_classification_and_partition_wallonia() {
+    let shared =
+        ssmplan_e2e::shared_data().map(|d| d.join("accessibility/nuts3_2024_wallonia.csv"));
+    if let Some(text) = shared
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+    {
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        assert_eq!(rows.len(), ssmplan_core::WALLOON_NUTS3.len());
+        for row in rows {
+            assert!(
+                ssmplan_core::WALLOON_NUTS3
+                    .iter()
+                    .any(|n| n.0 == row[0] && n.2 == row[1] && n.1 == row[2]),
+                "{row:?}"
+            );
+        }
+    } else {
+        eprintln!("SKIPPED the comparison: the shared data is not beside the repository");
+    }
+    let d = load(Scope::Wallonia);
+    let demand = ssmplan_core::commune_points(&d.communes).expect("points");
+    let nearest = nearest_sites(&demand.points, &d.site_locations(), &StraightLine);
+    let input = CoverageInput {
+        communes: &d.communes,
+        sites: &d.sites,
+        demand: &demand.points,
+        nearest: &nearest,
+    };
+    let zones = zone_coverage(&input, ZoneLevel::Nuts3);
+    assert_eq!(zones.len(), 21);
+    assert_eq!(
+        zones.iter().map(|z| z.population).sum::<u64>(),
+        d.population_total()
+    );
+    let german: u64 = d
+        .communes
+        .iter()
+        .filter(|c| c.nis.is_german_speaking())
+        .map(|c| c.population)
+        .sum();
+    let be336 = zones.iter().find(|z| z.key == "BE336").expect("BE336");
+    assert_eq!((be336.communes, be336.population), (9, german));
+    assert_eq!(german, 79_537);
 }

@@ -58,6 +58,12 @@ pub struct DataArgs {
     /// The layer of a .gpkg sites file, when it has several feature layers.
     #[arg(long, global = true, value_name = "NAME")]
     pub sites_layer: Option<String>,
+    /// Another facility layer in place of the SSM sites, for coverage, catchments and
+    /// accessibility: a CSV of points (`lat,lon` or `x,y` in EPSG:3812, optional
+    /// `id,name,capacity`), e.g. the 2020 Belgian hospital list of the shared data.
+    /// Points beyond Wallonia serve residents too.
+    #[arg(long, global = true, conflicts_with = "sites", value_name = "FILE")]
+    pub facilities: Option<PathBuf>,
     /// An official typology table (`nis,group`).
     #[arg(long, global = true)]
     pub typology: Option<PathBuf>,
@@ -165,6 +171,12 @@ pub enum Command {
         after_help = "Example:\n  ssmplan scenario geodata/scenarios/example_luxembourg.toml"
     )]
     Scenario(ScenarioArgs),
+    /// Solve a location model on your own instance files (demand points, candidates, existing
+    /// sites in any planar unit), for benchmarks against other solvers.
+    #[command(
+        after_help = "Files: demand `id,x,y,weight`; candidates and existing sites `id,x,y` (any planar unit, the\nradius in the same unit; `id` optional, default the row number).\n\nExample:\n  ssmplan solve --model mclp -p 10 --radius 10 --unit km --demand demand.csv --candidates candidates.csv --format json"
+    )]
+    Solve(SolveArgs),
     /// Run the map service: the French planning page and the JSON API, on this machine.
     #[command(after_help = "Example:\n  ssmplan serve --open")]
     Serve(ServeArgs),
@@ -173,6 +185,55 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SolveArgs {
+    /// Location model: mclp (most weight within the radius), pmedian (least total weighted
+    /// distance), lscp (fewest sites covering --target-share of the weight).
+    #[arg(long, value_enum, default_value_t = ModelArg::Mclp)]
+    pub model: ModelArg,
+    /// Number of new sites (mclp, pmedian).
+    #[arg(
+        short = 'p',
+        long = "p",
+        visible_alias = "new-sites",
+        default_value_t = 5
+    )]
+    pub p: usize,
+    /// Coverage radius (mclp, lscp), in --unit; inclusive.
+    #[arg(long)]
+    pub radius: Option<f64>,
+    /// Unit of the coordinates and of the radius.
+    #[arg(long, value_enum, default_value_t = UnitArg::M)]
+    pub unit: UnitArg,
+    /// Share of the weight to cover (lscp).
+    #[arg(long, default_value_t = 0.95)]
+    pub target_share: f64,
+    /// Demand points: CSV `id,x,y,weight`.
+    #[arg(long, value_name = "FILE")]
+    pub demand: PathBuf,
+    /// Candidate sites: CSV `id,x,y`.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: PathBuf,
+    /// Existing sites, always open: CSV `id,x,y`.
+    #[arg(long, value_name = "FILE")]
+    pub existing: Option<PathBuf>,
+    /// Seed of the perturbation rounds.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Seeded perturbation rounds after the local search.
+    #[arg(long, default_value_t = 0)]
+    pub perturbations: usize,
+    /// Add the time of each stage to the output (which then differs between runs).
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitArg {
+    M,
+    Km,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -331,8 +392,8 @@ pub struct DemandArgs {
 pub struct CoverageArgs {
     #[command(flatten)]
     pub demand: DemandArgs,
-    /// Zonings to report (repeatable): total, province, arrondissement, commune, typology,
-    /// catchment, or all.
+    /// Zonings to report (repeatable): total, province, arrondissement, nuts3 (Eurostat's
+    /// districts), commune, typology, catchment, or all.
     #[arg(long = "level", value_enum, default_values_t = [LevelArg::Total, LevelArg::Province, LevelArg::Arrondissement, LevelArg::Typology, LevelArg::Catchment])]
     pub levels: Vec<LevelArg>,
 }
@@ -342,6 +403,7 @@ pub enum LevelArg {
     Total,
     Province,
     Arrondissement,
+    Nuts3,
     Commune,
     Typology,
     Catchment,

@@ -5,32 +5,42 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use ssmplan_engine::request::{BoundaryLayerName, Level, Method, Model, ScopeName};
+use ssmplan_engine::solve::Unit;
 use ssmplan_engine::{
     AccessibilityRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest, DataRequest,
-    EngineError, ExpandRequest, RecommendRequest, ScenarioRequest,
+    EngineError, ExpandRequest, RecommendRequest, ScenarioRequest, SolveRequest,
 };
 
 use crate::args::{
     AccessibilityArgs, BoundariesArg, CoordinatorArgs, CoverageArgs, DataArgs, DemandArgs,
-    ExpandArgs, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg,
+    ExpandArgs, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg, SolveArgs,
+    UnitArg,
 };
 
-/// A spinner with the current stage and the elapsed time on standard error, only when it is a
-/// terminal and `--quiet` is not given (never in pipes or CI logs); each finished stage stays
-/// on its own line with its start time.
+/// Progress on standard error, only when it is a terminal and `--quiet` is not given (never in
+/// pipes or CI logs): a spinner with the current stage and the elapsed time, or a bar with the
+/// steps done and the time left when the stage knows its number of steps (gridding, solver
+/// iterations); each finished stage stays on its own line with its start time.
 pub struct TerminalProgress {
     bar: Option<indicatif::ProgressBar>,
     start: Instant,
+}
+
+const SPINNER: &str = "{spinner} [{elapsed_precise}] {msg}";
+const BAR: &str = "{spinner} [{elapsed_precise}] {msg} [{bar:30}] {pos}/{len} (about {eta} left)";
+
+fn style(template: &str) -> Option<indicatif::ProgressStyle> {
+    indicatif::ProgressStyle::with_template(template)
+        .ok()
+        .map(|s| s.progress_chars("=> "))
 }
 
 impl TerminalProgress {
     pub fn new(quiet: bool) -> Self {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
-            {
-                bar.set_style(style);
+            if let Some(s) = style(SPINNER) {
+                bar.set_style(s);
             }
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
@@ -62,7 +72,28 @@ impl ssmplan_engine::Progress for TerminalProgress {
                 "[{:>6.2} s] {what}",
                 self.start.elapsed().as_secs_f64()
             ));
+            bar.unset_length();
+            if let Some(s) = style(SPINNER) {
+                bar.set_style(s);
+            }
             bar.set_message(what.to_owned());
+        }
+    }
+
+    fn steps(&self, what: &str, total: u64) {
+        self.stage(what);
+        if let Some(bar) = &self.bar {
+            if let Some(s) = style(BAR) {
+                bar.set_style(s);
+            }
+            bar.set_length(total);
+            bar.set_position(0);
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
         }
     }
 }
@@ -96,6 +127,7 @@ pub fn data_request(a: &DataArgs) -> DataRequest {
         year: a.year,
         sites: a.sites.clone(),
         typology: a.typology.clone(),
+        facilities: a.facilities.clone(),
     }
 }
 
@@ -110,6 +142,7 @@ pub fn coverage_request(a: &CoverageArgs) -> CoverageRequest {
                 LevelArg::Total => Level::Total,
                 LevelArg::Province => Level::Province,
                 LevelArg::Arrondissement => Level::Arrondissement,
+                LevelArg::Nuts3 => Level::Nuts3,
                 LevelArg::Commune => Level::Commune,
                 LevelArg::Typology => Level::Typology,
                 LevelArg::Catchment => Level::Catchment,
@@ -147,11 +180,7 @@ pub fn recommend_request(a: &RecommendArgs) -> RecommendRequest {
         detour: a.demand.detour,
         weights: a.need.weights.clone(),
         no_typology: a.need.no_typology,
-        model: match a.model {
-            ModelArg::Mclp => Model::Mclp,
-            ModelArg::Pmedian => Model::Pmedian,
-            ModelArg::Lscp => Model::Lscp,
-        },
+        model: model(a.model),
         p: a.p,
         radius_km: a.radius_km,
         target_share: a.target_share,
@@ -161,6 +190,33 @@ pub fn recommend_request(a: &RecommendArgs) -> RecommendRequest {
         norm: a.norm,
         seed: a.seed,
         perturbations: a.perturbations,
+    }
+}
+
+pub fn solve_request(a: &SolveArgs) -> SolveRequest {
+    SolveRequest {
+        model: model(a.model),
+        p: a.p,
+        radius: a.radius,
+        unit: match a.unit {
+            UnitArg::M => Unit::M,
+            UnitArg::Km => Unit::Km,
+        },
+        target_share: a.target_share,
+        demand: a.demand.clone(),
+        candidates: a.candidates.clone(),
+        existing: a.existing.clone(),
+        seed: a.seed,
+        perturbations: a.perturbations,
+        timings: a.timings,
+    }
+}
+
+fn model(m: ModelArg) -> Model {
+    match m {
+        ModelArg::Mclp => Model::Mclp,
+        ModelArg::Pmedian => Model::Pmedian,
+        ModelArg::Lscp => Model::Lscp,
     }
 }
 

@@ -101,7 +101,24 @@ fn run(cli: &Cli) -> Result<Report> {
         Command::Serve(_) | Command::Completions { .. } => {
             anyhow::bail!("this command has no report")
         }
+        Command::Solve(a) => {
+            let report = ssmplan_engine::solve(&common::solve_request(a), &progress)
+                .map_err(cli_error)?
+                .report;
+            progress.finish();
+            return Ok(report);
+        }
         _ => {}
+    }
+    if cli.data.facilities.is_some()
+        && !matches!(
+            command,
+            Command::Coverage(_) | Command::Catchments(_) | Command::Accessibility(_)
+        )
+    {
+        anyhow::bail!(
+            "--facilities applies to coverage, catchments and accessibility only (the other commands plan SSM sites)"
+        );
     }
     let engine = load(cli, &progress)?;
     let p = &progress;
@@ -134,7 +151,10 @@ fn run(cli: &Cli) -> Result<Report> {
         )
         .map(|r| r.report),
         Command::Typology => ssmplan_engine::typology(&engine, p).map(|r| r.report),
-        Command::Budget(_) | Command::Serve(_) | Command::Completions { .. } => {
+        Command::Budget(_)
+        | Command::Serve(_)
+        | Command::Completions { .. }
+        | Command::Solve(_) => {
             anyhow::bail!("handled above")
         }
     };
@@ -144,6 +164,11 @@ fn run(cli: &Cli) -> Result<Report> {
 
 /// `ssmplan serve`: loads the dataset once and runs the map service until Ctrl-C or SIGTERM.
 fn serve(cli: &Cli, a: &args::ServeArgs) -> Result<()> {
+    if cli.data.facilities.is_some() {
+        anyhow::bail!(
+            "--facilities applies to coverage, catchments and accessibility only, not to the map service"
+        );
+    }
     let progress = TerminalProgress::new(cli.data.quiet);
     let engine = load(cli, &progress)?;
     progress.finish();

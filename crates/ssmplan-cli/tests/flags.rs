@@ -102,3 +102,59 @@ fn every_command_shows_an_example() {
     let out = ssmplan(&[]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn each_input_is_listed_once_when_the_grid_serves_typology_and_demand() {
+    let out: serde_json::Value =
+        serde_json::from_str(&stdout(&["recommend", "-p", "1", "--format", "json"])).expect("JSON");
+    let inputs: Vec<String> = out["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| format!("{} {}", i["role"], i["path"]))
+        .collect();
+    let mut unique = inputs.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), inputs.len(), "{inputs:?}");
+    assert!(inputs.iter().any(|i| i.contains("ghs_pop")), "{inputs:?}");
+}
+
+/// Progress goes to a terminal only: a bar with the steps while the grid is built when standard
+/// error is a terminal (a pseudo-terminal made by util-linux `script`), nothing in a pipe or
+/// with `--quiet`.
+#[test]
+fn progress_bar_on_a_terminal_only() {
+    let args = ["coverage", "--demand", "grid:500", "--level", "total"];
+    let piped = ssmplan(&args);
+    assert!(piped.status.success());
+    let err = String::from_utf8_lossy(&piped.stderr);
+    assert!(!err.contains("gridding"), "{err}");
+    let has_script = Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("SKIPPED the terminal half: util-linux `script` is not installed");
+        return;
+    }
+    let run = |extra: &str| {
+        let command = format!(
+            "{} {} {extra} > /dev/null",
+            env!("CARGO_BIN_EXE_ssmplan"),
+            args.join(" ")
+        );
+        let out = Command::new("script")
+            .current_dir(repo())
+            .args(["-qec", &command, "/dev/null"])
+            .output()
+            .expect("script runs");
+        assert!(out.status.success(), "{command}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let terminal = run("");
+    assert!(terminal.contains("gridding 252 communes"), "{terminal}");
+    assert!(terminal.contains("/252"), "{terminal}");
+    let quiet = run("--quiet");
+    assert!(!quiet.contains("gridding"), "{quiet}");
+}

@@ -222,7 +222,7 @@ mod tests {
             name: id.into(),
             kind: SiteKind::Siege,
             location: Coord { x, y: 0.0 },
-            commune: 0,
+            commune: Some(0),
             etp,
             sector: crate::Sector::Unknown,
         }

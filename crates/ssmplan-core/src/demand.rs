@@ -116,10 +116,27 @@ pub fn commune_points(communes: &[Commune]) -> Result<Demand, DemandError> {
 /// # Errors
 /// [`DemandError::BadCellSize`] or [`DemandError::EmptyGeometry`].
 pub fn regular_grid(communes: &[Commune], cell_m: f64) -> Result<Demand, DemandError> {
+    regular_grid_with_progress(communes, cell_m, &|_| {})
+}
+
+/// [`regular_grid`], calling `done(1)` (from any thread) as each commune is gridded, for a
+/// progress bar.
+///
+/// # Errors
+/// As [`regular_grid`].
+pub fn regular_grid_with_progress(
+    communes: &[Commune],
+    cell_m: f64,
+    done: &(dyn Fn(u64) + Sync),
+) -> Result<Demand, DemandError> {
     if !(cell_m.is_finite() && cell_m > 0.0) {
         return Err(DemandError::BadCellSize { found: cell_m });
     }
-    let per_commune = par::map(communes, |c| grid_centres(&c.geometry, cell_m));
+    let per_commune = par::map(communes, |c| {
+        let centres = grid_centres(&c.geometry, cell_m);
+        done(1);
+        centres
+    });
     let mut demand = Demand::default();
     for (i, (commune, centres)) in communes.iter().zip(per_commune).enumerate() {
         if centres.is_empty() {

@@ -29,7 +29,7 @@ mod typology;
 pub use access::*;
 pub use accessibility::*;
 pub use apportion::apportion;
-pub use arrondissement::{WALLOON_ARRONDISSEMENTS, arrondissement_name};
+pub use arrondissement::{WALLOON_ARRONDISSEMENTS, WALLOON_NUTS3, arrondissement_name, nuts3_of};
 pub use catchment::*;
 pub use colocation::{Colocation, SharedAllocation, shared_allocation};
 pub use commune::*;

@@ -38,6 +38,9 @@ pub enum SiteKind {
     /// The source says the kind is not known: the site counts as a site of its service, and the
     /// service still counts once, but the site is reported as of unspecified kind.
     Unspecified,
+    /// A point of another facility layer (hospitals, other mental-health offers), each its own
+    /// service; never read from an SSM sites table.
+    Facility,
 }
 
 /// Why a label is not a site kind.
@@ -71,6 +74,7 @@ impl SiteKind {
             Self::Siege => "siege",
             Self::Antenne => "antenne",
             Self::Unspecified => "unspecified",
+            Self::Facility => "facility",
         }
     }
 }
@@ -115,8 +119,10 @@ pub struct Site {
     pub kind: SiteKind,
     /// Location in EPSG:3812, metres.
     pub location: Coord<f64>,
-    /// Index of the commune (in the loaded commune list) that contains the site.
-    pub commune: usize,
+    /// Index of the commune (in the loaded commune list) that contains the site; `None` for a
+    /// point of a facility layer beyond the communes in scope (a hospital in Brussels still
+    /// serves Walloon residents). SSM sites always lie in a commune in scope.
+    pub commune: Option<usize>,
     /// Staffing framework of the service in full-time equivalents, when known (stated on the
     /// siège row; used as capacity in floating-catchment measures).
     pub etp: Option<f64>,
@@ -171,7 +177,7 @@ mod tests {
             name: String::new(),
             kind: SiteKind::Siege,
             location: Coord { x: 0.0, y: 0.0 },
-            commune: 0,
+            commune: Some(0),
             etp,
             sector: Sector::Unknown,
         };

@@ -60,7 +60,7 @@ pub fn accessibility(
     let mut dataset = engine.working_copy();
     let spec = DemandSpec::parse(&request.demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
-    let demand = engine.demand(&mut dataset, &spec)?;
+    let demand = engine.demand(&mut dataset, &spec, progress)?;
     let params = fca_params(request)?;
     let (capacity, uses_etp) = ssmplan_core::site_capacities(&dataset.sites);
     let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();
@@ -122,14 +122,7 @@ pub fn accessibility(
     parameters.push(("method", json!(crate::describe::method(request.method))));
     parameters.push(("radius_km", json!(request.radius_km)));
     parameters.push(("decay", json!(crate::describe::decay(params.decay()))));
-    parameters.push((
-        "capacity",
-        json!(if uses_etp {
-            "ETP of the SSM (1 where missing), split evenly over its sites"
-        } else {
-            "1 per SSM (no ETP in the sites file), split evenly over its sites"
-        }),
-    ));
+    parameters.push(("capacity", json!(capacity_source(&dataset, uses_etp))));
     parameters.push(("unit", json!("capacity units per 100,000 inhabitants (population-weighted mean over the commune's demand points)")));
     Ok(AccessibilityResult {
         per_100k: per_100k_all,
@@ -157,4 +150,18 @@ pub fn accessibility(
             features,
         },
     })
+}
+
+/// What the capacity of each site is, in words.
+fn capacity_source(dataset: &ssmplan_io::Dataset, uses_etp: bool) -> String {
+    match &dataset.facilities {
+        Some(f) => f.capacity_column.as_ref().map_or_else(
+            || "1 per facility (no capacity column)".to_owned(),
+            |c| format!("column `{c}` of the facility layer"),
+        ),
+        None if uses_etp => {
+            "ETP of the SSM (1 where missing), split evenly over its sites".to_owned()
+        }
+        None => "1 per SSM (no ETP in the sites file), split evenly over its sites".to_owned(),
+    }
 }

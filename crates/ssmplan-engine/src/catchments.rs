@@ -3,7 +3,7 @@
 use serde_json::json;
 use ssmplan_core::{Catchment, Colocation, site_catchments, territory};
 
-use crate::common::{base_parameters, colocation_caveat, geojson_multipolygon, km};
+use crate::common::{base_parameters, colocation_caveat, geojson_multipolygon, km, site_commune};
 use crate::coverage::allocate;
 use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::request::{CatchmentsRequest, Validate};
@@ -73,7 +73,7 @@ pub fn catchments(
     let mut rows = Vec::new();
     let mut features = Vec::new();
     for (site, c) in dataset.sites.iter().zip(&catchments) {
-        let commune = &dataset.communes[site.commune];
+        let (commune_nis, commune_name) = site_commune(&dataset, site);
         let d = &c.distance;
         let row: Vec<Cell> = vec![
             site.id.0.clone().into(),
@@ -81,13 +81,17 @@ pub fn catchments(
             site.ssm_name.clone().into(),
             site.name.clone().into(),
             site.kind.key().into(),
-            commune.nis.to_string().into(),
-            commune.name.clone().into(),
+            commune_nis,
+            commune_name,
             c.population.into(),
-            Cell::Num(
-                c.population as f64 / ssmplan_core::NORM_INHABITANTS_PER_SSM,
-                2,
-            ),
+            if dataset.facilities.is_some() {
+                Cell::Empty
+            } else {
+                Cell::Num(
+                    c.population as f64 / ssmplan_core::NORM_INHABITANTS_PER_SSM,
+                    2,
+                )
+            },
             c.demand_points.into(),
             c.communes.into(),
             Cell::Num(c.area_km2, 2),
@@ -113,7 +117,7 @@ pub fn catchments(
     }
     let empty = catchments.iter().filter(|c| c.population == 0).count();
     let mut caveats = dataset.caveats();
-    caveats.extend(colocation_caveat(&colocation));
+    caveats.extend(colocation_caveat(&dataset, &colocation));
     let mut parameters = base_parameters(&dataset);
     parameters.push(("demand", json!(a.spec.describe())));
     parameters.push(("distance_model", json!(a.model)));

@@ -33,11 +33,12 @@ pub const COVERAGE_COLUMNS: [&str; 18] = [
     "pop_beyond_20km",
 ];
 
-/// One row of a coverage table.
+/// One row of a coverage table; without `norm` (a facility layer), the columns of the SSM
+/// norm are empty.
 #[must_use]
-pub fn coverage_row(z: &ZoneCoverage) -> Vec<Cell> {
+pub fn coverage_row(z: &ZoneCoverage, norm: bool) -> Vec<Cell> {
     let d = &z.distance;
-    vec![
+    let mut row = vec![
         z.level.key().into(),
         z.key.clone().into(),
         z.name.clone().into(),
@@ -56,13 +57,20 @@ pub fn coverage_row(z: &ZoneCoverage) -> Vec<Cell> {
         d.beyond[1].into(),
         d.beyond[2].into(),
         d.beyond[3].into(),
-    ]
+    ];
+    if !norm {
+        for cell in &mut row[6..10] {
+            *cell = Cell::Empty;
+        }
+    }
+    row
 }
 
-const ALL_LEVELS: [ZoneLevel; 6] = [
+const ALL_LEVELS: [ZoneLevel; 7] = [
     ZoneLevel::Total,
     ZoneLevel::Province,
     ZoneLevel::Arrondissement,
+    ZoneLevel::Nuts3,
     ZoneLevel::Commune,
     ZoneLevel::Typology,
     ZoneLevel::Catchment,
@@ -80,6 +88,7 @@ pub fn zone_levels(asked: &[Level]) -> Vec<ZoneLevel> {
                 Level::Total | Level::All => ZoneLevel::Total,
                 Level::Province => ZoneLevel::Province,
                 Level::Arrondissement => ZoneLevel::Arrondissement,
+                Level::Nuts3 => ZoneLevel::Nuts3,
                 Level::Commune => ZoneLevel::Commune,
                 Level::Typology => ZoneLevel::Typology,
                 Level::Catchment => ZoneLevel::Catchment,
@@ -122,7 +131,7 @@ pub(crate) fn allocate(
 ) -> Result<Allocation, EngineError> {
     let spec = DemandSpec::parse(demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
-    let d = engine.demand(dataset, &spec)?;
+    let d = engine.demand(dataset, &spec, progress)?;
     progress.stage(&format!("{} demand points", d.points.len()));
     let model = distance_model(detour)?;
     progress.stage("nearest sites");
@@ -165,6 +174,7 @@ pub fn coverage(
         nearest: &a.nearest,
     };
     progress.stage("zone tables");
+    let norm = dataset.facilities.is_none();
     let mut tables = Vec::new();
     let mut levels = Vec::new();
     for level in zone_levels(&request.level) {
@@ -176,30 +186,42 @@ pub fn coverage(
             name: level.key().to_owned(),
             title: format!("Coverage by {}", level.key()),
             columns: COVERAGE_COLUMNS.to_vec(),
-            rows: rows.iter().map(coverage_row).collect(),
+            rows: rows.iter().map(|z| coverage_row(z, norm)).collect(),
         });
         levels.push((level, rows));
     }
-    let total = zone_coverage(&input, ZoneLevel::Total).remove(0);
+    let total = match levels.iter().find(|(l, _)| *l == ZoneLevel::Total) {
+        Some((_, rows)) => rows[0].clone(),
+        None => zone_coverage(&input, ZoneLevel::Total).remove(0),
+    };
     let d = &total.distance;
     let f =
         |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |m| format!("{:.1} km", m / 1000.0));
-    let summary = vec![
-        (
-            "inhabitants in scope".to_owned(),
-            total.population.to_string(),
-        ),
-        (
-            "SSM known / sites".to_owned(),
-            format!("{} / {}", total.ssm, total.sites),
-        ),
-        (
-            "SSM due by the norm".to_owned(),
-            format!(
-                "{:.1} (deficit {:.1} against the known list)",
-                total.norm_ssm, total.norm_deficit
+    let mut summary = vec![(
+        "inhabitants in scope".to_owned(),
+        total.population.to_string(),
+    )];
+    if norm {
+        summary.extend([
+            (
+                "SSM known / sites".to_owned(),
+                format!("{} / {}", total.ssm, total.sites),
             ),
-        ),
+            (
+                "SSM due by the norm".to_owned(),
+                format!(
+                    "{:.1} (deficit {:.1} against the known list)",
+                    total.norm_ssm, total.norm_deficit
+                ),
+            ),
+        ]);
+    } else {
+        summary.push((
+            "facility points in scope / beyond".to_owned(),
+            format!("{} / {}", total.sites, dataset.sites.len() - total.sites),
+        ));
+    }
+    summary.extend([
         (
             "distance to nearest site: mean / median / P90 / max".to_owned(),
             format!(
@@ -217,7 +239,7 @@ pub fn coverage(
                 d.beyond[0], d.beyond[1], d.beyond[2], d.beyond[3]
             ),
         ),
-    ];
+    ]);
     let mut features = Vec::new();
     if layer == MapLayer::Build {
         let communes = zone_coverage(&input, ZoneLevel::Commune);
@@ -236,7 +258,7 @@ pub fn coverage(
                 COVERAGE_COLUMNS
                     .iter()
                     .copied()
-                    .zip(coverage_row(z))
+                    .zip(coverage_row(z, norm))
                     .skip(3),
             );
             features.push(Feature {
@@ -247,9 +269,10 @@ pub fn coverage(
     }
     let mut caveats = dataset.caveats();
     if levels.iter().any(|(l, _)| *l == ZoneLevel::Catchment) {
-        caveats.extend(colocation_caveat(&ssmplan_core::Colocation::new(
-            &dataset.sites,
-        )));
+        caveats.extend(colocation_caveat(
+            &dataset,
+            &ssmplan_core::Colocation::new(&dataset.sites),
+        ));
     }
     let mut parameters = base_parameters(&dataset);
     parameters.push(("demand", json!(a.spec.describe())));

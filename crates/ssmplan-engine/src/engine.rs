@@ -19,6 +19,18 @@ use crate::typology::{Reconstruction, reconstruct};
 pub trait Progress: Sync {
     /// A stage starts.
     fn stage(&self, what: &str);
+
+    /// A stage of `total` known steps starts (a bar on a terminal); [`Progress::advance`]
+    /// reports the steps done. By default, just a stage.
+    fn steps(&self, what: &str, total: u64) {
+        let _ = total;
+        self.stage(what);
+    }
+
+    /// `n` more steps of the current stage are done (called from any thread).
+    fn advance(&self, n: u64) {
+        let _ = n;
+    }
 }
 
 /// Drops every message.
@@ -81,6 +93,7 @@ impl Engine {
         params.crs = crs;
         params.sites.clone_from(&request.sites);
         params.typology.clone_from(&request.typology);
+        params.facilities.clone_from(&request.facilities);
         let mut engine = Self::from_dataset(Dataset::load(&params)?);
         engine.request = Some(request.clone());
         Ok(engine)
@@ -151,6 +164,19 @@ impl Engine {
         Ok(Self::from_dataset(dataset))
     }
 
+    /// Refuses an operation that plans SSM (norm, frameworks, new sites) on a facility layer.
+    pub(crate) fn require_ssm_sites(&self, operation: &str) -> Result<(), EngineError> {
+        if self.dataset.facilities.is_some() {
+            return Err(EngineError::parameter(
+                "facilities",
+                format!(
+                    "`{operation}` plans SSM sites; a facility layer applies to coverage, catchments and accessibility only"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// A copy of the dataset for one operation.
     pub(crate) fn working_copy(&self) -> Dataset {
         self.dataset.clone()
@@ -162,11 +188,20 @@ impl Engine {
         &self,
         dataset: &mut Dataset,
         spec: &DemandSpec,
+        progress: &dyn Progress,
     ) -> Result<Demand, EngineError> {
         Ok(match spec {
             DemandSpec::Communes => ssmplan_core::commune_points(&dataset.communes)?,
             DemandSpec::PopGrid => self.popgrid_demand(dataset)?,
-            DemandSpec::Grid(cell) => ssmplan_core::regular_grid(&dataset.communes, *cell)?,
+            DemandSpec::Grid(cell) => {
+                progress.steps(
+                    &format!("gridding {} communes", dataset.communes.len()),
+                    dataset.communes.len() as u64,
+                );
+                ssmplan_core::regular_grid_with_progress(&dataset.communes, *cell, &|n| {
+                    progress.advance(n);
+                })?
+            }
             DemandSpec::Points(p) => dataset.weighted_demand(Some(p))?,
         })
     }
@@ -192,7 +227,7 @@ impl Engine {
         });
         match cached {
             Ok((demand, input)) => {
-                dataset.inputs.push(input.clone());
+                record_once(dataset, input);
                 Ok(demand.clone())
             }
             // Read again to return the structured error.
@@ -217,7 +252,9 @@ impl Engine {
                 .map_err(|e| e.to_string())
         });
         if let Ok(c) = cached {
-            dataset.inputs.extend(c.inputs.iter().cloned());
+            for input in &c.inputs {
+                record_once(dataset, input);
+            }
             return Ok(Arc::clone(&c.reconstruction));
         }
         // It failed once: run it again on the caller's copy to return the structured error.
@@ -259,6 +296,18 @@ impl Engine {
 }
 
 /// The distance model of a detour factor (1: straight line).
+/// Records `input` on `dataset` unless the same file (role, path and digest) already is: the
+/// population grid serves both the typology reconstruction and the demand.
+fn record_once(dataset: &mut Dataset, input: &InputFile) {
+    if !dataset
+        .inputs
+        .iter()
+        .any(|i| i.role == input.role && i.path == input.path && i.sha256 == input.sha256)
+    {
+        dataset.inputs.push(input.clone());
+    }
+}
+
 pub(crate) fn distance_model(detour: f64) -> Result<Box<dyn DistanceModel>, EngineError> {
     Ok(if (detour - 1.0).abs() < f64::EPSILON {
         Box::new(StraightLine)

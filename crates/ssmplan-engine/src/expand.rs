@@ -50,6 +50,7 @@ pub fn expand(
     progress: &dyn Progress,
 ) -> Result<ExpandResult, EngineError> {
     request.validate()?;
+    engine.require_ssm_sites("expand")?;
     let args = request;
     let mut dataset = engine.working_copy();
     let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;
@@ -113,7 +114,7 @@ pub fn expand(
             }
         })
         .collect();
-    caveats.extend(crate::common::colocation_caveat(&colocation));
+    caveats.extend(crate::common::colocation_caveat(&dataset, &colocation));
     if assumed > 0 {
         caveats.push(format!(
             "ASSUMED FRAMEWORKS: {assumed} of {} SSM have no known framework and are assumed to have {} ETP each (pass --frameworks FILE with the agreed frameworks)",

@@ -18,6 +18,7 @@
 //! | [`expand()`] | [`ExpandRequest`] | [`ExpandResult`] |
 //! | [`coordinators()`] | [`CoordinatorRequest`] | [`CoordinatorResult`] |
 //! | [`scenario()`] | [`ScenarioRequest`] + [`ScenarioSource`] | [`ScenarioResult`] |
+//! | [`solve()`] | [`SolveRequest`] (instance files, no dataset) | [`SolveResult`] |
 //! | [`map::layers`] | (none) | [`map::MapLayers`] (the map service's static layers) |
 //!
 //! The engine does no I/O beyond reading the dataset it is given and the files a request
@@ -37,6 +38,7 @@ mod recommend;
 pub mod report;
 pub mod request;
 mod scenario;
+pub mod solve;
 mod typology;
 mod validate;
 
@@ -54,5 +56,6 @@ pub use request::{
     ExpandRequest, RecommendRequest, ScenarioRequest, Validate,
 };
 pub use scenario::{Metrics, ScenarioResult, ScenarioSource, scenario};
+pub use solve::{SolveRequest, SolveResult, solve};
 pub use typology::{Reconstruction, TypologyResult, typology};
 pub use validate::validate;

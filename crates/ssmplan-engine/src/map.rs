@@ -163,7 +163,7 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let commune = &dataset.communes[s.commune];
+            let commune = s.commune.and_then(|c| dataset.communes.get(c));
             let (pop, dist) = served[i];
             json!({
                 "type": "Feature",
@@ -175,8 +175,8 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
                     "site_name": s.name,
                     "kind": s.kind.key(),
                     "etp": s.etp,
-                    "commune_nis": commune.nis.to_string(),
-                    "commune": commune.name,
+                    "commune_nis": commune.map(|c| c.nis.to_string()),
+                    "commune": commune.map(|c| c.name.clone()),
                     "population_served": pop,
                     "services_at_location": colocation.at_location_of(i).len(),
                     "mean_distance_km": if pop > 0 { round(Some(dist / pop as f64 / 1000.0), 2) } else { Value::Null },

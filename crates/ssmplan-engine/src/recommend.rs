@@ -123,13 +123,14 @@ pub fn recommend(
     progress: &dyn Progress,
 ) -> Result<RecommendResult, EngineError> {
     request.validate()?;
+    engine.require_ssm_sites("recommend")?;
     let args = request;
     let mut dataset = engine.working_copy();
     let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;
     let weights = crate::request::need_weights(&args.weights)?;
     let spec = DemandSpec::parse(&args.demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
-    let demand = engine.demand(&mut dataset, &spec)?;
+    let demand = engine.demand(&mut dataset, &spec, progress)?;
     let (cands, cand_desc) = candidates(&dataset, args)?;
     let radius_m = args.radius_km * 1000.0;
     let objective = match args.model {

@@ -186,7 +186,11 @@ impl Report {
         json!({
             "tool": format!("ssmplan {}", env!("CARGO_PKG_VERSION")),
             "command": self.command,
-            "crs_of_computation": "EPSG:3812 (Belgian Lambert 2008, metres)",
+            "crs_of_computation": if self.command == "solve" {
+                "none: the planar coordinates of the instance files"
+            } else {
+                "EPSG:3812 (Belgian Lambert 2008, metres)"
+            },
             "parameters": parameters,
             "inputs": self.inputs.iter().map(|i| json!({
                 "role": i.role,

@@ -72,6 +72,9 @@ pub struct DataRequest {
     pub sites_layer: Option<String>,
     /// An official typology table.
     pub typology: Option<PathBuf>,
+    /// Another facility layer in place of the SSM sites (coverage, catchments and
+    /// accessibility only).
+    pub facilities: Option<PathBuf>,
 }
 
 impl Default for DataRequest {
@@ -88,6 +91,7 @@ impl Default for DataRequest {
             sites: None,
             sites_layer: None,
             typology: None,
+            facilities: None,
         }
     }
 }
@@ -245,6 +249,8 @@ pub enum Level {
     Province,
     /// Administrative arrondissements.
     Arrondissement,
+    /// NUTS 3 regions (Eurostat's districts: Verviers split by language).
+    Nuts3,
     /// Communes.
     Commune,
     /// Typology groups.

@@ -179,6 +179,7 @@ pub fn scenario(
     progress: &dyn Progress,
 ) -> Result<ScenarioResult, EngineError> {
     request.validate()?;
+    engine.require_ssm_sites("scenario")?;
     let args = request;
     let (name, bytes) = match source {
         ScenarioSource::File(path) => (
@@ -250,7 +251,7 @@ pub fn scenario(
     }
     let typology_note = engine.ensure_typology(&mut dataset, &args.need(), progress)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
-    let demand = engine.demand(&mut dataset, &spec)?;
+    let demand = engine.demand(&mut dataset, &spec, progress)?;
     let locator = ssmplan_core::CommuneLocator::new(&dataset.communes);
     let after_sites = scenario
         .apply(

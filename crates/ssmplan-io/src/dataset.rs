@@ -16,7 +16,7 @@ use crate::manifest::{Manifest, ManifestError, Verified};
 use crate::population::{self, PopulationTable};
 use crate::sites::{self, SiteTable};
 use crate::table::CsvError;
-use crate::{points, typology};
+use crate::{facilities, points, typology};
 
 /// Number of SSM agreed by AVIQ (2025), against which a partial site list is reported.
 pub const AGREED_SSM: usize = 66;
@@ -111,6 +111,8 @@ pub struct LoadParams {
     pub sites_layer: Option<String>,
     /// A typology file other than `typology/typology.csv`.
     pub typology: Option<PathBuf>,
+    /// Another facility layer in place of the SSM sites (see [`crate::facilities`]).
+    pub facilities: Option<PathBuf>,
 }
 
 impl LoadParams {
@@ -129,6 +131,7 @@ impl LoadParams {
             sites: None,
             sites_layer: None,
             typology: None,
+            facilities: None,
         }
     }
 
@@ -225,6 +228,15 @@ pub struct InputFile {
     pub verified: Verified,
 }
 
+/// What the outputs say about a facility layer given in place of the SSM sites.
+#[derive(Clone, Debug)]
+pub struct FacilityInfo {
+    /// The column read as capacity, when there is one.
+    pub capacity_column: Option<String>,
+    /// Points outside every commune of the boundary layer.
+    pub outside_layer: usize,
+}
+
 /// Where the typology comes from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -262,6 +274,8 @@ pub struct Dataset {
     pub population: PopulationTable,
     /// Sites table as read (all sites, before the scope).
     pub site_table: SiteTable,
+    /// The facility layer that stands in place of the SSM sites, when one was given.
+    pub facilities: Option<FacilityInfo>,
     /// Communes left out by the scope or province filter: (NIS, name, population).
     pub excluded_communes: Vec<(Nis, String, u64)>,
     /// Sites left out because they lie in an excluded commune.
@@ -413,23 +427,34 @@ impl Dataset {
             TypologySource::None
         };
 
-        let sites_path = params
-            .sites
-            .clone()
-            .unwrap_or_else(|| root.join(layout::SITES));
-        record("SSM sites", &sites_path)?;
         let locator = CommuneLocator::new(&all);
-        let nis: Vec<Nis> = all.iter().map(|c| c.nis).collect();
-        let site_table = if crate::gpkg::is_gpkg(&sites_path) {
-            sites::read_sites_gpkg(
-                &sites_path,
-                params.sites_layer.as_deref(),
-                &locator,
-                &resolver,
-                &nis,
-            )?
+        let (site_table, facilities) = if let Some(path) = &params.facilities {
+            record("facilities", path)?;
+            let layer = facilities::read_facilities(path, &locator, facilities::extent_of(&all))?;
+            let info = FacilityInfo {
+                capacity_column: layer.capacity_column,
+                outside_layer: layer.outside,
+            };
+            (layer.table, Some(info))
         } else {
-            sites::read_sites(&sites_path, &locator, &resolver, &nis)?
+            let sites_path = params
+                .sites
+                .clone()
+                .unwrap_or_else(|| root.join(layout::SITES));
+            record("SSM sites", &sites_path)?;
+            let nis: Vec<Nis> = all.iter().map(|c| c.nis).collect();
+            let table = if crate::gpkg::is_gpkg(&sites_path) {
+                sites::read_sites_gpkg(
+                    &sites_path,
+                    params.sites_layer.as_deref(),
+                    &locator,
+                    &resolver,
+                    &nis,
+                )?
+            } else {
+                sites::read_sites(&sites_path, &locator, &resolver, &nis)?
+            };
+            (table, None)
         };
 
         // Scope and province filter.
@@ -461,17 +486,7 @@ impl Dataset {
                 excluded_communes.push((c.nis, c.name.clone(), c.population));
             }
         }
-        let mut sites = Vec::new();
-        let mut excluded_sites = Vec::new();
-        for s in &site_table.sites {
-            if let Some(ci) = remap[s.commune] {
-                let mut s = s.clone();
-                s.commune = ci;
-                sites.push(s);
-            } else {
-                excluded_sites.push(s.id.0.clone());
-            }
-        }
+        let (sites, excluded_sites) = scope_sites(&site_table.sites, &remap, facilities.is_some());
         Ok(Self {
             data_dir: root.clone(),
             scope: params.scope,
@@ -484,6 +499,7 @@ impl Dataset {
             layer,
             population,
             site_table,
+            facilities,
             excluded_communes,
             excluded_sites,
             remap,
@@ -552,18 +568,9 @@ impl Dataset {
         let locator = CommuneLocator::new(all);
         let nis: Vec<Nis> = all.iter().map(|c| c.nis).collect();
         let table = sites::parse_sites(label, bytes, &locator, &resolver, &nis)?;
-        let mut kept = Vec::new();
-        let mut excluded = Vec::new();
-        for s in &table.sites {
-            if let Some(ci) = self.remap[s.commune] {
-                let mut s = s.clone();
-                s.commune = ci;
-                kept.push(s);
-            } else {
-                excluded.push(s.id.0.clone());
-            }
-        }
+        let (kept, excluded) = scope_sites(&table.sites, &self.remap, false);
         self.sites = kept;
+        self.facilities = None;
         self.excluded_sites = excluded;
         self.site_table = table;
         self.replace_input("SSM sites", label, bytes);
@@ -680,45 +687,10 @@ impl Dataset {
         if !self.provinces.is_empty() {
             notes.push(format!("province filter: {}", self.provinces.join(", ")));
         }
-        let ssm = self
-            .site_table
-            .sites
-            .iter()
-            .map(|s| &s.ssm)
-            .collect::<BTreeSet<_>>()
-            .len();
-        if ssm < AGREED_SSM {
-            notes.push(format!(
-                "PARTIAL SITE LIST: {ssm} SSM ({} sites) known against {AGREED_SSM} agreed by AVIQ; distances and deficits are upper bounds where services are missing, not measured deserts; pass --sites FILE with AVIQ's full list",
-                self.site_table.sites.len()
-            ));
-        }
-        let with_site: BTreeSet<&str> = self
-            .sites
-            .iter()
-            .map(|s| self.communes[s.commune].province.as_str())
-            .collect();
-        let without: Vec<&str> = self
-            .communes
-            .iter()
-            .map(|c| c.province.as_str())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .filter(|p| !with_site.contains(p))
-            .collect();
-        if !without.is_empty() {
-            notes.push(format!(
-                "provinces without any known site (artefact of the site list): {}",
-                without.join(", ")
-            ));
-        }
-        let unspecified = self
-            .sites
-            .iter()
-            .filter(|s| s.kind == SiteKind::Unspecified)
-            .count();
-        if unspecified > 0 {
-            notes.push(format!("{unspecified} site(s) of unspecified kind (siège or antenne unknown) counted as sites of their SSM"));
+        if let Some(f) = &self.facilities {
+            notes.extend(self.facility_caveats(f));
+        } else {
+            self.site_caveats(&mut notes);
         }
         notes.push(match &self.typology {
             TypologySource::None => {
@@ -744,6 +716,102 @@ impl Dataset {
         }
         notes
     }
+}
+
+impl Dataset {
+    /// The caveats of an SSM site list: partial list, provinces without a site, sites of
+    /// unspecified kind.
+    fn site_caveats(&self, notes: &mut Vec<String>) {
+        let ssm = self
+            .site_table
+            .sites
+            .iter()
+            .map(|s| &s.ssm)
+            .collect::<BTreeSet<_>>()
+            .len();
+        if ssm < AGREED_SSM {
+            notes.push(format!(
+                "PARTIAL SITE LIST: {ssm} SSM ({} sites) known against {AGREED_SSM} agreed by AVIQ; distances and deficits are upper bounds where services are missing, not measured deserts; pass --sites FILE with AVIQ's full list",
+                self.site_table.sites.len()
+            ));
+        }
+        let with_site: BTreeSet<&str> = self
+            .sites
+            .iter()
+            .filter_map(|s| Some(self.communes[s.commune?].province.as_str()))
+            .collect();
+        let without: Vec<&str> = self
+            .communes
+            .iter()
+            .map(|c| c.province.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|p| !with_site.contains(p))
+            .collect();
+        if !without.is_empty() {
+            notes.push(format!(
+                "provinces without any known site (artefact of the site list): {}",
+                without.join(", ")
+            ));
+        }
+        let unspecified = self
+            .sites
+            .iter()
+            .filter(|s| s.kind == SiteKind::Unspecified)
+            .count();
+        if unspecified > 0 {
+            notes.push(format!("{unspecified} site(s) of unspecified kind (siège or antenne unknown) counted as sites of their SSM"));
+        }
+    }
+
+    /// The caveats of a facility layer given in place of the SSM sites.
+    fn facility_caveats(&self, f: &FacilityInfo) -> Vec<String> {
+        let beyond = self.sites.iter().filter(|s| s.commune.is_none()).count();
+        let mut notes = vec![format!(
+            "FACILITY LAYER {}: {} point(s) in place of the SSM sites, each its own service; the SSM norm (1 per 50,000 inhabitants) does not apply, so its columns are empty",
+            self.site_table.path.display(),
+            self.sites.len(),
+        )];
+        if beyond > 0 {
+            notes.push(format!(
+                "{beyond} facility point(s) lie beyond the communes in scope ({} beyond the boundary layer): they serve residents in scope but count in no zone",
+                f.outside_layer
+            ));
+        }
+        notes.push(match &f.capacity_column {
+            Some(c) => format!("facility capacity read from column `{c}`"),
+            None => "no capacity column: every facility counts as capacity 1".to_owned(),
+        });
+        notes
+    }
+}
+
+/// The sites of `all` in scope, their commune re-indexed through `remap` (layer index -> index
+/// in scope), and the ids of the sites left out because their commune is out of scope. With
+/// `keep_outside` (a facility layer), a site in a commune out of scope is kept without a
+/// commune: it still serves the residents in scope. A site with no commune is kept as it is.
+fn scope_sites(
+    all: &[Site],
+    remap: &[Option<usize>],
+    keep_outside: bool,
+) -> (Vec<Site>, Vec<String>) {
+    let mut kept = Vec::new();
+    let mut excluded = Vec::new();
+    for s in all {
+        match s.commune.map(|c| remap[c]) {
+            Some(None) if keep_outside => kept.push(Site {
+                commune: None,
+                ..s.clone()
+            }),
+            Some(None) => excluded.push(s.id.0.clone()),
+            Some(Some(ci)) => kept.push(Site {
+                commune: Some(ci),
+                ..s.clone()
+            }),
+            None => kept.push(s.clone()),
+        }
+    }
+    (kept, excluded)
 }
 
 fn fill_arrondissement_names(path: &Path, communes: &mut [Commune]) {

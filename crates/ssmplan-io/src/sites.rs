@@ -23,7 +23,7 @@ use ssmplan_core::{CommuneLocator, Nis, Sector, Site, SiteId, SiteKind, SsmId};
 
 use crate::crosswalk::NisResolver;
 use crate::crs::{Crs, project_coord};
-use crate::table::{CsvError, Table, read_bytes};
+use crate::table::{CsvError, Row, Table, read_bytes};
 
 /// A site whose location falls in another commune than the NIS code of its row.
 #[derive(Clone, Debug)]
@@ -113,32 +113,7 @@ pub fn parse_sites(
         let kind_text = row.req(&["site_kind", "kind"])?;
         let kind = SiteKind::try_from(kind_text)
             .map_err(|e| row.bad(row.field(&["site_kind", "kind"]), kind_text, &e.to_string()))?;
-        let location = if geographic && row.opt(&["lat"]).is_some() {
-            let lat = row.number(&["lat"])?;
-            let lon = row.number(&["lon"])?;
-            if !(-90.0..=90.0).contains(&lat) {
-                return Err(row.bad(
-                    "lat",
-                    &lat.to_string(),
-                    "latitude must be within -90..90 degrees",
-                ));
-            }
-            if !(-180.0..=180.0).contains(&lon) {
-                return Err(row.bad(
-                    "lon",
-                    &lon.to_string(),
-                    "longitude must be within -180..180 degrees",
-                ));
-            }
-            project_coord(Crs::Wgs84, Coord { x: lon, y: lat })
-        } else if projected {
-            Coord {
-                x: row.number(&["x"])?,
-                y: row.number(&["y"])?,
-            }
-        } else {
-            return Err(row.bad("lat", "", "required value is empty (give lat/lon or x/y)"));
-        };
+        let location = row_location(&row, geographic, projected)?;
         let Some(commune) = locator.locate(location) else {
             return Err(row.bad(
                 if geographic { "lat/lon" } else { "x/y" },
@@ -202,13 +177,48 @@ pub fn parse_sites(
                 .to_owned(),
             kind,
             location,
-            commune,
+            commune: Some(commune),
             etp,
             sector,
         });
         out.lines.push(row.line);
     }
     Ok(out)
+}
+
+/// The location of a row in EPSG:3812: `lat`/`lon` (WGS84 degrees, range-checked) when the
+/// table has them and the row fills them, else `x`/`y` (EPSG:3812 metres).
+pub(crate) fn row_location(
+    row: &Row<'_>,
+    geographic: bool,
+    projected: bool,
+) -> Result<Coord, CsvError> {
+    if geographic && row.opt(&["lat"]).is_some() {
+        let lat = row.number(&["lat"])?;
+        let lon = row.number(&["lon"])?;
+        if !(-90.0..=90.0).contains(&lat) {
+            return Err(row.bad(
+                "lat",
+                &lat.to_string(),
+                "latitude must be within -90..90 degrees",
+            ));
+        }
+        if !(-180.0..=180.0).contains(&lon) {
+            return Err(row.bad(
+                "lon",
+                &lon.to_string(),
+                "longitude must be within -180..180 degrees",
+            ));
+        }
+        Ok(project_coord(Crs::Wgs84, Coord { x: lon, y: lat }))
+    } else if projected {
+        Ok(Coord {
+            x: row.number(&["x"])?,
+            y: row.number(&["y"])?,
+        })
+    } else {
+        Err(row.bad("lat", "", "required value is empty (give lat/lon or x/y)"))
+    }
 }
 
 /// Reads a sites table.

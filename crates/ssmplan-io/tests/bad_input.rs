@@ -185,7 +185,7 @@ fn sites_good_and_bad() {
     assert_eq!(t.sites.len(), 3);
     assert_eq!(t.sites[0].id.0, "A#1");
     assert_eq!(t.sites[1].id.0, "A#2");
-    assert_eq!(t.sites[1].commune, 1);
+    assert_eq!(t.sites[1].commune, Some(1));
     // Row 3 says 92094 but lies in 92142; row 4's old code is mapped.
     assert_eq!(t.nis_mismatches.len(), 1);
     assert_eq!(t.nis_mismatches[0].line, 3);
@@ -266,6 +266,80 @@ fn crosswalk_errors() {
         (b"old,new\n82003,82039\n", "missing column `nis_2019_2024`"),
     ] {
         let m = message(parse_crosswalk(path("cw.csv"), bytes).expect_err(expected));
+        assert!(m.contains(expected), "{expected}: {m}");
+    }
+}
+
+#[test]
+fn facilities_keep_points_beyond_the_layer_and_refuse_bad_rows() {
+    use ssmplan_io::facilities::{extent_of, parse_facilities};
+    let l = layer();
+    let locator = CommuneLocator::new(&l.communes);
+    let extent = extent_of(&l.communes);
+    // One point in each commune, one in Brussels (beyond the layer: kept, no commune), two
+    // sharing a point; capacities from `cap_beds`, names from `hospital_name`.
+    let good = "id,hospital_name,site_name,lat,lon,cap_beds\n\
+                H1,CHR,Site A,50.45,4.85,300\n\
+                H2,CHU,,50.45,4.95,120\n\
+                H3,Saint-Luc,,50.85,4.35,900\n\
+                H4,CHU bis,,50.45,4.95,0\n";
+    let f = parse_facilities(path("h.csv"), good.as_bytes(), &locator, extent).expect("good");
+    let communes: Vec<Option<usize>> = f.table.sites.iter().map(|s| s.commune).collect();
+    assert_eq!(communes, [Some(0), Some(1), None, Some(1)]);
+    assert_eq!(f.outside, 1);
+    assert_eq!(f.capacity_column.as_deref(), Some("cap_beds"));
+    let etp: Vec<Option<f64>> = f.table.sites.iter().map(|s| s.etp).collect();
+    assert_eq!(etp, [Some(300.0), Some(120.0), Some(900.0), Some(0.0)]);
+    assert_eq!(f.table.sites[0].name, "Site A");
+    assert_eq!(f.table.sites[0].ssm_name, "CHR");
+    assert_eq!(f.table.sites[1].name, "CHU");
+    assert_eq!(f.table.colocated, vec![(5, 3)]);
+    assert!(
+        f.table
+            .sites
+            .iter()
+            .all(|s| s.kind == ssmplan_core::SiteKind::Facility && s.ssm.0 == s.id.0)
+    );
+    // No id column: ids are the row numbers; no capacity column: none.
+    let bare = parse_facilities(
+        path("p.csv"),
+        b"x,y\n650000,620000\n651000,620000\n",
+        &locator,
+        None,
+    )
+    .expect("bare");
+    assert_eq!(bare.table.sites[1].id.0, "row 2");
+    assert_eq!(bare.capacity_column, None);
+    for (bytes, expected) in [
+        ("name,lat\nA,50.4\n", "f.csv: missing column `lon`"),
+        (
+            "id,lat,lon\nA,50.45,4.85\nA,50.45,4.95\n",
+            "f.csv, line 3, field `id`: duplicate value `A` (first on line 2)",
+        ),
+        (
+            "id,lat,lon\nA,4.85,50.45\n",
+            "f.csv, line 2, field `lat/lon`",
+        ),
+        ("id,lat,lon\nA,4.85,50.45\n", "are lat and lon swapped"),
+        (
+            "id,lat,lon,capacity\nA,50.45,4.85,\n",
+            "f.csv, line 2, field `capacity`: capacity is empty",
+        ),
+        (
+            "id,lat,lon,capacity\nA,50.45,4.85,-3\n",
+            "f.csv, line 2, field `capacity`: capacity must be zero or positive",
+        ),
+        ("id,lat,lon\nA,NaN,4.85\n", "f.csv, line 2, field `lat`"),
+        (
+            "id,lat,lon\nA,95,4.85\n",
+            "latitude must be within -90..90 degrees",
+        ),
+        ("id,lat,lon\n", "f.csv: empty table (no data row)"),
+    ] {
+        let m = message(
+            parse_facilities(path("f.csv"), bytes.as_bytes(), &locator, extent)
+                .expect_err(expected),
+        );
         assert!(m.contains(expected), "{expected}: {m}");
     }
 }

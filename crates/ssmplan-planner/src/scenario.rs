@@ -264,7 +264,7 @@ impl Scenario {
                 name: n.id.clone(),
                 kind,
                 location,
-                commune,
+                commune: Some(commune),
                 etp: n.etp,
                 sector: Sector::Unknown,
             });
@@ -361,7 +361,7 @@ mod tests {
             name: id.into(),
             kind: SiteKind::Siege,
             location: Coord { x: 0.0, y: 0.0 },
-            commune: 0,
+            commune: Some(0),
             etp: None,
             sector: Sector::Public,
         }
@@ -384,7 +384,7 @@ mod tests {
         assert_eq!(ids, ["A1", "A2", "N1", "N2"]);
         assert_eq!(sites[2].ssm_name, "SSM A");
         assert_eq!(sites[3].location, Coord { x: 5.0, y: 50.0 });
-        assert_eq!(sites[3].commune, 3);
+        assert_eq!(sites[3].commune, Some(3));
         let s =
             Scenario::from_json(br#"{"name":"t","etp_changes":[{"ssm_id":"A","etp_delta":-2}]}"#)
                 .expect("valid");

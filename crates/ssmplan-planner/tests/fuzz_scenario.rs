@@ -205,7 +205,7 @@ fn site(id: &str, ssm: &str) -> Site {
             x: 650_000.0,
             y: 5_000_000.0,
         },
-        commune: 0,
+        commune: Some(0),
         etp: Some(4.0),
         sector: Sector::Public,
     }

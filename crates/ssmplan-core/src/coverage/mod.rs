@@ -19,6 +19,9 @@ pub enum ZoneLevel {
     Province,
     /// Arrondissements (by NIS code).
     Arrondissement,
+    /// NUTS 3 regions (Eurostat's districts, NUTS 2024): the arrondissements, with Verviers
+    /// split into its French- and German-speaking communes.
+    Nuts3,
     /// Communes (by NIS code).
     Commune,
     /// Typology groups (only when a typology is loaded).
@@ -35,6 +38,7 @@ impl ZoneLevel {
             Self::Total => "total",
             Self::Province => "province",
             Self::Arrondissement => "arrondissement",
+            Self::Nuts3 => "nuts3",
             Self::Commune => "commune",
             Self::Typology => "typology",
             Self::Catchment => "catchment",
@@ -135,6 +139,8 @@ fn zone_of(level: ZoneLevel, commune: &Commune) -> Option<(String, String)> {
             commune.arrondissement_nis.to_string(),
             commune.arrondissement.clone(),
         )),
+        ZoneLevel::Nuts3 => crate::nuts3_of(commune.nis, commune.arrondissement_nis)
+            .map(|(code, name)| (code.to_owned(), name.to_owned())),
         ZoneLevel::Commune => Some((commune.nis.to_string(), commune.name.clone())),
         ZoneLevel::Typology => commune.typology.map(|g| {
             (
@@ -167,14 +173,14 @@ pub fn zone_coverage(input: &CoverageInput<'_>, level: ZoneLevel) -> Vec<ZoneCov
         })
         .collect();
     for s in input.sites {
-        if let Some(Some(key)) = commune_zone.get(s.commune)
+        if let Some(Some(key)) = s.commune.and_then(|c| commune_zone.get(c))
             && let Some(acc) = zones.get_mut(key)
         {
             acc.sites += 1;
         }
     }
     for &home in ssm_home_sites(input.sites).values() {
-        if let Some(Some(key)) = commune_zone.get(input.sites[home].commune)
+        if let Some(Some(key)) = input.sites[home].commune.and_then(|c| commune_zone.get(c))
             && let Some(acc) = zones.get_mut(key)
         {
             acc.ssm += 1;

@@ -45,7 +45,7 @@ fn site(id: &str, ssm: &str, kind: SiteKind, x: f64, commune: usize) -> Site {
         name: id.into(),
         kind,
         location: Coord { x, y: 5_000.0 },
-        commune,
+        commune: Some(commune),
         etp: None,
         sector: Sector::Unknown,
     }

@@ -48,7 +48,7 @@ fn fixture() -> (Vec<Commune>, Vec<Site>, Vec<DemandPoint>) {
             x: 5_000.0,
             y: 5_000.0,
         },
-        commune: 0,
+        commune: Some(0),
         etp: None,
         sector: Sector::Public,
     }];
