@@ -13,6 +13,7 @@ pub mod frameworks;
 pub mod indicators;
 pub mod manifest;
 pub mod points;
+pub mod popgrid;
 pub mod population;
 pub mod sites;
 mod table;
