@@ -438,7 +438,8 @@ impl Raster {
     /// Position of the neighbour at offset `(dc, dr)`, `None` outside the box.
     fn step(&self, p: usize, (dc, dr): (i64, i64)) -> Option<usize> {
         let (c, r) = ((p as i64) % self.width + dc, (p as i64) / self.width + dr);
-        (c >= 0 && r >= 0 && c < self.width && r < self.height).then(|| (r * self.width + c) as usize)
+        (c >= 0 && r >= 0 && c < self.width && r < self.height)
+            .then(|| (r * self.width + c) as usize)
     }
 
     /// Whether the position is on the border of the box.
@@ -514,7 +515,11 @@ pub fn classify_grid(
     let n = raster.len();
     let pop = |p: usize| {
         let i = raster.at[p];
-        if i == ABSENT { 0.0 } else { cells[i].population }
+        if i == ABSENT {
+            0.0
+        } else {
+            cells[i].population
+        }
     };
     let present = |p: usize| raster.at[p] != ABSENT;
 

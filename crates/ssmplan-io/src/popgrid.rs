@@ -239,7 +239,10 @@ mod tests {
                 .to_string()
         };
         let e = err("lon,lat,pop\n5.5,50.6,3\n");
-        assert!(e.contains("x_mollweide|x_laea") && e.contains("g.csv"), "{e}");
+        assert!(
+            e.contains("x_mollweide|x_laea") && e.contains("g.csv"),
+            "{e}"
+        );
         let e = err("x_mollweide,y_mollweide,pop\n252000,6034500,3\n");
         assert!(
             e.contains("line 2") && e.contains("x_mollweide") && e.contains("lattice"),

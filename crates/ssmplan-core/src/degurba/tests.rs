@@ -55,7 +55,10 @@ fn small() -> DegurbaParams {
 #[test]
 fn density_and_size_thresholds_are_inclusive() {
     // Four cells of exactly 1,500 = 6,000: a centre.
-    let (cells, g) = classify(&["0 0 0 0", "0 1500 1500 0", "0 1500 1500 0", "0 0 0 0"], &small());
+    let (cells, g) = classify(
+        &["0 0 0 0", "0 1500 1500 0", "0 1500 1500 0", "0 0 0 0"],
+        &small(),
+    );
     assert_eq!(g.centres.len(), 1);
     assert!((g.centres[0].population - 6_000.0).abs() < 1e-9);
     assert_eq!(picture(&cells, &g), ["rrrr", "rCCr", "rCCr", "rrrr"]);
@@ -215,12 +218,18 @@ fn small_holes_enclosed_by_one_centre_are_filled() {
 
 #[test]
 fn settlements_on_the_edge_of_the_data_are_flagged() {
-    let (_, g) = classify(&["0 0 0 0", "0 3000 3000 0", "0 3000 3000 0", "0 0 0 0"], &small());
+    let (_, g) = classify(
+        &["0 0 0 0", "0 3000 3000 0", "0 3000 3000 0", "0 0 0 0"],
+        &small(),
+    );
     assert!(!g.centres[0].truncated);
     assert!(!g.clusters[0].truncated);
     let (_, g) = classify(&["3000 3000 0", "3000 3000 0", "0 0 0"], &small());
     assert!(g.centres[0].truncated);
-    let (_, g) = classify(&[". 0 0 0", "0 3000 3000 0", "0 3000 3000 0", "0 0 0 0"], &small());
+    let (_, g) = classify(
+        &[". 0 0 0", "0 3000 3000 0", "0 3000 3000 0", "0 0 0 0"],
+        &small(),
+    );
     assert!(g.centres[0].truncated, "next to an absent cell");
 }
 
@@ -397,13 +406,7 @@ mod reference {
 
     pub type Grid = Vec<Vec<Option<f64>>>;
 
-    fn neighbours(
-        h: usize,
-        w: usize,
-        r: usize,
-        c: usize,
-        diagonal: bool,
-    ) -> Vec<(usize, usize)> {
+    fn neighbours(h: usize, w: usize, r: usize, c: usize, diagonal: bool) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for dr in -1_i64..=1 {
             for dc in -1_i64..=1 {
@@ -659,7 +662,10 @@ fn grid_stage_matches_a_brute_force_reference_on_random_grids() {
                 .fold((0, 0.0), |(n, t), (cell, _)| (n + 1, t + cell.population));
             assert_eq!(s.cells, n);
             assert!((s.population - total).abs() < 1e-6);
-            assert_eq!(s.cells, s.dense_cells + s.added_by_majority + s.added_by_holes);
+            assert_eq!(
+                s.cells,
+                s.dense_cells + s.added_by_majority + s.added_by_holes
+            );
             filled_seen += s.added_by_holes;
         }
         centres_seen += got.centres.len();
