@@ -368,8 +368,8 @@ impl GridClassification {
     }
 }
 
-const N4: [(i64, i64); 4] = [(0, -1), (-1, 0), (1, 0), (0, 1)];
-const N8: [(i64, i64); 8] = [
+const N4: [(isize, isize); 4] = [(0, -1), (-1, 0), (1, 0), (0, 1)];
+const N8: [(isize, isize); 8] = [
     (-1, -1),
     (0, -1),
     (1, -1),
@@ -381,12 +381,12 @@ const N8: [(i64, i64); 8] = [
 ];
 const ABSENT: usize = usize::MAX;
 
-/// The bounding box of the cells as a dense raster of cell indexes.
+/// The bounding box of the cells as a dense raster of cell indexes, row-major.
 struct Raster {
     col0: i64,
     row0: i64,
-    width: i64,
-    height: i64,
+    width: usize,
+    height: usize,
     /// Cell index at each position, [`ABSENT`] where no cell is.
     at: Vec<usize>,
 }
@@ -403,54 +403,59 @@ impl Raster {
         let (width, height) = if cells.is_empty() {
             (0, 0)
         } else {
-            (c1 - c0 + 1, r1 - r0 + 1)
+            (c1.abs_diff(c0) + 1, r1.abs_diff(r0) + 1)
         };
-        let positions = (width as u64).saturating_mul(height as u64);
+        let positions = width.saturating_mul(height);
         if positions > MAX_POSITIONS {
             return Err(DegurbaError::TooLarge { positions });
         }
-        let mut at = vec![ABSENT; positions as usize];
+        let mut raster = Self {
+            col0: c0,
+            row0: r0,
+            width: width as usize,
+            height: height as usize,
+            at: vec![ABSENT; positions as usize],
+        };
         for (i, c) in cells.iter().enumerate() {
-            let p = ((c.row - r0) * width + (c.col - c0)) as usize;
-            if at[p] != ABSENT {
+            let p = raster.position(c);
+            if raster.at[p] != ABSENT {
                 return Err(DegurbaError::DuplicateCell {
-                    first: at[p],
+                    first: raster.at[p],
                     second: i,
                     col: c.col,
                     row: c.row,
                 });
             }
-            at[p] = i;
+            raster.at[p] = i;
         }
-        Ok(Self {
-            col0: c0,
-            row0: r0,
-            width,
-            height,
-            at,
-        })
+        Ok(raster)
     }
 
     fn len(&self) -> usize {
         self.at.len()
     }
 
+    /// Position of a cell inside the box.
+    fn position(&self, c: &GridCell) -> usize {
+        c.row.abs_diff(self.row0) as usize * self.width + c.col.abs_diff(self.col0) as usize
+    }
+
     /// Position of the neighbour at offset `(dc, dr)`, `None` outside the box.
-    fn step(&self, p: usize, (dc, dr): (i64, i64)) -> Option<usize> {
-        let (c, r) = ((p as i64) % self.width + dc, (p as i64) / self.width + dr);
-        (c >= 0 && r >= 0 && c < self.width && r < self.height)
-            .then(|| (r * self.width + c) as usize)
+    fn step(&self, p: usize, (dc, dr): (isize, isize)) -> Option<usize> {
+        let c = (p % self.width).checked_add_signed(dc)?;
+        let r = (p / self.width).checked_add_signed(dr)?;
+        (c < self.width && r < self.height).then_some(r * self.width + c)
     }
 
     /// Whether the position is on the border of the box.
     fn on_border(&self, p: usize) -> bool {
-        let (c, r) = ((p as i64) % self.width, (p as i64) / self.width);
-        c == 0 || r == 0 || c == self.width - 1 || r == self.height - 1
+        let (c, r) = (p % self.width, p / self.width);
+        c == 0 || r == 0 || c + 1 == self.width || r + 1 == self.height
     }
 
     /// Connected groups of member positions, in row-major order of their first position, each
-    /// listed in discovery order.
-    fn components(&self, member: &[bool], offsets: &[(i64, i64)]) -> Vec<Vec<usize>> {
+    /// sorted.
+    fn components(&self, member: &[bool], offsets: &[(isize, isize)]) -> Vec<Vec<usize>> {
         let mut seen = vec![false; self.len()];
         let mut groups = Vec::new();
         let mut stack = Vec::new();
@@ -487,6 +492,116 @@ impl Raster {
                 .iter()
                 .any(|&o| self.step(p, o).is_none_or(|q| self.at[q] == ABSENT))
     }
+
+    /// Residents at a position (0 where no cell is).
+    fn population(&self, cells: &[GridCell], p: usize) -> f64 {
+        match self.at[p] {
+            ABSENT => 0.0,
+            i => cells[i].population,
+        }
+    }
+
+    /// Groups of positions meeting `dense`, connected by `offsets`, whose residents reach
+    /// `min_population`, as settlements; `member[p]` receives the settlement's index.
+    fn settlements(
+        &self,
+        cells: &[GridCell],
+        dense: impl Fn(f64) -> bool,
+        offsets: &[(isize, isize)],
+        min_population: f64,
+        member: &mut [Option<usize>],
+    ) -> Vec<Settlement> {
+        let is_dense: Vec<bool> = (0..self.len())
+            .map(|p| self.at[p] != ABSENT && dense(self.population(cells, p)))
+            .collect();
+        let mut found = Vec::new();
+        for group in self.components(&is_dense, offsets) {
+            let total: f64 = group.iter().map(|&p| self.population(cells, p)).sum();
+            if total >= min_population {
+                for &p in &group {
+                    member[p] = Some(found.len());
+                }
+                found.push(Settlement {
+                    cells: group.len(),
+                    population: total,
+                    dense_cells: group.len(),
+                    added_by_majority: 0,
+                    added_by_holes: 0,
+                    truncated: group.iter().any(|&p| self.on_data_edge(p)),
+                    first_cell: self.at[group[0]],
+                });
+            }
+        }
+        found
+    }
+}
+
+/// The majority rule, in rounds decided on the state before each: a present cell outside every
+/// centre with at least `needed` of its 8 neighbours in one centre joins it. Returns the rounds
+/// that added cells.
+fn majority_rule(
+    raster: &Raster,
+    needed: u8,
+    centre_at: &mut [Option<usize>],
+    centres: &mut [Settlement],
+) -> usize {
+    let mut rounds = 0;
+    loop {
+        let mut joins = Vec::new();
+        for p in 0..raster.len() {
+            if raster.at[p] == ABSENT || centre_at[p].is_some() {
+                continue;
+            }
+            let mut counts: BTreeMap<usize, u8> = BTreeMap::new();
+            for &o in &N8 {
+                if let Some(k) = raster.step(p, o).and_then(|q| centre_at[q]) {
+                    *counts.entry(k).or_default() += 1;
+                }
+            }
+            if let Some((&k, _)) = counts.iter().find(|&(_, &count)| count >= needed) {
+                joins.push((p, k));
+            }
+        }
+        if joins.is_empty() {
+            return rounds;
+        }
+        rounds += 1;
+        for (p, k) in joins {
+            centre_at[p] = Some(k);
+            centres[k].added_by_majority += 1;
+        }
+    }
+}
+
+/// Fills the holes of fewer than `max_km2` positions (8-connected, off the border of the box)
+/// enclosed by a single centre; absent positions count in the area but are not added.
+fn fill_holes(
+    raster: &Raster,
+    max_km2: u32,
+    centre_at: &mut [Option<usize>],
+    centres: &mut [Settlement],
+) {
+    let outside: Vec<bool> = centre_at.iter().map(Option::is_none).collect();
+    for group in raster.components(&outside, &N8) {
+        if group.len() >= max_km2 as usize || group.iter().any(|&p| raster.on_border(p)) {
+            continue;
+        }
+        let mut around: Vec<usize> = group
+            .iter()
+            .flat_map(|&p| N8.iter().filter_map(move |&o| raster.step(p, o)))
+            .filter_map(|q| centre_at[q])
+            .collect();
+        around.sort_unstable();
+        around.dedup();
+        if let [k] = around[..] {
+            for &p in &group {
+                if raster.at[p] != ABSENT {
+                    centre_at[p] = Some(k);
+                    centres[k].added_by_holes += 1;
+                }
+            }
+        }
+    }
 }
 
 /// Classifies the cells of a 1 km equal-area grid into urban centres, urban clusters and rural
@@ -511,144 +626,59 @@ pub fn classify_grid(
             });
         }
     }
-    let raster = &Raster::new(cells)?;
-    let n = raster.len();
-    let pop = |p: usize| {
-        let i = raster.at[p];
-        if i == ABSENT {
-            0.0
-        } else {
-            cells[i].population
-        }
-    };
-    let present = |p: usize| raster.at[p] != ABSENT;
+    let raster = Raster::new(cells)?;
 
-    // 1. Urban centres: dense cells, 4-connected, large enough.
-    let dense: Vec<bool> = (0..n)
-        .map(|p| present(p) && pop(p) >= params.centre_density_per_km2)
-        .collect();
-    let mut centre_at: Vec<Option<usize>> = vec![None; n];
-    let mut centres = Vec::new();
-    for group in raster.components(&dense, &N4) {
-        let total: f64 = group.iter().map(|&p| pop(p)).sum();
-        if total >= params.centre_min_population {
-            for &p in &group {
-                centre_at[p] = Some(centres.len());
-            }
-            centres.push(Settlement {
-                cells: group.len(),
-                population: 0.0,
-                dense_cells: group.len(),
-                added_by_majority: 0,
-                added_by_holes: 0,
-                truncated: false,
-                first_cell: raster.at[group[0]],
-            });
-        }
-    }
-
-    // 1b. Majority rule, in rounds.
+    // 1. Urban centres: dense cells, 4-connected, large enough; smoothed; holes filled.
+    let mut centre_at: Vec<Option<usize>> = vec![None; raster.len()];
+    let mut centres = raster.settlements(
+        cells,
+        |v| v >= params.centre_density_per_km2,
+        &N4,
+        params.centre_min_population,
+        &mut centre_at,
+    );
     let mut majority_rounds = 0;
     if !centres.is_empty() && params.majority_neighbours <= 8 {
-        loop {
-            let mut joins = Vec::new();
-            for p in 0..n {
-                if !present(p) || centre_at[p].is_some() {
-                    continue;
-                }
-                let mut counts: BTreeMap<usize, u8> = BTreeMap::new();
-                for &o in &N8 {
-                    if let Some(k) = raster.step(p, o).and_then(|q| centre_at[q]) {
-                        *counts.entry(k).or_default() += 1;
-                    }
-                }
-                if let Some((&k, _)) = counts
-                    .iter()
-                    .find(|&(_, &count)| count >= params.majority_neighbours)
-                {
-                    joins.push((p, k));
-                }
-            }
-            if joins.is_empty() {
-                break;
-            }
-            majority_rounds += 1;
-            for (p, k) in joins {
-                centre_at[p] = Some(k);
-                centres[k].added_by_majority += 1;
-            }
-        }
+        majority_rounds = majority_rule(
+            &raster,
+            params.majority_neighbours,
+            &mut centre_at,
+            &mut centres,
+        );
     }
-
-    // 1c. Holes smaller than the limit, enclosed by one centre.
     if !centres.is_empty() && params.max_hole_km2 > 0 {
-        let outside: Vec<bool> = centre_at.iter().map(Option::is_none).collect();
-        for group in raster.components(&outside, &N8) {
-            if group.len() >= params.max_hole_km2 as usize
-                || group.iter().any(|&p| raster.on_border(p))
-            {
-                continue;
-            }
-            let mut around: Vec<usize> = group
-                .iter()
-                .flat_map(|&p| N8.iter().filter_map(move |&o| raster.step(p, o)))
-                .filter_map(|q| centre_at[q])
-                .collect();
-            around.sort_unstable();
-            around.dedup();
-            if let [k] = around[..] {
-                for &p in &group {
-                    if present(p) {
-                        centre_at[p] = Some(k);
-                        centres[k].added_by_holes += 1;
-                    }
-                }
-            }
+        fill_holes(&raster, params.max_hole_km2, &mut centre_at, &mut centres);
+    }
+    // Centre totals after smoothing and filling, in scan order.
+    for centre in &mut centres {
+        centre.cells = 0;
+        centre.population = 0.0;
+        centre.truncated = false;
+    }
+    for (p, k) in centre_at.iter().enumerate() {
+        if let Some(k) = *k {
+            let c = &mut centres[k];
+            c.cells += 1;
+            c.population += raster.population(cells, p);
+            c.truncated |= raster.on_data_edge(p);
         }
     }
 
     // 2. Urban clusters: moderately dense cells, 8-connected, large enough.
-    let moderate: Vec<bool> = (0..n)
-        .map(|p| present(p) && pop(p) >= params.cluster_density_per_km2)
-        .collect();
-    let mut cluster_at: Vec<Option<usize>> = vec![None; n];
-    let mut clusters = Vec::new();
-    for group in raster.components(&moderate, &N8) {
-        let total: f64 = group.iter().map(|&p| pop(p)).sum();
-        if total >= params.cluster_min_population {
-            for &p in &group {
-                cluster_at[p] = Some(clusters.len());
-            }
-            clusters.push(Settlement {
-                cells: group.len(),
-                population: total,
-                dense_cells: group.len(),
-                added_by_majority: 0,
-                added_by_holes: 0,
-                truncated: group.iter().any(|&p| raster.on_data_edge(p)),
-                first_cell: raster.at[group[0]],
-            });
-        }
-    }
-
-    // Centre totals after smoothing, in scan order.
-    for centre in &mut centres {
-        centre.cells = 0;
-    }
-    for p in 0..n {
-        if let Some(k) = centre_at[p] {
-            let c = &mut centres[k];
-            c.cells += 1;
-            c.population += pop(p);
-            c.truncated |= raster.on_data_edge(p);
-        }
-    }
+    let mut cluster_at: Vec<Option<usize>> = vec![None; raster.len()];
+    let clusters = raster.settlements(
+        cells,
+        |v| v >= params.cluster_density_per_km2,
+        &N8,
+        params.cluster_min_population,
+        &mut cluster_at,
+    );
 
     let mut classes = Vec::with_capacity(cells.len());
     let mut centre = Vec::with_capacity(cells.len());
     let mut cluster = Vec::with_capacity(cells.len());
     for c in cells {
-        let p = ((c.row - raster.row0) * raster.width + (c.col - raster.col0)) as usize;
+        let p = raster.position(c);
         classes.push(match (centre_at[p], cluster_at[p]) {
             (Some(_), _) => CellClass::UrbanCentre,
             (None, Some(_)) => CellClass::UrbanCluster,

@@ -1,5 +1,12 @@
 //! Tests of the degree of urbanisation: hand-computed grids for each rule, and a brute-force
 //! reference (a second, naive implementation on a 2-D array) on seeded random grids.
+#![expect(
+    clippy::cast_possible_wrap,
+    clippy::many_single_char_names,
+    clippy::needless_range_loop,
+    clippy::too_many_lines,
+    reason = "the reference implementation is written as plainly as possible on small 2-D arrays, with row/column indexes, to be obviously right"
+)]
 
 use super::*;
 use crate::SplitMix64;
