@@ -604,8 +604,13 @@ fn fill_holes(
     }
 }
 
-/// Classifies the cells of a 1 km equal-area grid into urban centres, urban clusters and rural
-/// cells (see the [module documentation](self) for the rules).
+/// Classifies the cells of a 1 km equal-area grid (Eurostat et al., *Applying the Degree of
+/// Urbanisation*, 2021): **urban centres** are 4-connected cells of at least 1,500 inhabitants
+/// per km² holding at least 50,000 in all, then smoothed by the 5-of-8 majority rule (iterated)
+/// and with enclosed holes under 15 km² filled; **urban clusters** are 8-connected cells of at
+/// least 300 per km² holding at least 5,000 (a centre cell keeps the centre class); every other
+/// cell is **rural**. Thresholds from [`DegurbaParams`]; sources and the details of each rule in
+/// the documentation of the `degurba` module (`crates/ssmplan-core/src/degurba.rs`).
 ///
 /// # Units
 /// Cells are 1 km²: `population` is also the density per km².
