@@ -166,6 +166,12 @@ pub enum Command {
     /// group means); `--out typology.csv` writes a table `--typology` can read back.
     #[command(after_help = "Example:\n  ssmplan typology --out typology.csv")]
     Typology,
+    /// Degree of urbanisation (Eurostat/UN-Habitat grid method) of every 1 km cell and commune:
+    /// cities (DEG1), towns and semi-dense areas (DEG2), rural areas (DEG3).
+    #[command(
+        after_help = "Example:\n  ssmplan urbanisation --format csv --out urbanisation.csv\n  ssmplan urbanisation --format geojson --out urbanisation.geojson"
+    )]
+    Urbanisation(UrbanisationArgs),
     /// Evaluate a scenario file (sites added or removed, ETP changes): before, after, deltas.
     #[command(
         after_help = "Example:\n  ssmplan scenario geodata/scenarios/example_luxembourg.toml"
@@ -436,4 +442,23 @@ pub enum MethodArg {
     E2sfca,
     #[value(name = "g2sfca")]
     G2sfca,
+}
+
+/// `ssmplan urbanisation`.
+#[derive(Args, Debug, Clone)]
+pub struct UrbanisationArgs {
+    /// Cells the grid stage classifies: `context` (the whole grid around Belgium, so settlements
+    /// crossing the Walloon border stay whole) or `study-area` (Walloon cells only, for
+    /// comparison).
+    #[arg(long, value_enum, default_value_t = ExtentArg::Context)]
+    pub extent: ExtentArg,
+    /// Also list every 1 km cell of the study area with its class.
+    #[arg(long)]
+    pub cells: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtentArg {
+    Context,
+    StudyArea,
 }

@@ -151,6 +151,19 @@ fn run(cli: &Cli) -> Result<Report> {
         )
         .map(|r| r.report),
         Command::Typology => ssmplan_engine::typology(&engine, p).map(|r| r.report),
+        Command::Urbanisation(a) => ssmplan_engine::urbanisation(
+            &engine,
+            &ssmplan_engine::UrbanisationRequest {
+                extent: match a.extent {
+                    args::ExtentArg::Context => ssmplan_engine::GridExtent::Context,
+                    args::ExtentArg::StudyArea => ssmplan_engine::GridExtent::StudyArea,
+                },
+                cells: a.cells,
+            },
+            layer,
+            p,
+        )
+        .map(|r| r.report),
         Command::Budget(_)
         | Command::Serve(_)
         | Command::Completions { .. }

@@ -19,6 +19,7 @@
 //! | [`coordinators()`] | [`CoordinatorRequest`] | [`CoordinatorResult`] |
 //! | [`scenario()`] | [`ScenarioRequest`] + [`ScenarioSource`] | [`ScenarioResult`] |
 //! | [`solve()`] | [`SolveRequest`] (instance files, no dataset) | [`SolveResult`] |
+//! | [`urbanisation()`] (also [`Engine::degree_of_urbanisation`]) | [`UrbanisationRequest`] | [`UrbanisationResult`] |
 //! | [`map::layers`] | (none) | [`map::MapLayers`] (the map service's static layers) |
 //!
 //! The engine does no I/O beyond reading the dataset it is given and the files a request
@@ -29,6 +30,7 @@ mod accessibility;
 mod catchments;
 mod common;
 mod coverage;
+mod degurba;
 pub mod describe;
 mod engine;
 mod error;
@@ -46,6 +48,10 @@ pub use accessibility::{AccessibilityResult, accessibility, fca_params};
 pub use catchments::{CATCHMENT_COLUMNS, CatchmentsResult, catchments};
 pub use common::{geojson_multipolygon, geojson_point, km, wgs84_rounded};
 pub use coverage::{COVERAGE_COLUMNS, CoverageResult, coverage, coverage_row, zone_levels};
+pub use degurba::{
+    CONTEXT_GRID, ClassifiedCell, GridExtent, URBANISATION_COLUMNS, UrbanisationRequest,
+    UrbanisationResult, urbanisation,
+};
 pub use engine::{Engine, Progress, Silent};
 pub use error::EngineError;
 pub use expand::{CoordinatorResult, ExpandResult, coordinators, expand};

@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod instance;
 pub mod manifest;
 pub mod points;
+pub mod popgrid;
 pub mod population;
 pub mod sites;
 mod table;

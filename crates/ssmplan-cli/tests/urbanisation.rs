@@ -1,0 +1,130 @@
+//! `ssmplan urbanisation` end to end: formats, the extent flag, the cell table, errors naming
+//! the grid file.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ssmplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
+        .current_dir(repo())
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = ssmplan(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn csv_json_and_geojson_agree() {
+    let csv = stdout(&["urbanisation", "--quiet", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(
+        lines.next().is_some_and(
+            |h| h.starts_with("nis,commune,province,arrondissement,population,degurba")
+        ),
+        "{csv}"
+    );
+    assert_eq!(lines.count(), 252, "AVIQ scope: 252 communes");
+    assert!(csv.contains("\n62063,Liège,Liège,Liège,"), "Liège row");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&["urbanisation", "--quiet", "--format", "json"]))
+            .expect("json");
+    assert_eq!(json["command"], "urbanisation");
+    assert_eq!(json["parameters"]["extent"], "context");
+    let communes = json["tables"]["communes"].as_array().expect("communes");
+    let liege = communes
+        .iter()
+        .find(|c| c["nis"] == "62063")
+        .expect("Liège");
+    assert_eq!(liege["degurba"], "DEG1");
+    assert!(
+        json["tables"].get("cells").is_none(),
+        "cells only on request"
+    );
+    let geojson: serde_json::Value =
+        serde_json::from_str(&stdout(&["urbanisation", "--quiet", "--format", "geojson"]))
+            .expect("geojson");
+    let features = geojson["features"].as_array().expect("features");
+    assert_eq!(features.len(), communes.len());
+    assert_eq!(
+        features
+            .iter()
+            .filter(|f| f["properties"]["degurba"] == "DEG1")
+            .count(),
+        communes.iter().filter(|c| c["degurba"] == "DEG1").count()
+    );
+}
+
+#[test]
+fn extent_and_cells_flags() {
+    let json: serde_json::Value = serde_json::from_str(&stdout(&[
+        "urbanisation",
+        "--quiet",
+        "--extent",
+        "study-area",
+        "--cells",
+        "--scope",
+        "wallonia",
+        "--format",
+        "json",
+    ]))
+    .expect("json");
+    assert_eq!(json["parameters"]["extent"], "study_area");
+    assert_eq!(json["parameters"]["grid_cells_classified"], 16_890);
+    assert_eq!(
+        json["tables"]["cells"].as_array().map(Vec::len),
+        Some(16_890)
+    );
+    let out = ssmplan(&["urbanisation", "--extent", "nowhere"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_grid_off_the_lattice_is_refused_naming_the_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("ssmplan-urbanisation-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&repo().join("geodata"), &dir);
+    std::fs::remove_file(dir.join("MANIFEST.sha256")).expect("manifest");
+    let path = dir.join("sectors/wallonia_ghs_pop_2020_1km_cells.csv");
+    let text = std::fs::read_to_string(&path).expect("grid");
+    std::fs::write(
+        &path,
+        text.replacen(",225500.0,5957500.0,", ",225400.0,5957500.0,", 1),
+    )
+    .expect("write");
+    let out = ssmplan(&["urbanisation", "--data", dir.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("wallonia_ghs_pop_2020_1km_cells.csv, line 2")
+            && err.contains("x_mollweide")
+            && err.contains("lattice"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
