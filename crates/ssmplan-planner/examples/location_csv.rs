@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
-//!     gen --seed 1 --demand 10000 --candidates 300 [--existing 0] --out DIR
+//!     gen --seed 1 --demand 10000 --candidates 300 [--existing 0] [--family towns] --out DIR
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
 //!     solve --model mclp|pmedian|lscp [--p 10] [--radius-km 10] [--target-share 1] \
 //!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300]
@@ -12,7 +12,8 @@
 //!
 //! `gen` writes `demand.csv` (`id,x,y,weight`), `candidates.csv` (`id,x,y`) and, with existing
 //! sites, `existing.csv` (`id,x,y`): the instance of
-//! [`synthetic_instance`](ssmplan_planner::location::synthetic_instance) over 150 km x 100 km,
+//! [`family_instance`](ssmplan_planner::location::family_instance) for `--family` (default
+//! `towns`, the instance of [`synthetic_instance`](ssmplan_planner::location::synthetic_instance)) over 150 km x 100 km,
 //! coordinates in metres (rounded), weights exact. `solve` prints `key: value` lines: objective,
 //! bound, gap, chosen candidate ids, and the solve time (R-tree and lists included, CSV reading
 //! excluded; the minimum and the median over `--repeat` runs).
@@ -26,7 +27,7 @@ use std::time::Instant;
 
 use geo::Coord;
 use ssmplan_planner::location::{
-    LocationInstance, Objective, SolveParams, SyntheticParams, solve, synthetic_instance,
+    Family, LocationInstance, Objective, SolveParams, family_instance, solve,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -99,14 +100,16 @@ impl Args {
 }
 
 fn generate(args: &Args) -> Result<()> {
-    let params = SyntheticParams::new(
-        args.require("seed")?,
+    let family: Family = args.get("family")?.unwrap_or(Family::Towns);
+    let seed: u64 = args.require("seed")?;
+    let params = family.params(
+        seed,
         args.require("demand")?,
         args.require("candidates")?,
-    )
-    .existing(args.get("existing")?.unwrap_or(0));
+        args.get("existing")?.unwrap_or(0),
+    );
     let out: PathBuf = args.require("out")?;
-    let instance = synthetic_instance(&params)?;
+    let instance = family_instance(&params)?;
     fs::create_dir_all(&out)?;
     let mut w = BufWriter::new(fs::File::create(out.join("demand.csv"))?);
     writeln!(w, "id,x,y,weight")?;
@@ -124,12 +127,11 @@ fn generate(args: &Args) -> Result<()> {
         write_points(&existing, instance.existing())?;
     }
     println!(
-        "wrote {} demand points, {} candidates, {} existing sites to {} (seed {})",
+        "wrote {} demand points, {} candidates, {} existing sites to {} (family {family}, seed {seed})",
         instance.demand().len(),
         instance.candidates().len(),
         instance.existing().len(),
         out.display(),
-        params.seed
     );
     Ok(())
 }

@@ -52,6 +52,7 @@ mod bound;
 mod coverage;
 mod error;
 mod exhaustive;
+mod families;
 mod instance;
 mod lscp;
 mod mclp;
@@ -65,6 +66,7 @@ mod tests;
 
 pub use error::{LocationError, PointSet};
 pub use exhaustive::{MAX_EXHAUSTIVE_SUBSETS, solve_exhaustive};
+pub use families::{Family, FamilyParams, Layout, UnknownFamily, WeightLaw, family_instance};
 pub use instance::LocationInstance;
 pub use params::{Objective, SolveParams};
 pub use solution::{BoundKind, Solution};
