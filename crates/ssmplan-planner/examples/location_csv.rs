@@ -7,7 +7,8 @@
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
 //!     solve --model mclp|pmedian|lscp [--p 10] [--radius-km 10] [--target-share 1] \
 //!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300]
-//!     [--bound-pairs-limit 5000000] [--no-local-search] DIR
+//!     [--bound-pairs-limit 5000000] [--no-local-search] [--exact [--time-limit-s S]
+//!     [--node-limit N]] DIR
 //! ```
 //!
 //! `gen` writes `demand.csv` (`id,x,y,weight`), `candidates.csv` (`id,x,y`) and, with existing
@@ -27,7 +28,7 @@ use std::time::Instant;
 
 use geo::Coord;
 use ssmplan_planner::location::{
-    Family, LocationInstance, Objective, SolveParams, family_instance, solve,
+    BoundKind, Family, LocationInstance, Objective, SolveParams, family_instance, solve,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -58,7 +59,7 @@ impl Args {
         let mut it = args.iter();
         while let Some(a) = it.next() {
             if let Some(key) = a.strip_prefix("--") {
-                if key == "no-local-search" {
+                if key == "no-local-search" || key == "exact" {
                     out.flags.push(key.to_owned());
                 } else {
                     let value = it.next().ok_or_else(|| format!("--{key} needs a value"))?;
@@ -227,7 +228,13 @@ fn run(args: &Args) -> Result<()> {
     let params = SolveParams::new(args.get("p")?.unwrap_or(10))
         .local_search(!args.flag("no-local-search"))
         .perturbations(args.get("perturbations")?.unwrap_or(0))
-        .seed(args.get("seed")?.unwrap_or(0));
+        .seed(args.get("seed")?.unwrap_or(0))
+        .exact(args.flag("exact"))
+        .time_limit_s(args.get("time-limit-s")?);
+    let params = match args.get("node-limit")? {
+        Some(n) => params.node_limit(n),
+        None => params,
+    };
     let params = match args.get("bound-iterations")? {
         Some(n) => params.bound_iterations(n),
         None => params,
@@ -275,6 +282,15 @@ fn run(args: &Args) -> Result<()> {
             .map_or_else(|| "none".to_owned(), |k| format!("{k:?}"))
     )?;
     writeln!(report, "gap: {}", opt(solution.gap))?;
+    writeln!(
+        report,
+        "status: {}",
+        if solution.gap == Some(0.0) || solution.bound_kind == Some(BoundKind::Exact) {
+            "optimal"
+        } else {
+            "feasible"
+        }
+    )?;
     writeln!(
         report,
         "baseline_objective: {}",

@@ -2,10 +2,12 @@
 //! counts, optional seeded perturbations, and the submodular and Lagrangian upper bounds.
 
 use std::collections::BinaryHeap;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use super::bound::mclp_upper_bound;
+use super::branch::{Limits, mclp_branch_and_bound};
 use super::coverage::{CoverState, Coverage};
 use super::error::LocationError;
 use super::instance::LocationInstance;
@@ -299,6 +301,38 @@ pub(super) fn solve(
             if submodular < upper {
                 upper = submodular;
                 kind = BoundKind::Submodular;
+            }
+        }
+    }
+    if params.exact {
+        if p == 0 || p >= m {
+            // Nothing or everything to choose: the greedy set is optimal.
+            upper = covered;
+            kind = BoundKind::Exact;
+        } else {
+            let deadline = params
+                .time_limit_s
+                .map(|s| Instant::now() + Duration::from_secs_f64(s));
+            let limits = Limits {
+                deadline,
+                nodes: params.node_limit,
+            };
+            let out = mclp_branch_and_bound(&cov, p, (covered, &state.chosen), limits);
+            iterations += usize::try_from(out.nodes).unwrap_or(usize::MAX);
+            if out.value > covered {
+                let mut found = CoverState::new(&cov);
+                for &j in &out.set {
+                    found.add(j as usize);
+                }
+                state = found;
+                covered = state.covered();
+            }
+            if out.proven {
+                upper = out.bound;
+                kind = BoundKind::Exact;
+            } else if out.bound < upper {
+                upper = out.bound;
+                kind = BoundKind::Lagrangian;
             }
         }
     }

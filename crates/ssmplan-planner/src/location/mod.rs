@@ -49,6 +49,7 @@
 //! ```
 
 mod bound;
+mod branch;
 mod coverage;
 mod error;
 mod exhaustive;
@@ -92,6 +93,7 @@ pub fn solve(
     params: &SolveParams,
 ) -> Result<Solution, LocationError> {
     objective.validate()?;
+    params.validate()?;
     // Run on a pool thread: the many small parallel loops inside then stay on the pool instead
     // of each waking it from outside.
     rayon::scope(|_| match *objective {

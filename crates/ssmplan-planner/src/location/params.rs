@@ -105,6 +105,20 @@ pub struct SolveParams {
     /// Largest number of demand-candidate pairs of the p-median distance lists.
     #[serde(default = "defaults::max_pairs")]
     pub max_pairs: u64,
+    /// Certified mode (MCLP): after the heuristics, a branch-and-bound on the Lagrangian bound
+    /// proves the optimum or, at [`SolveParams::time_limit_s`], reports the best solution with a
+    /// proven bound.
+    #[serde(default)]
+    pub exact: bool,
+    /// Wall-clock limit of the certified mode; `None` runs it to the end.
+    ///
+    /// # Units
+    /// Seconds.
+    #[serde(default)]
+    pub time_limit_s: Option<f64>,
+    /// Largest number of branch-and-bound nodes of the certified mode (a deterministic limit).
+    #[serde(default = "defaults::node_limit")]
+    pub node_limit: u64,
 }
 
 /// Default values of [`SolveParams`].
@@ -124,6 +138,9 @@ mod defaults {
     pub(super) fn max_pairs() -> u64 {
         50_000_000
     }
+    pub(super) fn node_limit() -> u64 {
+        u64::MAX
+    }
 }
 
 impl SolveParams {
@@ -142,6 +159,51 @@ impl SolveParams {
             bound_iterations: defaults::bound_iterations(),
             bound_pairs_limit: defaults::bound_pairs_limit(),
             max_pairs: defaults::max_pairs(),
+            exact: false,
+            time_limit_s: None,
+            node_limit: defaults::node_limit(),
+        }
+    }
+
+    /// Certified mode (default off; MCLP only for now, ignored by the other models): after the
+    /// heuristics, a depth-first branch-and-bound on the Lagrangian bound with reduced-cost
+    /// fixing returns a proven optimum ([`BoundKind::Exact`](super::BoundKind::Exact), gap 0),
+    /// or, when [`SolveParams::time_limit_s`] or [`SolveParams::node_limit`] stops it, the best
+    /// solution found with a proven bound and its gap.
+    #[must_use]
+    pub fn exact(mut self, on: bool) -> Self {
+        self.exact = on;
+        self
+    }
+
+    /// Wall-clock limit of the certified mode (default none). A search stopped by the clock
+    /// depends on the machine; use [`SolveParams::node_limit`] for a reproducible limit.
+    ///
+    /// # Units
+    /// Seconds.
+    #[must_use]
+    pub fn time_limit_s(mut self, seconds: Option<f64>) -> Self {
+        self.time_limit_s = seconds;
+        self
+    }
+
+    /// Largest number of branch-and-bound nodes of the certified mode (default unlimited).
+    #[must_use]
+    pub fn node_limit(mut self, nodes: u64) -> Self {
+        self.node_limit = nodes;
+        self
+    }
+
+    /// Checks the options.
+    ///
+    /// # Errors
+    /// [`LocationError::InvalidTimeLimit`] when `time_limit_s` is not a finite positive number.
+    pub fn validate(&self) -> Result<(), LocationError> {
+        match self.time_limit_s {
+            Some(s) if !(s.is_finite() && s > 0.0) => {
+                Err(LocationError::InvalidTimeLimit { time_limit_s: s })
+            }
+            _ => Ok(()),
         }
     }
 
