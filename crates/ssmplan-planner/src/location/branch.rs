@@ -14,10 +14,11 @@
 //! fixed closed (open) in the whole subtree. Nodes branch on the relaxed open candidate of largest
 //! `c_j`, the "open" child first.
 //!
-//! A node is discarded when its bound cannot beat the incumbent: with integral weights (and a
-//! total below 2^52) when `L < incumbent + 1` (up to rounding), otherwise when
-//! `L <= incumbent + 1e-9 x total weight`; the largest discarded bound (floored for integral
-//! weights) is the proven bound. Single-threaded search with parallel (order-fixed) sums: the
+//! A node is discarded when its bound cannot beat the incumbent: when every weight is a
+//! multiple of a unit `u = 2^-k` (integers, or population x need weights 1.25, 1.5; total below
+//! 2^52 units) when `L < incumbent + u` (up to rounding), otherwise when
+//! `L <= incumbent + 1e-9 x total weight`; the largest discarded bound (rounded down to a
+//! multiple of `u`) is the proven bound. Single-threaded search with parallel (order-fixed) sums: the
 //! result is deterministic; only a time limit, when it stops the search, makes it depend on the
 //! machine (a node limit does not).
 
@@ -74,7 +75,9 @@ struct Pending {
 struct Search<'a> {
     cov: &'a Coverage,
     p: usize,
-    integral: bool,
+    /// The weights' granularity: every weight is a multiple of it (a power of two, at most 1),
+    /// so a better solution covers at least `unit` more; `None` for arbitrary weights.
+    unit: Option<f64>,
     tolerance: f64,
     scale: Vec<f64>,
     incumbent: f64,
@@ -87,25 +90,24 @@ struct Search<'a> {
 impl Search<'_> {
     /// True when a bound cannot beat the incumbent.
     fn prunable(&self, bound: f64) -> bool {
-        if self.integral {
-            bound + self.tolerance < self.incumbent + 1.0
-        } else {
-            bound <= self.incumbent + self.tolerance
+        match self.unit {
+            Some(unit) => bound + self.tolerance < self.incumbent + unit,
+            None => bound <= self.incumbent + self.tolerance,
         }
     }
 
     /// Records a discarded bound.
     fn discard(&mut self, bound: f64) {
-        let b = if self.integral {
-            (bound + self.tolerance).floor()
-        } else {
-            bound
+        let b = match self.unit {
+            Some(unit) => ((bound + self.tolerance) / unit).floor() * unit,
+            None => bound,
         };
         self.discarded = self.discarded.max(b.min(self.cov.total));
     }
 
     /// Covered weight of a set given as a membership mask of candidates; updates the incumbent.
     fn offer(&mut self, open: &[usize]) {
+        debug_assert!(open.len() <= self.p, "at most p sites");
         let mut hit = vec![false; self.cov.demand()];
         for &j in open {
             for &d in self.cov.by_candidate.row(j) {
@@ -140,7 +142,9 @@ impl Search<'_> {
             let k = self.p.saturating_sub(opened.len());
             if k == 0 || free.len() <= k {
                 let mut all = opened;
-                all.extend(&free);
+                if k > 0 {
+                    all.extend(&free);
+                }
                 self.offer(&all);
                 return None;
             }
@@ -168,6 +172,7 @@ impl Search<'_> {
             let mut best = f64::INFINITY;
             let mut best_lambda = lambda.to_vec();
             let mut stale = 0;
+            let mut last_top: Vec<usize> = Vec::new();
             for _ in 0..iterations {
                 let claimed: Vec<f64> = free
                     .par_iter()
@@ -201,10 +206,13 @@ impl Search<'_> {
                     ]
                 });
                 let value = slack + top.iter().fold(0.0, |acc, &t| acc + claimed[t]);
-                {
+                let mut sorted_top = top.clone();
+                sorted_top.sort_unstable();
+                if sorted_top != last_top {
                     let mut open = opened.clone();
                     open.extend(top.iter().map(|&t| free[t]));
                     self.offer(&open);
+                    last_top = sorted_top;
                 }
                 if value < best {
                     best = value;
@@ -232,11 +240,7 @@ impl Search<'_> {
                 if norm_2 == 0.0 {
                     break;
                 }
-                let target = if self.integral {
-                    self.incumbent + 1.0
-                } else {
-                    self.incumbent
-                };
+                let target = self.incumbent + self.unit.unwrap_or(0.0);
                 let step = theta * (value - target).max(0.0) / norm_2;
                 let scale = &self.scale;
                 let direction = &direction;
@@ -299,7 +303,9 @@ impl Search<'_> {
         let opened = fixed.iter().filter(|&&f| f == 1).count();
         if opened >= self.p || free.len() <= self.p - opened {
             let mut all: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 1).collect();
-            all.extend(&free);
+            if opened < self.p {
+                all.extend(&free);
+            }
             self.offer(&all);
             return None;
         }
@@ -321,6 +327,15 @@ impl Search<'_> {
     }
 }
 
+/// The largest `2^-k` (`k` in `0..=20`) of which every weight is a multiple, when sums of
+/// weights stay exact in `f64` (total below 2^52 units).
+fn granularity(weight: &[f64], total: f64) -> Option<f64> {
+    (0..=20).map(|k| f64::from(1u32 << k)).find_map(|scale| {
+        (total * scale < 4.0e15 && weight.iter().all(|w| (w * scale).fract() == 0.0))
+            .then_some(1.0 / scale)
+    })
+}
+
 /// Positions of the `k` largest values (ties: lowest position), in decreasing order.
 fn top_free(values: &[f64], k: usize) -> Vec<usize> {
     super::numeric::top_k(values, k)
@@ -336,11 +351,10 @@ pub(crate) fn mclp_branch_and_bound(
 ) -> BranchOutcome {
     let m = cov.candidates();
     let total = cov.total.max(det_sum(cov.demand(), |d| cov.weight[d]));
-    let integral = total < 4.0e15 && cov.weight.iter().all(|w| w.fract() == 0.0);
     let mut search = Search {
         cov,
         p,
-        integral,
+        unit: granularity(&cov.weight, total),
         tolerance: ROUNDING * total.max(1.0),
         scale: cov.weight.iter().map(|w| w.sqrt()).collect(),
         incumbent: start.0,

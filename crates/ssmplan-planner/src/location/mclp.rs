@@ -274,20 +274,43 @@ pub(super) fn solve(
         && p > 0
         && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit
     {
-        let lagrangian = mclp_upper_bound(&cov, p, covered, params.bound_iterations, None);
+        let lagrangian = mclp_upper_bound(
+            &cov,
+            p,
+            covered,
+            params.bound_iterations,
+            None,
+            if searching { params.restarts } else { 0 },
+        );
         if lagrangian.bound < upper {
             upper = lagrangian.bound;
             kind = BoundKind::Lagrangian;
         }
-        // A relaxed open set covering more than the local optimum: restart the search from it.
+        // Relaxed open sets: the one covering the most when it beats the local optimum (always),
+        // then the best distinct ones (`params.restarts`); the search restarts from each and
+        // keeps strictly better results.
+        let mut starts: Vec<Vec<usize>> = Vec::new();
         if let Some((value, set)) = lagrangian.better
             && value > covered + IMPROVEMENT_TOLERANCE * cov.total
         {
+            starts.push(set);
+        }
+        for (_, set) in lagrangian.elite {
+            if !starts.contains(&set) {
+                starts.push(set);
+            }
+        }
+        let mut current: Vec<usize> = state.chosen.iter().map(|&j| j as usize).collect();
+        current.sort_unstable();
+        for set in starts {
+            if set == current {
+                continue;
+            }
             let mut restart = CoverState::new(&cov);
             for j in set {
                 restart.add(j);
             }
-            final_gains = if searching {
+            let gains = if searching {
                 let out = improve(&mut restart, params);
                 iterations += out.moves;
                 evaluations += out.evaluations;
@@ -295,12 +318,16 @@ pub(super) fn solve(
             } else {
                 restart.gains()
             };
-            state = restart;
-            covered = state.covered();
-            let submodular = covered + top_k_sum(&final_gains, p);
-            if submodular < upper {
-                upper = submodular;
-                kind = BoundKind::Submodular;
+            let value = restart.covered();
+            if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
+                state = restart;
+                covered = value;
+                final_gains = gains;
+                let submodular = covered + top_k_sum(&final_gains, p);
+                if submodular < upper {
+                    upper = submodular;
+                    kind = BoundKind::Submodular;
+                }
             }
         }
     }
