@@ -12,7 +12,10 @@
 //! opening a free candidate `j` outside the relaxed top `k` gives at most `L - c_(k) + c_j` and
 //! closing one inside at most `L - c_j + c_(k+1)`: when that cannot beat the incumbent, `j` is
 //! fixed closed (open) in the whole subtree. Nodes branch on the relaxed open candidate of largest
-//! `c_j`, the "open" child first.
+//! `c_j`, the "open" child first. Every relaxed open set is a feasible solution; the best one
+//! of each node, when within 1 % of the incumbent, is polished by the swap local search (once
+//! per distinct set), which matters when the bound is tight but the relaxed sets are not
+//! optimal.
 //!
 //! A node is discarded when its bound cannot beat the incumbent: when every weight is a
 //! multiple of a unit `u = 2^-k` (integers, or population x need weights 1.25, 1.5; total below
@@ -22,11 +25,13 @@
 //! result is deterministic; only a time limit, when it stops the search, makes it depend on the
 //! machine (a node limit does not).
 
+use std::collections::HashSet;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::coverage::Coverage;
+use super::coverage::{CoverState, Coverage};
+use super::mclp::swap_search;
 use super::numeric::{by_value_desc, det_sum, det_sums};
 
 /// Relative tolerance (of the total weight) on the bounds, for rounding.
@@ -37,6 +42,11 @@ const ROOT_ITERATIONS: usize = 600;
 const NODE_ITERATIONS: usize = 60;
 /// Fixing rounds at one node before branching.
 const FIXING_ROUNDS: usize = 8;
+/// Relative distance to the incumbent under which a node's best relaxed set is polished by the
+/// swap local search.
+const POLISH_WITHIN: f64 = 0.01;
+/// Cap on the improving swaps of one polishing.
+const POLISH_MOVES: usize = 1_000;
 /// Deflection factor (Camerini-Fratta-Maffioli).
 const DEFLECTION: f64 = 1.5;
 
@@ -82,6 +92,8 @@ struct Search<'a> {
     scale: Vec<f64>,
     incumbent: f64,
     best_set: Vec<u32>,
+    /// Sets the swap search already started from.
+    polished: HashSet<Vec<usize>>,
     /// Largest bound of a discarded part of the tree (rounded down for integral weights).
     discarded: f64,
     nodes: u64,
@@ -105,8 +117,29 @@ impl Search<'_> {
         self.discarded = self.discarded.max(b.min(self.cov.total));
     }
 
-    /// Covered weight of a set given as a membership mask of candidates; updates the incumbent.
-    fn offer(&mut self, open: &[usize]) {
+    /// Runs the swap local search from `open` (once per distinct set) and offers the result.
+    fn polish(&mut self, open: &[usize]) {
+        let mut key = open.to_vec();
+        key.sort_unstable();
+        if !self.polished.insert(key) {
+            return;
+        }
+        let mut state = CoverState::new(self.cov);
+        for &j in open {
+            state.add(j);
+        }
+        swap_search(&mut state, POLISH_MOVES);
+        let value = state.covered();
+        if value > self.incumbent {
+            self.incumbent = value;
+            let mut set = state.chosen.clone();
+            set.sort_unstable();
+            self.best_set = set;
+        }
+    }
+
+    /// Covered weight of a set of candidates; updates the incumbent.
+    fn offer(&mut self, open: &[usize]) -> f64 {
         debug_assert!(open.len() <= self.p, "at most p sites");
         let mut hit = vec![false; self.cov.demand()];
         for &j in open {
@@ -121,6 +154,7 @@ impl Search<'_> {
             set.sort_unstable();
             self.best_set = set;
         }
+        value
     }
 
     /// Solves one node: subgradient, fixing, and either discards it (returns `None`) or returns
@@ -145,7 +179,7 @@ impl Search<'_> {
                 if k > 0 {
                     all.extend(&free);
                 }
-                self.offer(&all);
+                let _ = self.offer(&all);
                 return None;
             }
             // Demand status: 2 covered by F1, 1 live, 0 dead.
@@ -173,6 +207,7 @@ impl Search<'_> {
             let mut best_lambda = lambda.to_vec();
             let mut stale = 0;
             let mut last_top: Vec<usize> = Vec::new();
+            let mut node_best = (f64::NEG_INFINITY, Vec::new());
             for _ in 0..iterations {
                 let claimed: Vec<f64> = free
                     .par_iter()
@@ -211,7 +246,10 @@ impl Search<'_> {
                 if sorted_top != last_top {
                     let mut open = opened.clone();
                     open.extend(top.iter().map(|&t| free[t]));
-                    self.offer(&open);
+                    let value = self.offer(&open);
+                    if value > node_best.0 {
+                        node_best = (value, open);
+                    }
                     last_top = sorted_top;
                 }
                 if value < best {
@@ -251,6 +289,10 @@ impl Search<'_> {
                 });
             }
             lambda.copy_from_slice(&best_lambda);
+            // A relaxed set close to the incumbent: polish it with the swap search.
+            if node_best.0 >= (1.0 - POLISH_WITHIN) * self.incumbent && !node_best.1.is_empty() {
+                self.polish(&node_best.1);
+            }
             if self.prunable(best) {
                 self.discard(best);
                 return None;
@@ -306,7 +348,7 @@ impl Search<'_> {
             if opened < self.p {
                 all.extend(&free);
             }
-            self.offer(&all);
+            let _ = self.offer(&all);
             return None;
         }
         let claimed: Vec<f64> = free
@@ -359,12 +401,13 @@ pub(crate) fn mclp_branch_and_bound(
         scale: cov.weight.iter().map(|w| w.sqrt()).collect(),
         incumbent: start.0,
         best_set: start.1.to_vec(),
+        polished: HashSet::new(),
         discarded: f64::NEG_INFINITY,
         nodes: 0,
     };
     if p == 0 || p >= m {
         let all: Vec<usize> = if p == 0 { Vec::new() } else { (0..m).collect() };
-        search.offer(&all);
+        let _ = search.offer(&all);
         return BranchOutcome {
             value: search.incumbent,
             set: search.best_set,
