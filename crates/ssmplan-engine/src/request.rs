@@ -827,3 +827,45 @@ impl Validate for ScenarioRequest {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(request: &RecommendRequest) -> Option<&'static str> {
+        match request.validate() {
+            Ok(()) => None,
+            Err(EngineError::Parameter { field, .. }) => Some(field),
+            Err(other) => panic!("unexpected error {other}"),
+        }
+    }
+
+    #[test]
+    fn certified_mode_fields_are_validated() {
+        let ok = RecommendRequest {
+            exact: true,
+            time_limit_s: Some(5.0),
+            ..RecommendRequest::default()
+        };
+        assert_eq!(field_of(&ok), None);
+        assert_eq!(field_of(&RecommendRequest::default()), None);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, MAX_TIME_LIMIT_S * 2.0] {
+            let request = RecommendRequest {
+                time_limit_s: Some(bad),
+                ..ok.clone()
+            };
+            assert_eq!(field_of(&request), Some("time_limit_s"), "{bad}");
+        }
+        let without_exact = RecommendRequest {
+            exact: false,
+            ..ok.clone()
+        };
+        assert_eq!(field_of(&without_exact), Some("time_limit_s"));
+        let median = RecommendRequest {
+            model: Model::Pmedian,
+            time_limit_s: None,
+            ..ok
+        };
+        assert_eq!(field_of(&median), Some("exact"));
+    }
+}

@@ -225,24 +225,7 @@ fn run(args: &Args) -> Result<()> {
         },
         other => return Err(format!("unknown model {other}: mclp, pmedian or lscp").into()),
     };
-    let params = SolveParams::new(args.get("p")?.unwrap_or(10))
-        .local_search(!args.flag("no-local-search"))
-        .perturbations(args.get("perturbations")?.unwrap_or(0))
-        .seed(args.get("seed")?.unwrap_or(0))
-        .exact(args.flag("exact"))
-        .time_limit_s(args.get("time-limit-s")?);
-    let params = match args.get("node-limit")? {
-        Some(n) => params.node_limit(n),
-        None => params,
-    };
-    let params = match args.get("bound-iterations")? {
-        Some(n) => params.bound_iterations(n),
-        None => params,
-    };
-    let params = match args.get("bound-pairs-limit")? {
-        Some(n) => params.bound_pairs_limit(n),
-        None => params,
-    };
+    let params = solve_params(args)?;
     let repeat: usize = args.get("repeat")?.unwrap_or(1).max(1);
     let mut times = Vec::with_capacity(repeat);
     let mut solution = None;
@@ -306,6 +289,29 @@ fn run(args: &Args) -> Result<()> {
     writeln!(report, "solve_ms_median: {:.3}", times[times.len() / 2])?;
     print!("{report}");
     Ok(())
+}
+
+/// The solver options of `solve`.
+fn solve_params(args: &Args) -> Result<SolveParams> {
+    let params = SolveParams::new(args.get("p")?.unwrap_or(10))
+        .local_search(!args.flag("no-local-search"))
+        .perturbations(args.get("perturbations")?.unwrap_or(0))
+        .seed(args.get("seed")?.unwrap_or(0))
+        .exact(args.flag("exact"))
+        .time_limit_s(args.get("time-limit-s")?);
+    let params = match args.get("node-limit")? {
+        Some(n) => params.node_limit(n),
+        None => params,
+    };
+    let params = match args.get("bound-iterations")? {
+        Some(n) => params.bound_iterations(n),
+        None => params,
+    };
+    let params = match args.get("bound-pairs-limit")? {
+        Some(n) => params.bound_pairs_limit(n),
+        None => params,
+    };
+    Ok(params)
 }
 
 /// Threads of the global rayon pool (`RAYON_NUM_THREADS` or the number of cores).

@@ -44,9 +44,7 @@ fn keep_elite(elite: &mut Vec<(f64, Vec<usize>)>, size: usize, value: f64, set: 
     if size == 0 || elite.iter().any(|(_, s)| s == set) {
         return;
     }
-    let worse = |a: &(f64, Vec<usize>)| {
-        b_cmp(a, value, set) == std::cmp::Ordering::Greater
-    };
+    let worse = |a: &(f64, Vec<usize>)| b_cmp(a, value, set) == std::cmp::Ordering::Greater;
     let at = elite.iter().position(worse).unwrap_or(elite.len());
     if at < size {
         elite.insert(at, (value, set.to_vec()));
@@ -56,9 +54,7 @@ fn keep_elite(elite: &mut Vec<(f64, Vec<usize>)>, size: usize, value: f64, set: 
 
 /// Orders an elite entry against `(value, set)`: `Greater` when the entry ranks after it.
 fn b_cmp(a: &(f64, Vec<usize>), value: f64, set: &[usize]) -> std::cmp::Ordering {
-    value
-        .total_cmp(&a.0)
-        .then_with(|| a.1.as_slice().cmp(set))
+    value.total_cmp(&a.0).then_with(|| a.1.as_slice().cmp(set))
 }
 
 /// MCLP upper bound on the weight that `p` new sites can cover (existing coverage excluded).

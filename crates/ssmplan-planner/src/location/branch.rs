@@ -47,6 +47,10 @@ const FIXING_ROUNDS: usize = 8;
 const POLISH_WITHIN: f64 = 0.01;
 /// Cap on the improving swaps of one polishing.
 const POLISH_MOVES: usize = 1_000;
+/// Non-improving iterations before a node halves its step factor.
+const NODE_PATIENCE: usize = 10;
+/// Step factor under which a node's subgradient search stops.
+const THETA_MIN: f64 = 1e-3;
 /// Deflection factor (Camerini-Fratta-Maffioli).
 const DEFLECTION: f64 = 1.5;
 
@@ -157,8 +161,213 @@ impl Search<'_> {
         value
     }
 
-    /// Solves one node: subgradient, fixing, and either discards it (returns `None`) or returns
-    /// the candidate to branch on and the node's bound.
+    /// The claims `c_j = sum_{d in L(j)} lambda_d` of the free candidates.
+    fn claims(&self, free: &[usize], lambda: &[f64]) -> Vec<f64> {
+        free.par_iter()
+            .map(|&j| {
+                self.cov
+                    .by_candidate
+                    .row(j)
+                    .iter()
+                    .fold(0.0, |acc, &d| acc + lambda[d as usize])
+            })
+            .collect()
+    }
+
+    /// Subgradient steps on the node's bound from `lambda` (left at the best multipliers);
+    /// offers every relaxed open set, polishes the node's best one; returns the best bound.
+    fn subgradient(
+        &mut self,
+        frame: &Frame,
+        lambda: &mut [f64],
+        iterations: usize,
+        theta: &mut f64,
+    ) -> f64 {
+        let cov = self.cov;
+        let groups = cov.demand();
+        let weight = &cov.weight;
+        let Frame {
+            opened,
+            free,
+            k,
+            status,
+        } = frame;
+        let k = *k;
+        let mut direction = vec![0.0; groups];
+        let mut count = vec![0u32; groups];
+        let mut best = f64::INFINITY;
+        let mut best_lambda = lambda.to_vec();
+        let mut stale = 0;
+        let mut last_top: Vec<usize> = Vec::new();
+        let mut node_best = (f64::NEG_INFINITY, Vec::new());
+        for _ in 0..iterations {
+            let claimed = self.claims(free, lambda);
+            let top = top_free(&claimed, k);
+            count.fill(0);
+            for &t in &top {
+                for &d in cov.by_candidate.row(free[t]) {
+                    count[d as usize] += 1;
+                }
+            }
+            let g = |d: usize| {
+                if status[d] == 1 {
+                    f64::from(count[d]) - if lambda[d] < weight[d] { 1.0 } else { 0.0 }
+                } else {
+                    0.0
+                }
+            };
+            let [slack, previous, dot] = det_sums(groups, |d| {
+                [
+                    weight[d] - lambda[d],
+                    self.scale[d] * direction[d] * direction[d],
+                    self.scale[d] * g(d) * direction[d],
+                ]
+            });
+            let value = slack + top.iter().fold(0.0, |acc, &t| acc + claimed[t]);
+            let mut sorted_top = top.clone();
+            sorted_top.sort_unstable();
+            if sorted_top != last_top {
+                let mut open = opened.clone();
+                open.extend(top.iter().map(|&t| free[t]));
+                let covered = self.offer(&open);
+                if covered > node_best.0 {
+                    node_best = (covered, open);
+                }
+                last_top = sorted_top;
+            }
+            if value < best {
+                best = value;
+                best_lambda.copy_from_slice(lambda);
+                stale = 0;
+            } else {
+                stale += 1;
+                if stale >= NODE_PATIENCE {
+                    *theta /= 2.0;
+                    stale = 0;
+                }
+            }
+            if self.prunable(best) || *theta < THETA_MIN {
+                break;
+            }
+            let beta = if previous > 0.0 {
+                (-DEFLECTION * dot / previous).max(0.0)
+            } else {
+                0.0
+            };
+            for (d, dir) in direction.iter_mut().enumerate() {
+                *dir = g(d) + beta * *dir;
+            }
+            let [norm_2] = det_sums(groups, |d| [self.scale[d] * direction[d] * direction[d]]);
+            if norm_2 == 0.0 {
+                break;
+            }
+            let target = self.incumbent + self.unit.unwrap_or(0.0);
+            let step = *theta * (value - target).max(0.0) / norm_2;
+            let scale = &self.scale;
+            let direction = &direction;
+            lambda.par_iter_mut().enumerate().for_each(|(d, l)| {
+                if status[d] == 1 {
+                    *l = (*l - step * scale[d] * direction[d]).clamp(0.0, weight[d]);
+                }
+            });
+        }
+        lambda.copy_from_slice(&best_lambda);
+        // A relaxed set close to the incumbent: polish it with the swap search.
+        if node_best.0 >= (1.0 - POLISH_WITHIN) * self.incumbent && !node_best.1.is_empty() {
+            self.polish(&node_best.1);
+        }
+        best
+    }
+
+    /// Reduced-cost fixing at the multipliers `lambda` of bound `best`: fixes in `fixed` the
+    /// free candidates whose forced opening (closing) cannot beat the incumbent. Returns whether
+    /// anything was fixed and the unfixed relaxed open candidate of largest claim.
+    fn fix(
+        &mut self,
+        frame: &Frame,
+        fixed: &mut [i8],
+        lambda: &[f64],
+        best: f64,
+    ) -> (bool, Option<usize>) {
+        let (free, k) = (&frame.free, frame.k);
+        let claimed = self.claims(free, lambda);
+        let order = top_free(&claimed, k + 1);
+        let c_k = claimed[order[k - 1]];
+        let c_k1 = claimed[order[k]];
+        let mut in_top = vec![false; free.len()];
+        for &t in &order[..k] {
+            in_top[t] = true;
+        }
+        let mut changed = false;
+        let mut branch: Option<(f64, usize)> = None;
+        for (t, &j) in free.iter().enumerate() {
+            if in_top[t] {
+                let closed = best - claimed[t] + c_k1;
+                if self.prunable(closed) {
+                    self.discard(closed);
+                    fixed[j] = 1;
+                    changed = true;
+                } else if branch.is_none_or(|b| by_value_desc((claimed[t], j), b).is_lt()) {
+                    branch = Some((claimed[t], j));
+                }
+            } else {
+                let opened_bound = best - c_k + claimed[t];
+                if self.prunable(opened_bound) {
+                    self.discard(opened_bound);
+                    fixed[j] = -1;
+                    changed = true;
+                }
+            }
+        }
+        (changed, branch.map(|(_, j)| j))
+    }
+
+    /// The node's open and free candidates and demand status, with `lambda` set to 0 on the
+    /// demand `F1` covers and to `w` on the demand no free candidate covers; `None` at a leaf
+    /// (nothing left to choose), after offering its set.
+    fn frame(&mut self, fixed: &[i8], lambda: &mut [f64]) -> Option<Frame> {
+        let cov = self.cov;
+        let opened: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 1).collect();
+        let free: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 0).collect();
+        let k = self.p.saturating_sub(opened.len());
+        if k == 0 || free.len() <= k {
+            let mut all = opened;
+            if k > 0 {
+                all.extend(&free);
+            }
+            self.offer(&all);
+            return None;
+        }
+        // Demand status: 2 covered by F1, 1 live, 0 dead.
+        let mut status = vec![0u8; cov.demand()];
+        for &j in &free {
+            for &d in cov.by_candidate.row(j) {
+                status[d as usize] = 1;
+            }
+        }
+        for &j in &opened {
+            for &d in cov.by_candidate.row(j) {
+                status[d as usize] = 2;
+            }
+        }
+        for (d, l) in lambda.iter_mut().enumerate() {
+            match status[d] {
+                2 => *l = 0.0,
+                0 => *l = cov.weight[d],
+                _ => {}
+            }
+        }
+        Some(Frame {
+            opened,
+            free,
+            k,
+            status,
+        })
+    }
+
+    /// Solves one node: subgradient, fixing (repeated while it fixes something, at most
+    /// [`FIXING_ROUNDS`] times), and either discards it (returns `None`) or returns the
+    /// candidate to branch on and the node's bound.
     fn node(
         &mut self,
         fixed: &mut [i8],
@@ -166,207 +375,38 @@ impl Search<'_> {
         iterations: usize,
     ) -> Option<(usize, f64)> {
         self.nodes += 1;
-        let cov = self.cov;
-        let groups = cov.demand();
-        let weight = &cov.weight;
         let mut theta = if self.nodes == 1 { 2.0 } else { 1.0 };
+        let mut last = None;
         for _round in 0..FIXING_ROUNDS {
-            let opened: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 1).collect();
-            let free: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 0).collect();
-            let k = self.p.saturating_sub(opened.len());
-            if k == 0 || free.len() <= k {
-                let mut all = opened;
-                if k > 0 {
-                    all.extend(&free);
-                }
-                let _ = self.offer(&all);
-                return None;
-            }
-            // Demand status: 2 covered by F1, 1 live, 0 dead.
-            let mut status = vec![0u8; groups];
-            for &j in &free {
-                for &d in cov.by_candidate.row(j) {
-                    status[d as usize] = 1;
-                }
-            }
-            for &j in &opened {
-                for &d in cov.by_candidate.row(j) {
-                    status[d as usize] = 2;
-                }
-            }
-            for d in 0..groups {
-                match status[d] {
-                    2 => lambda[d] = 0.0,
-                    0 => lambda[d] = weight[d],
-                    _ => {}
-                }
-            }
-            let mut direction = vec![0.0; groups];
-            let mut count = vec![0u32; groups];
-            let mut best = f64::INFINITY;
-            let mut best_lambda = lambda.to_vec();
-            let mut stale = 0;
-            let mut last_top: Vec<usize> = Vec::new();
-            let mut node_best = (f64::NEG_INFINITY, Vec::new());
-            for _ in 0..iterations {
-                let claimed: Vec<f64> = free
-                    .par_iter()
-                    .map(|&j| {
-                        cov.by_candidate
-                            .row(j)
-                            .iter()
-                            .fold(0.0, |acc, &d| acc + lambda[d as usize])
-                    })
-                    .collect();
-                let top = top_free(&claimed, k);
-                count.fill(0);
-                for &t in &top {
-                    for &d in cov.by_candidate.row(free[t]) {
-                        count[d as usize] += 1;
-                    }
-                }
-                let g = |d: usize| {
-                    if status[d] == 1 {
-                        f64::from(count[d]) - if lambda[d] < weight[d] { 1.0 } else { 0.0 }
-                    } else {
-                        0.0
-                    }
-                };
-                let [slack, previous, dot] = det_sums(groups, |d| {
-                    let gd = g(d);
-                    [
-                        weight[d] - lambda[d],
-                        self.scale[d] * direction[d] * direction[d],
-                        self.scale[d] * gd * direction[d],
-                    ]
-                });
-                let value = slack + top.iter().fold(0.0, |acc, &t| acc + claimed[t]);
-                let mut sorted_top = top.clone();
-                sorted_top.sort_unstable();
-                if sorted_top != last_top {
-                    let mut open = opened.clone();
-                    open.extend(top.iter().map(|&t| free[t]));
-                    let value = self.offer(&open);
-                    if value > node_best.0 {
-                        node_best = (value, open);
-                    }
-                    last_top = sorted_top;
-                }
-                if value < best {
-                    best = value;
-                    best_lambda.copy_from_slice(lambda);
-                    stale = 0;
-                } else {
-                    stale += 1;
-                    if stale >= 10 {
-                        theta /= 2.0;
-                        stale = 0;
-                    }
-                }
-                if self.prunable(best) || theta < 1e-3 {
-                    break;
-                }
-                let beta = if previous > 0.0 {
-                    (-DEFLECTION * dot / previous).max(0.0)
-                } else {
-                    0.0
-                };
-                for (d, dir) in direction.iter_mut().enumerate() {
-                    *dir = g(d) + beta * *dir;
-                }
-                let [norm_2] = det_sums(groups, |d| [self.scale[d] * direction[d] * direction[d]]);
-                if norm_2 == 0.0 {
-                    break;
-                }
-                let target = self.incumbent + self.unit.unwrap_or(0.0);
-                let step = theta * (value - target).max(0.0) / norm_2;
-                let scale = &self.scale;
-                let direction = &direction;
-                lambda.par_iter_mut().enumerate().for_each(|(d, l)| {
-                    if status[d] == 1 {
-                        *l = (*l - step * scale[d] * direction[d]).clamp(0.0, weight[d]);
-                    }
-                });
-            }
-            lambda.copy_from_slice(&best_lambda);
-            // A relaxed set close to the incumbent: polish it with the swap search.
-            if node_best.0 >= (1.0 - POLISH_WITHIN) * self.incumbent && !node_best.1.is_empty() {
-                self.polish(&node_best.1);
-            }
+            let frame = self.frame(fixed, lambda)?;
+            let best = self.subgradient(&frame, lambda, iterations, &mut theta);
             if self.prunable(best) {
                 self.discard(best);
                 return None;
             }
-            // Reduced-cost fixing at the best multipliers.
-            let claimed: Vec<f64> = free
-                .par_iter()
-                .map(|&j| {
-                    cov.by_candidate
-                        .row(j)
-                        .iter()
-                        .fold(0.0, |acc, &d| acc + lambda[d as usize])
-                })
-                .collect();
-            let order = top_free(&claimed, k + 1);
-            let c_k = claimed[order[k - 1]];
-            let c_k1 = claimed[order[k]];
-            let mut in_top = vec![false; free.len()];
-            for &t in &order[..k] {
-                in_top[t] = true;
-            }
-            let mut changed = false;
-            let mut branch: Option<(f64, usize)> = None;
-            for (t, &j) in free.iter().enumerate() {
-                if in_top[t] {
-                    let closed = best - claimed[t] + c_k1;
-                    if self.prunable(closed) {
-                        self.discard(closed);
-                        fixed[j] = 1;
-                        changed = true;
-                    } else if branch.is_none_or(|b| by_value_desc((claimed[t], j), b).is_lt()) {
-                        branch = Some((claimed[t], j));
-                    }
-                } else {
-                    let opened_bound = best - c_k + claimed[t];
-                    if self.prunable(opened_bound) {
-                        self.discard(opened_bound);
-                        fixed[j] = -1;
-                        changed = true;
-                    }
-                }
-            }
+            let (changed, branch) = self.fix(&frame, fixed, lambda, best);
             if !changed {
-                return branch.map(|(_, j)| (j, best));
+                return branch.map(|j| (j, best));
             }
+            last = branch.map(|j| (j, best));
             theta = theta.max(0.5);
         }
-        // Out of fixing rounds: branch on the first free candidate of the relaxed top.
-        let free: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 0).collect();
-        let opened = fixed.iter().filter(|&&f| f == 1).count();
-        if opened >= self.p || free.len() <= self.p - opened {
-            let mut all: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 1).collect();
-            if opened < self.p {
-                all.extend(&free);
-            }
-            let _ = self.offer(&all);
-            return None;
+        // Out of fixing rounds: branch on the last round's choice if still free.
+        let frame = self.frame(fixed, lambda)?;
+        match last {
+            Some((j, bound)) if fixed[j] == 0 => Some((j, bound)),
+            _ => Some((frame.free[0], self.cov.total)),
         }
-        let claimed: Vec<f64> = free
-            .iter()
-            .map(|&j| {
-                cov.by_candidate
-                    .row(j)
-                    .iter()
-                    .fold(0.0, |acc, &d| acc + lambda[d as usize])
-            })
-            .collect();
-        let top = top_free(&claimed, 1);
-        let bound = det_sum(groups, |d| weight[d] - lambda[d])
-            + top_free(&claimed, self.p - opened)
-                .iter()
-                .fold(0.0, |acc, &t| acc + claimed[t]);
-        Some((free[top[0]], bound))
     }
+}
+
+/// A node's open (`F1`) and free candidates, the number `k` of sites left to choose and the
+/// demand status (2 covered by `F1`, 1 live, 0 dead).
+struct Frame {
+    opened: Vec<usize>,
+    free: Vec<usize>,
+    k: usize,
+    status: Vec<u8>,
 }
 
 /// The largest `2^-k` (`k` in `0..=20`) of which every weight is a multiple, when sums of
@@ -407,7 +447,7 @@ pub(crate) fn mclp_branch_and_bound(
     };
     if p == 0 || p >= m {
         let all: Vec<usize> = if p == 0 { Vec::new() } else { (0..m).collect() };
-        let _ = search.offer(&all);
+        search.offer(&all);
         return BranchOutcome {
             value: search.incumbent,
             set: search.best_set,

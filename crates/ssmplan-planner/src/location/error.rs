@@ -38,7 +38,9 @@ pub enum LocationError {
         weights: usize,
     },
     /// The certified mode's time limit is not a finite positive number of seconds.
-    #[error("time_limit_s {time_limit_s}: the time limit must be a finite positive number of seconds")]
+    #[error(
+        "time_limit_s {time_limit_s}: the time limit must be a finite positive number of seconds"
+    )]
     InvalidTimeLimit {
         /// The limit given (seconds).
         time_limit_s: f64,

@@ -172,7 +172,9 @@ impl fmt::Display for Family {
 
 /// A family name that [`Family::from_str`] does not know.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown instance family {name:?}: expected one of towns, uniform, uniform-lognormal, clustered-few, clustered-many, gauss-wide, gauss-narrow, pareto")]
+#[error(
+    "unknown instance family {name:?}: expected one of towns, uniform, uniform-lognormal, clustered-few, clustered-many, gauss-wide, gauss-narrow, pareto"
+)]
 pub struct UnknownFamily {
     /// The name given.
     pub name: String,

@@ -33,7 +33,7 @@
 //! then MCLP swap search with one site fewer). [`solve_exhaustive`] enumerates every set of
 //! candidates, for tests and small certifications. [`family_instance`] generates seeded
 //! instances of the benchmark families ([`Family`]: uniform, clustered, Gaussian spreads,
-//! skewed weights) for tests, benches and the comparison with HiGHS.
+//! skewed weights) for tests, benches and the comparison with `HiGHS`.
 //!
 //! Nothing is dense: MCLP and LSCP coverage lists come from one R-tree query per demand point,
 //! and demand points with the same candidate set are merged (compressed sparse rows, 32-bit

@@ -750,7 +750,12 @@ fn families_are_seeded_and_named() {
         assert_eq!(a.candidates(), b.candidates(), "{family}");
         assert_eq!(a.existing().len(), 2, "{family}");
         // Integers (towns: populations x need weights 1, 1.25, 1.5 or 2).
-        assert!(a.weight().iter().all(|w| *w >= 1.0 && (w * 4.0).fract() == 0.0), "{family}");
+        assert!(
+            a.weight()
+                .iter()
+                .all(|w| *w >= 1.0 && (w * 4.0).fract() == 0.0),
+            "{family}"
+        );
         let other = family_instance(&family.params(5, 300, 20, 2)).expect("ok");
         assert_ne!(a.demand(), other.demand(), "{family}");
     }
@@ -765,35 +770,59 @@ fn bounds_and_certified_mode_match_exhaustive_search_on_every_family() {
         for seed in 0..8 {
             let (instance, p, radius_m) = small_family_case(family, seed);
             let objective = Objective::Mclp { radius_m };
-            let exact = solve_exhaustive(&instance, &objective, &SolveParams::new(p))
-                .expect("exhaustive");
+            let exact =
+                solve_exhaustive(&instance, &objective, &SolveParams::new(p)).expect("exhaustive");
             let tol = 1e-9 * instance.total_weight().max(1.0);
             let what = format!("{family} seed {seed} p {p} r {radius_m:.0}");
             // Default mode: a feasible value and a bound on each side of the optimum.
             let found = solve(&instance, &objective, &SolveParams::new(p)).expect("solves");
             assert!(found.objective <= exact.objective + tol, "{what}");
             let bound = found.bound.expect("bound");
-            assert!(bound >= exact.objective - tol, "{what}: bound {bound} < {}", exact.objective);
+            assert!(
+                bound >= exact.objective - tol,
+                "{what}: bound {bound} < {}",
+                exact.objective
+            );
             // Certified mode: the optimum, proven.
             let certified =
                 solve(&instance, &objective, &SolveParams::new(p).exact(true)).expect("solves");
-            assert_eq!(certified.chosen.len(), p.min(instance.candidates().len()), "{what}");
-            assert!(close(certified.objective, exact.objective), "{what}: {} vs {}", certified.objective, exact.objective);
+            assert_eq!(
+                certified.chosen.len(),
+                p.min(instance.candidates().len()),
+                "{what}"
+            );
+            assert!(
+                close(certified.objective, exact.objective),
+                "{what}: {} vs {}",
+                certified.objective,
+                exact.objective
+            );
             assert_eq!(certified.bound_kind, Some(BoundKind::Exact), "{what}");
             assert!(certified.gap.expect("gap") <= 1e-9, "{what}");
             // Stopped after one node: still a valid bound and a feasible value.
-            let stopped = solve(&instance, &objective, &SolveParams::new(p).exact(true).node_limit(1))
-                .expect("solves");
+            let stopped = solve(
+                &instance,
+                &objective,
+                &SolveParams::new(p).exact(true).node_limit(1),
+            )
+            .expect("solves");
             assert!(stopped.objective <= exact.objective + tol, "{what}");
-            assert!(stopped.bound.expect("bound") >= exact.objective - tol, "{what}");
+            assert!(
+                stopped.bound.expect("bound") >= exact.objective - tol,
+                "{what}"
+            );
             // p-median: the Lagrangian bound stays below the optimum.
             let median = solve_exhaustive(&instance, &Objective::PMedian, &SolveParams::new(p))
                 .expect("exhaustive");
-            let found = solve(&instance, &Objective::PMedian, &SolveParams::new(p)).expect("solves");
+            let found =
+                solve(&instance, &Objective::PMedian, &SolveParams::new(p)).expect("solves");
             let mtol = 1e-9 * median.objective.abs().max(1.0);
             assert!(found.objective >= median.objective - mtol, "{what}");
             if let Some(bound) = found.bound {
-                assert!(bound <= median.objective + mtol, "{what}: p-median bound {bound}");
+                assert!(
+                    bound <= median.objective + mtol,
+                    "{what}: p-median bound {bound}"
+                );
             }
             cases += 1;
         }
@@ -817,7 +846,7 @@ fn certified_mode_proves_random_small_instances() {
     }
 }
 
-/// Optima proved by HiGHS 1.16 (`mip_rel_gap = 0`) with
+/// Optima proved by `HiGHS` 1.16 (`mip_rel_gap = 0`) with
 /// `python3 benches/compare/location_families.py` on 2026-11-29 (MCLP, 10,000 demand points x
 /// 300 candidates, seed 1, p = 10, r = 10 km, no existing site).
 const HIGHS_OPTIMA: [(Family, f64); 6] = [
@@ -837,7 +866,11 @@ fn bounds_bracket_the_highs_optima_on_medium_instances() {
         let found = solve(&instance, &objective, &SolveParams::new(10)).expect("solves");
         let tol = 1e-9 * optimum;
         assert!(found.objective <= optimum + tol, "{family}");
-        assert!(found.objective >= 0.999 * optimum, "{family}: {}", found.objective);
+        assert!(
+            found.objective >= 0.999 * optimum,
+            "{family}: {}",
+            found.objective
+        );
         assert!(found.bound.expect("bound") >= optimum - tol, "{family}");
     }
 }
@@ -870,7 +903,10 @@ fn invalid_time_limits_are_refused() {
             &SolveParams::new(2).exact(true).time_limit_s(Some(bad)),
         )
         .expect_err("refused");
-        assert!(matches!(err, LocationError::InvalidTimeLimit { .. }), "{err}");
+        assert!(
+            matches!(err, LocationError::InvalidTimeLimit { .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("time_limit_s"), "{err}");
     }
 }
