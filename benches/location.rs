@@ -15,7 +15,7 @@
 //!   optima are in `benches/compare/README_location.md`, from `location_families.py`);
 //! - `location_families/<family>_pmedian_1k_x_300_p10`: goal under 50 ms, within 0.1 %;
 //! - `location_exact/<family>_mclp_10k_x_300_p10_r10km`: the certified mode (`--exact`), to
-//!   compare with HiGHS's time on the same MIP (goal: 10 times faster).
+//!   compare with `HiGHS`'s time on the same MIP (goal: 10 times faster).
 //!
 //! `cargo bench -p ssmplan-benches --bench location`;
 //! `SSMPLAN_BENCH_SCALE=1 cargo bench -p ssmplan-benches --bench location -- location_scale`.
