@@ -10,6 +10,13 @@
 //!   peak memory is measured once with `/usr/bin/time -v` on the `location_csv` example (see
 //!   `benches/compare/README_location.md`).
 //!
+//! - `location_families/<family>_mclp_10k_x_300_p10_r10km`: the instance families of issue 8
+//!   (`ssmplan_planner::location::Family`); goal under 50 ms and >= 99.9 % of the optimum (the
+//!   optima are in `benches/compare/README_location.md`, from `location_families.py`);
+//! - `location_families/<family>_pmedian_1k_x_300_p10`: goal under 50 ms, within 0.1 %;
+//! - `location_exact/<family>_mclp_10k_x_300_p10_r10km`: the certified mode (`--exact`), to
+//!   compare with `HiGHS`'s time on the same MIP (goal: 10 times faster).
+//!
 //! `cargo bench -p ssmplan-benches --bench location`;
 //! `SSMPLAN_BENCH_SCALE=1 cargo bench -p ssmplan-benches --bench location -- location_scale`.
 
@@ -18,7 +25,8 @@ use std::time::Duration;
 
 use criterion::Criterion;
 use ssmplan_planner::location::{
-    LocationInstance, Objective, SolveParams, SyntheticParams, solve, synthetic_instance,
+    Family, LocationInstance, Objective, SolveParams, SyntheticParams, family_instance, solve,
+    synthetic_instance,
 };
 
 /// Seed of every synthetic instance (the comparison script uses the same).
@@ -57,6 +65,40 @@ fn bench_goals(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_families(c: &mut Criterion) {
+    let mut group = c.benchmark_group("location_families");
+    group.sample_size(10);
+    let mclp = Objective::Mclp { radius_m: 10_000.0 };
+    let params = SolveParams::new(10);
+    for family in Family::ALL {
+        let instance = family_instance(&family.params(SEED, 10_000, 300, 0))
+            .expect("family instances have candidates");
+        group.bench_function(format!("{family}_mclp_10k_x_300_p10_r10km"), |b| {
+            b.iter(|| solve(black_box(&instance), &mclp, &params).expect("solves"));
+        });
+    }
+    for family in [Family::Uniform, Family::ClusteredFew, Family::Pareto] {
+        let instance = family_instance(&family.params(SEED, 1_000, 300, 0))
+            .expect("family instances have candidates");
+        group.bench_function(format!("{family}_pmedian_1k_x_300_p10"), |b| {
+            b.iter(|| solve(black_box(&instance), &Objective::PMedian, &params).expect("solves"));
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("location_exact");
+    group.sample_size(10);
+    let exact = SolveParams::new(10).exact(true);
+    for family in [Family::Towns, Family::Uniform, Family::ClusteredMany] {
+        let instance = family_instance(&family.params(SEED, 10_000, 300, 0))
+            .expect("family instances have candidates");
+        group.bench_function(format!("{family}_mclp_10k_x_300_p10_r10km"), |b| {
+            b.iter(|| solve(black_box(&instance), &mclp, &exact).expect("solves"));
+        });
+    }
+    group.finish();
+}
+
 fn bench_scale(c: &mut Criterion) {
     let mut group = c.benchmark_group("location_scale");
     group.sample_size(10);
@@ -73,6 +115,7 @@ fn bench_scale(c: &mut Criterion) {
 fn main() {
     let mut c = Criterion::default().configure_from_args();
     bench_goals(&mut c);
+    bench_families(&mut c);
     if std::env::var("SSMPLAN_BENCH_SCALE").is_ok_and(|v| v == "1") {
         bench_scale(&mut c);
     }

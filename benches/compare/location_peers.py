@@ -48,19 +48,42 @@ def load(directory):
     return demand[:, 1:3], demand[:, 3], candidates[:, 1:3], candidates[:, 0].astype(int)
 
 
-def peer_highs(model, directory, p, radius_m):
+def load_existing(directory):
+    """Existing sites (always open), an empty (0, 2) array when the instance has none."""
+    import numpy as np
+
+    path = Path(directory) / "existing.csv"
+    if not path.exists():
+        return np.zeros((0, 2))
+    return np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)[:, 1:3]
+
+
+def peer_highs(model, directory, p, radius_m, time_limit=None):
     import highspy
     import numpy as np
     from scipy.spatial import cKDTree
     from scipy.spatial.distance import cdist
 
     xy, w, cxy, cid = load(directory)
-    n, m = len(xy), len(cxy)
+    exy = load_existing(directory)
     start = time.perf_counter()
+    baseline = 0.0
+    if model == "mclp" and len(exy):
+        # Demand within the radius of an existing site is covered whatever is chosen.
+        near = cKDTree(exy).query(xy, distance_upper_bound=radius_m * 1.000001)[0] <= radius_m
+        baseline = float(w[near].sum())
+        xy, w = xy[~near], w[~near]
+    elif model == "pmedian" and len(exy):
+        # Existing sites are candidates fixed open (bounds [1, 1], outside the sum = p row).
+        cxy = np.vstack([cxy, exy])
+    n, m = len(xy), len(cxy)
+    m_new = len(cid)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("threads", 2)
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
     inf = highspy.kHighsInf
     integer = np.array([highspy.HighsVarType.kInteger] * m)
     if model == "mclp":
@@ -83,7 +106,9 @@ def peer_highs(model, directory, p, radius_m):
         # sum_j x_ij = 1, x_ij <= y_j, sum y = p.
         cost = (w[:, None] * cdist(xy, cxy)).ravel()
         size = m + n * m
-        h.addVars(size, np.zeros(size), np.ones(size))
+        lower = np.zeros(size)
+        lower[m_new:m] = 1.0
+        h.addVars(size, lower, np.ones(size))
         h.changeColsCost(size, np.arange(size, dtype=np.int32), np.concatenate([np.zeros(m), cost]))
         h.changeColsIntegrality(m, np.arange(m, dtype=np.int32), integer)
         h.addRows(n, np.ones(n), np.ones(n), n * m, (np.arange(n) * m).astype(np.int32),
@@ -96,16 +121,16 @@ def peer_highs(model, directory, p, radius_m):
         value[1::2] = -1.0
         h.addRows(n * m, np.full(n * m, -inf), np.zeros(n * m), 2 * n * m,
                   (np.arange(n * m) * 2).astype(np.int32), index, value)
-    h.addRow(p, p, m, np.arange(m, dtype=np.int32), np.ones(m))
+    h.addRow(p, p, m_new, np.arange(m_new, dtype=np.int32), np.ones(m_new))
     h.run()
     elapsed = time.perf_counter() - start
     info = h.getInfo()
     sign = -1.0 if model == "mclp" else 1.0
-    x = np.array(h.getSolution().col_value[:m])
+    x = np.array(h.getSolution().col_value[:m_new])
     return {
         "time_s": elapsed,
-        "objective": sign * info.objective_function_value,
-        "dual_bound": sign * info.mip_dual_bound,
+        "objective": sign * info.objective_function_value + baseline,
+        "dual_bound": sign * info.mip_dual_bound + baseline,
         "status": h.modelStatusToString(h.getModelStatus()),
         "chosen_ids": sorted(int(cid[j]) for j in np.flatnonzero(x > 0.5)),
     }

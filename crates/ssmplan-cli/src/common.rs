@@ -190,6 +190,8 @@ pub fn recommend_request(a: &RecommendArgs) -> RecommendRequest {
         norm: a.norm,
         seed: a.seed,
         perturbations: a.perturbations,
+        exact: a.exact,
+        time_limit_s: a.time_limit_s,
     }
 }
 

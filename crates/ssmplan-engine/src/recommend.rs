@@ -160,7 +160,9 @@ pub fn recommend(
     };
     let params = SolveParams::new(args.p)
         .seed(args.seed)
-        .perturbations(args.perturbations);
+        .perturbations(args.perturbations)
+        .exact(args.exact)
+        .time_limit_s(args.time_limit_s);
     let r = ssmplan_planner::recommend::recommend(&input, &objective, &params)?;
     let mut rows = Vec::new();
     let mut features = Vec::new();
@@ -284,10 +286,19 @@ pub fn recommend(
     parameters.push(("norm_inhabitants_per_ssm", json!(args.norm)));
     parameters.push(("seed", json!(args.seed)));
     parameters.push(("perturbations", json!(args.perturbations)));
+    if args.exact {
+        parameters.push(("exact", json!(true)));
+        parameters.push(("time_limit_s", json!(args.time_limit_s)));
+    }
     parameters.push((
         "solver",
         json!(format!(
-            "lazy greedy + swap local search; bound: {}",
+            "lazy greedy + swap local search{}; bound: {}",
+            if args.exact {
+                " + branch-and-bound (certified mode)"
+            } else {
+                ""
+            },
             crate::describe::bound(sol.bound_kind)
         )),
     ));

@@ -477,6 +477,11 @@ pub struct RecommendRequest {
     pub seed: u64,
     /// Seeded perturbation rounds.
     pub perturbations: usize,
+    /// Certified mode (mclp): prove the optimum by branch-and-bound, or report the proven gap at
+    /// `time_limit_s`.
+    pub exact: bool,
+    /// Time limit of the certified mode (seconds; none: run to the proof).
+    pub time_limit_s: Option<f64>,
 }
 
 impl Default for RecommendRequest {
@@ -496,6 +501,8 @@ impl Default for RecommendRequest {
             norm: 50_000.0,
             seed: 42,
             perturbations: 0,
+            exact: false,
+            time_limit_s: None,
         }
     }
 }
@@ -515,6 +522,8 @@ impl RecommendRequest {
 pub const MIN_CANDIDATE_CELL_M: f64 = 100.0;
 /// Most perturbation rounds.
 pub const MAX_PERTURBATIONS: usize = 10_000;
+/// Longest time limit of the certified mode (seconds; a day).
+pub const MAX_TIME_LIMIT_S: f64 = 86_400.0;
 
 impl Validate for RecommendRequest {
     fn validate(&self) -> Result<(), EngineError> {
@@ -570,6 +579,26 @@ impl Validate for RecommendRequest {
             return Err(EngineError::parameter(
                 "perturbations",
                 format!("at most {MAX_PERTURBATIONS} rounds"),
+            ));
+        }
+        if let Some(s) = self.time_limit_s {
+            if !(s.is_finite() && s > 0.0 && s <= MAX_TIME_LIMIT_S) {
+                return Err(EngineError::parameter(
+                    "time_limit_s",
+                    format!("{s}: the time limit must be between 0 and {MAX_TIME_LIMIT_S} seconds"),
+                ));
+            }
+            if !self.exact {
+                return Err(EngineError::parameter(
+                    "time_limit_s",
+                    "only applies to the certified mode: add exact",
+                ));
+            }
+        }
+        if self.exact && self.model != Model::Mclp {
+            return Err(EngineError::parameter(
+                "exact",
+                "the certified mode is available for mclp only",
             ));
         }
         Ok(())
@@ -808,5 +837,47 @@ impl Validate for ScenarioRequest {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(request: &RecommendRequest) -> Option<&'static str> {
+        match request.validate() {
+            Ok(()) => None,
+            Err(EngineError::Parameter { field, .. }) => Some(field),
+            Err(other) => panic!("unexpected error {other}"),
+        }
+    }
+
+    #[test]
+    fn certified_mode_fields_are_validated() {
+        let ok = RecommendRequest {
+            exact: true,
+            time_limit_s: Some(5.0),
+            ..RecommendRequest::default()
+        };
+        assert_eq!(field_of(&ok), None);
+        assert_eq!(field_of(&RecommendRequest::default()), None);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, MAX_TIME_LIMIT_S * 2.0] {
+            let request = RecommendRequest {
+                time_limit_s: Some(bad),
+                ..ok.clone()
+            };
+            assert_eq!(field_of(&request), Some("time_limit_s"), "{bad}");
+        }
+        let without_exact = RecommendRequest {
+            exact: false,
+            ..ok.clone()
+        };
+        assert_eq!(field_of(&without_exact), Some("time_limit_s"));
+        let median = RecommendRequest {
+            model: Model::Pmedian,
+            time_limit_s: None,
+            ..ok
+        };
+        assert_eq!(field_of(&median), Some("exact"));
     }
 }

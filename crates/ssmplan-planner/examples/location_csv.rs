@@ -3,16 +3,18 @@
 //!
 //! ```text
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
-//!     gen --seed 1 --demand 10000 --candidates 300 [--existing 0] --out DIR
+//!     gen --seed 1 --demand 10000 --candidates 300 [--existing 0] [--family towns] --out DIR
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
 //!     solve --model mclp|pmedian|lscp [--p 10] [--radius-km 10] [--target-share 1] \
 //!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300]
-//!     [--bound-pairs-limit 5000000] [--no-local-search] DIR
+//!     [--bound-pairs-limit 5000000] [--no-local-search] [--exact [--time-limit-s S]
+//!     [--node-limit N]] DIR
 //! ```
 //!
 //! `gen` writes `demand.csv` (`id,x,y,weight`), `candidates.csv` (`id,x,y`) and, with existing
 //! sites, `existing.csv` (`id,x,y`): the instance of
-//! [`synthetic_instance`](ssmplan_planner::location::synthetic_instance) over 150 km x 100 km,
+//! [`family_instance`](ssmplan_planner::location::family_instance) for `--family` (default
+//! `towns`, the instance of [`synthetic_instance`](ssmplan_planner::location::synthetic_instance)) over 150 km x 100 km,
 //! coordinates in metres (rounded), weights exact. `solve` prints `key: value` lines: objective,
 //! bound, gap, chosen candidate ids, and the solve time (R-tree and lists included, CSV reading
 //! excluded; the minimum and the median over `--repeat` runs).
@@ -26,7 +28,7 @@ use std::time::Instant;
 
 use geo::Coord;
 use ssmplan_planner::location::{
-    LocationInstance, Objective, SolveParams, SyntheticParams, solve, synthetic_instance,
+    BoundKind, Family, LocationInstance, Objective, SolveParams, family_instance, solve,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -57,7 +59,7 @@ impl Args {
         let mut it = args.iter();
         while let Some(a) = it.next() {
             if let Some(key) = a.strip_prefix("--") {
-                if key == "no-local-search" {
+                if key == "no-local-search" || key == "exact" {
                     out.flags.push(key.to_owned());
                 } else {
                     let value = it.next().ok_or_else(|| format!("--{key} needs a value"))?;
@@ -99,14 +101,16 @@ impl Args {
 }
 
 fn generate(args: &Args) -> Result<()> {
-    let params = SyntheticParams::new(
-        args.require("seed")?,
+    let family: Family = args.get("family")?.unwrap_or(Family::Towns);
+    let seed: u64 = args.require("seed")?;
+    let params = family.params(
+        seed,
         args.require("demand")?,
         args.require("candidates")?,
-    )
-    .existing(args.get("existing")?.unwrap_or(0));
+        args.get("existing")?.unwrap_or(0),
+    );
     let out: PathBuf = args.require("out")?;
-    let instance = synthetic_instance(&params)?;
+    let instance = family_instance(&params)?;
     fs::create_dir_all(&out)?;
     let mut w = BufWriter::new(fs::File::create(out.join("demand.csv"))?);
     writeln!(w, "id,x,y,weight")?;
@@ -124,12 +128,11 @@ fn generate(args: &Args) -> Result<()> {
         write_points(&existing, instance.existing())?;
     }
     println!(
-        "wrote {} demand points, {} candidates, {} existing sites to {} (seed {})",
+        "wrote {} demand points, {} candidates, {} existing sites to {} (family {family}, seed {seed})",
         instance.demand().len(),
         instance.candidates().len(),
         instance.existing().len(),
         out.display(),
-        params.seed
     );
     Ok(())
 }
@@ -222,18 +225,7 @@ fn run(args: &Args) -> Result<()> {
         },
         other => return Err(format!("unknown model {other}: mclp, pmedian or lscp").into()),
     };
-    let params = SolveParams::new(args.get("p")?.unwrap_or(10))
-        .local_search(!args.flag("no-local-search"))
-        .perturbations(args.get("perturbations")?.unwrap_or(0))
-        .seed(args.get("seed")?.unwrap_or(0));
-    let params = match args.get("bound-iterations")? {
-        Some(n) => params.bound_iterations(n),
-        None => params,
-    };
-    let params = match args.get("bound-pairs-limit")? {
-        Some(n) => params.bound_pairs_limit(n),
-        None => params,
-    };
+    let params = solve_params(args)?;
     let repeat: usize = args.get("repeat")?.unwrap_or(1).max(1);
     let mut times = Vec::with_capacity(repeat);
     let mut solution = None;
@@ -275,6 +267,15 @@ fn run(args: &Args) -> Result<()> {
     writeln!(report, "gap: {}", opt(solution.gap))?;
     writeln!(
         report,
+        "status: {}",
+        if solution.gap == Some(0.0) || solution.bound_kind == Some(BoundKind::Exact) {
+            "optimal"
+        } else {
+            "feasible"
+        }
+    )?;
+    writeln!(
+        report,
         "baseline_objective: {}",
         solution.baseline_objective
     )?;
@@ -288,6 +289,29 @@ fn run(args: &Args) -> Result<()> {
     writeln!(report, "solve_ms_median: {:.3}", times[times.len() / 2])?;
     print!("{report}");
     Ok(())
+}
+
+/// The solver options of `solve`.
+fn solve_params(args: &Args) -> Result<SolveParams> {
+    let params = SolveParams::new(args.get("p")?.unwrap_or(10))
+        .local_search(!args.flag("no-local-search"))
+        .perturbations(args.get("perturbations")?.unwrap_or(0))
+        .seed(args.get("seed")?.unwrap_or(0))
+        .exact(args.flag("exact"))
+        .time_limit_s(args.get("time-limit-s")?);
+    let params = match args.get("node-limit")? {
+        Some(n) => params.node_limit(n),
+        None => params,
+    };
+    let params = match args.get("bound-iterations")? {
+        Some(n) => params.bound_iterations(n),
+        None => params,
+    };
+    let params = match args.get("bound-pairs-limit")? {
+        Some(n) => params.bound_pairs_limit(n),
+        None => params,
+    };
+    Ok(params)
 }
 
 /// Threads of the global rayon pool (`RAYON_NUM_THREADS` or the number of cores).

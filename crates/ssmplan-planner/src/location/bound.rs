@@ -34,6 +34,27 @@ pub(crate) struct LagrangeOutcome {
     /// The open set of the relaxed solution with the best true objective, when it beats the
     /// solution given to the bound (a Lagrangian heuristic, free since the set is at hand).
     pub better: Option<(f64, Vec<usize>)>,
+    /// MCLP: up to `elite` distinct relaxed open sets (sorted) covering the most, best first
+    /// (ties: lexicographically smallest set); starting points for local search.
+    pub elite: Vec<(f64, Vec<usize>)>,
+}
+
+/// Inserts `(value, set)` into `elite` (best first, distinct sets, at most `size`).
+fn keep_elite(elite: &mut Vec<(f64, Vec<usize>)>, size: usize, value: f64, set: &[usize]) {
+    if size == 0 || elite.iter().any(|(_, s)| s == set) {
+        return;
+    }
+    let worse = |a: &(f64, Vec<usize>)| b_cmp(a, value, set) == std::cmp::Ordering::Greater;
+    let at = elite.iter().position(worse).unwrap_or(elite.len());
+    if at < size {
+        elite.insert(at, (value, set.to_vec()));
+        elite.truncate(size);
+    }
+}
+
+/// Orders an elite entry against `(value, set)`: `Greater` when the entry ranks after it.
+fn b_cmp(a: &(f64, Vec<usize>), value: f64, set: &[usize]) -> std::cmp::Ordering {
+    value.total_cmp(&a.0).then_with(|| a.1.as_slice().cmp(set))
 }
 
 /// MCLP upper bound on the weight that `p` new sites can cover (existing coverage excluded).
@@ -52,8 +73,10 @@ pub(crate) fn mclp_upper_bound(
     mut lower: f64,
     iterations: usize,
     stop_below: Option<f64>,
+    elite_size: usize,
 ) -> LagrangeOutcome {
     let groups = cov.demand();
+    let mut elite: Vec<(f64, Vec<usize>)> = Vec::new();
     let sites = cov.candidates();
     let weight = &cov.weight;
     let scale: Vec<f64> = weight.iter().map(|x| x.sqrt()).collect();
@@ -96,6 +119,11 @@ pub(crate) fn mclp_upper_bound(
             ]
         });
         let value = slack + open.iter().fold(0.0, |acc, &j| acc + claimed[j]);
+        if elite_size > 0 {
+            let mut set = open.clone();
+            set.sort_unstable();
+            keep_elite(&mut elite, elite_size, covered, &set);
+        }
         if covered > lower {
             lower = covered;
             let mut set = open.clone();
@@ -141,6 +169,7 @@ pub(crate) fn mclp_upper_bound(
     LagrangeOutcome {
         bound: best,
         better,
+        elite,
     }
 }
 
@@ -294,5 +323,6 @@ pub(crate) fn pmedian_lower_bound(
     LagrangeOutcome {
         bound: best,
         better,
+        elite: Vec::new(),
     }
 }

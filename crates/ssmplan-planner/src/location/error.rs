@@ -37,6 +37,14 @@ pub enum LocationError {
         /// Number of weights given.
         weights: usize,
     },
+    /// The certified mode's time limit is not a finite positive number of seconds.
+    #[error(
+        "time_limit_s {time_limit_s}: the time limit must be a finite positive number of seconds"
+    )]
+    InvalidTimeLimit {
+        /// The limit given (seconds).
+        time_limit_s: f64,
+    },
     /// A demand weight is negative, NaN or infinite.
     #[error("demand point {index}: weight {value} is not a finite non-negative number")]
     InvalidWeight {

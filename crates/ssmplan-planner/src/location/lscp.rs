@@ -153,6 +153,7 @@ pub(super) fn solve(
             fewer_covered,
             params.bound_iterations,
             Some(needed),
+            0,
         );
         if out.bound < needed {
             lower = state.chosen.len();

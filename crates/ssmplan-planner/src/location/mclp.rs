@@ -2,10 +2,12 @@
 //! counts, optional seeded perturbations, and the submodular and Lagrangian upper bounds.
 
 use std::collections::BinaryHeap;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use super::bound::mclp_upper_bound;
+use super::branch::{Limits, mclp_branch_and_bound};
 use super::coverage::{CoverState, Coverage};
 use super::error::LocationError;
 use super::instance::LocationInstance;
@@ -234,6 +236,114 @@ pub(crate) fn resequence(cov: &Coverage, chosen: &[u32]) -> (Vec<usize>, Vec<f64
     (order, marginal, evaluations)
 }
 
+/// Restarts the local search (when `searching`) from each of `starts` (skipping the current
+/// set) and leaves in `state` the best strictly better result.
+fn restart(
+    state: &mut CoverState<'_>,
+    starts: Vec<Vec<usize>>,
+    params: &SolveParams,
+    searching: bool,
+) -> Restarted {
+    let cov = state.cov;
+    let mut covered = state.covered();
+    let mut current: Vec<usize> = state.chosen.iter().map(|&j| j as usize).collect();
+    current.sort_unstable();
+    let mut out = Restarted {
+        moves: 0,
+        evaluations: 0,
+        gains: None,
+    };
+    for set in starts {
+        if set == current {
+            continue;
+        }
+        let mut next = CoverState::new(cov);
+        for j in set {
+            next.add(j);
+        }
+        let gains = if searching {
+            let round = improve(&mut next, params);
+            out.moves += round.moves;
+            out.evaluations += round.evaluations;
+            round.gains
+        } else {
+            next.gains()
+        };
+        let value = next.covered();
+        if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
+            *state = next;
+            covered = value;
+            out.gains = Some(gains);
+        }
+    }
+    out
+}
+
+/// What [`restart`] did.
+struct Restarted {
+    /// Improving swaps made.
+    moves: usize,
+    /// Swap pairs scored.
+    evaluations: u64,
+    /// Gains over the new state, when a restart beat the start state.
+    gains: Option<Vec<f64>>,
+}
+
+/// What the certified mode adds to a heuristic solution.
+struct Certified<'a> {
+    /// A strictly better state, when found.
+    state: Option<CoverState<'a>>,
+    /// The proven bound on the covered weight (existing coverage excluded) and its kind:
+    /// [`BoundKind::Exact`] when the search finished.
+    bound: Option<(f64, BoundKind)>,
+    /// Branch-and-bound nodes solved.
+    nodes: usize,
+}
+
+/// Runs the branch-and-bound of the certified mode from the heuristic `state` (`covered`).
+fn certify<'a>(
+    cov: &'a Coverage,
+    p: usize,
+    params: &SolveParams,
+    state: &CoverState<'a>,
+    covered: f64,
+) -> Certified<'a> {
+    if p == 0 || p >= cov.candidates() {
+        // Nothing or everything to choose: the greedy set is optimal.
+        return Certified {
+            state: None,
+            bound: Some((covered, BoundKind::Exact)),
+            nodes: 0,
+        };
+    }
+    let limits = Limits {
+        deadline: params
+            .time_limit_s
+            .map(|s| Instant::now() + Duration::from_secs_f64(s)),
+        nodes: params.node_limit,
+    };
+    let out = mclp_branch_and_bound(cov, p, (covered, &state.chosen), limits);
+    let better = (out.value > covered).then(|| {
+        let mut found = CoverState::new(cov);
+        for &j in &out.set {
+            found.add(j as usize);
+        }
+        found
+    });
+    Certified {
+        state: better,
+        bound: Some((
+            out.bound,
+            if out.proven {
+                BoundKind::Exact
+            } else {
+                BoundKind::Lagrangian
+            },
+        )),
+        nodes: usize::try_from(out.nodes).unwrap_or(usize::MAX),
+    }
+}
+
 /// Solves MCLP with radius `radius_m` (validated by the caller).
 pub(super) fn solve(
     instance: &LocationInstance,
@@ -251,7 +361,7 @@ pub(super) fn solve(
     let mut evaluations = greedy.evaluations;
     let mut iterations = 0;
     let searching = params.local_search && p > 0 && p < m;
-    let mut final_gains = if searching {
+    let final_gains = if searching {
         let out = improve(&mut state, params);
         iterations += out.moves;
         evaluations += out.evaluations;
@@ -272,34 +382,56 @@ pub(super) fn solve(
         && p > 0
         && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit
     {
-        let lagrangian = mclp_upper_bound(&cov, p, covered, params.bound_iterations, None);
+        let lagrangian = mclp_upper_bound(
+            &cov,
+            p,
+            covered,
+            params.bound_iterations,
+            None,
+            if searching { params.restarts } else { 0 },
+        );
         if lagrangian.bound < upper {
             upper = lagrangian.bound;
             kind = BoundKind::Lagrangian;
         }
-        // A relaxed open set covering more than the local optimum: restart the search from it.
+        // Relaxed open sets: the one covering the most when it beats the local optimum (always),
+        // then the best distinct ones (`params.restarts`); the search restarts from each and
+        // keeps strictly better results.
+        let mut starts: Vec<Vec<usize>> = Vec::new();
         if let Some((value, set)) = lagrangian.better
             && value > covered + IMPROVEMENT_TOLERANCE * cov.total
         {
-            let mut restart = CoverState::new(&cov);
-            for j in set {
-                restart.add(j);
+            starts.push(set);
+        }
+        for (_, set) in lagrangian.elite {
+            if !starts.contains(&set) {
+                starts.push(set);
             }
-            final_gains = if searching {
-                let out = improve(&mut restart, params);
-                iterations += out.moves;
-                evaluations += out.evaluations;
-                out.gains
-            } else {
-                restart.gains()
-            };
-            state = restart;
+        }
+        let restarted = restart(&mut state, starts, params, searching);
+        iterations += restarted.moves;
+        evaluations += restarted.evaluations;
+        if let Some(gains) = restarted.gains {
             covered = state.covered();
-            let submodular = covered + top_k_sum(&final_gains, p);
+            let submodular = covered + top_k_sum(&gains, p);
             if submodular < upper {
                 upper = submodular;
                 kind = BoundKind::Submodular;
             }
+        }
+    }
+    if params.exact {
+        let certified = certify(&cov, p, params, &state, covered);
+        iterations += certified.nodes;
+        if let Some(found) = certified.state {
+            state = found;
+            covered = state.covered();
+        }
+        if let Some((bound, bound_kind)) = certified.bound
+            && (bound_kind == BoundKind::Exact || bound < upper)
+        {
+            upper = bound;
+            kind = bound_kind;
         }
     }
     // The optimum is at least what was found: a bound below it is rounding only.

@@ -13,15 +13,27 @@
 //!    counts for MCLP and LSCP, Resende-Werneck nearest / second-nearest bookkeeping for
 //!    p-median; optionally seeded perturbation rounds ([`SolveParams::perturbations`]);
 //! 3. a Lagrangian relaxation solved by scaled, deflected subgradient steps, which gives the
-//!    bound and, on the way, open sets that the local search restarts from when they beat it
-//!    (this step turns 98-99 % local optima into optima on the benchmark instances).
+//!    bound and, on the way, open sets that the local search restarts from: the one covering
+//!    the most when it beats the local optimum, and (MCLP) the best
+//!    [`SolveParams::restarts`] distinct ones, kept when strictly better (on the clustered
+//!    family with four wide clusters this lifts the swap local optimum from 97.4 % to the
+//!    optimum; see `benches/compare/README_location.md`);
+//! 4. optionally ([`SolveParams::exact`], MCLP), a certified mode: a depth-first
+//!    branch-and-bound on the same Lagrangian bound, warm-started from the heuristic solution,
+//!    with reduced-cost fixing at every node (a candidate whose forced opening or closing
+//!    cannot beat the incumbent is fixed in the subtree). It proves the optimum
+//!    ([`BoundKind::Exact`], gap 0 with weights on a grid of `2^-k`, else within 1e-9 of the
+//!    total weight) or, when [`SolveParams::time_limit_s`] or [`SolveParams::node_limit`] stops
+//!    it, returns the best set with the largest bound of the unexplored nodes.
 //!
 //! Every solution carries a bound on the optimum and the relative gap to it ([`BoundKind`]):
 //! for MCLP the smallest of the submodularity bound, the reachable weight and the Lagrangian
 //! (LP) bound; for p-median the Lagrangian (LP) bound; for LSCP the largest-covers count and a
 //! Lagrangian certificate. LSCP drops sites while the target stays met (redundancy removal,
 //! then MCLP swap search with one site fewer). [`solve_exhaustive`] enumerates every set of
-//! candidates, for tests and small certifications.
+//! candidates, for tests and small certifications. [`family_instance`] generates seeded
+//! instances of the benchmark families ([`Family`]: uniform, clustered, Gaussian spreads,
+//! skewed weights) for tests, benches and the comparison with `HiGHS`.
 //!
 //! Nothing is dense: MCLP and LSCP coverage lists come from one R-tree query per demand point,
 //! and demand points with the same candidate set are merged (compressed sparse rows, 32-bit
@@ -49,9 +61,11 @@
 //! ```
 
 mod bound;
+mod branch;
 mod coverage;
 mod error;
 mod exhaustive;
+mod families;
 mod instance;
 mod lscp;
 mod mclp;
@@ -65,6 +79,7 @@ mod tests;
 
 pub use error::{LocationError, PointSet};
 pub use exhaustive::{MAX_EXHAUSTIVE_SUBSETS, solve_exhaustive};
+pub use families::{Family, FamilyParams, Layout, UnknownFamily, WeightLaw, family_instance};
 pub use instance::LocationInstance;
 pub use params::{Objective, SolveParams};
 pub use solution::{BoundKind, Solution};
@@ -90,6 +105,7 @@ pub fn solve(
     params: &SolveParams,
 ) -> Result<Solution, LocationError> {
     objective.validate()?;
+    params.validate()?;
     // Run on a pool thread: the many small parallel loops inside then stay on the pool instead
     // of each waking it from outside.
     rayon::scope(|_| match *objective {

@@ -105,10 +105,32 @@ pub struct SolveParams {
     /// Largest number of demand-candidate pairs of the p-median distance lists.
     #[serde(default = "defaults::max_pairs")]
     pub max_pairs: u64,
+    /// MCLP: local searches restarted from the best distinct relaxed open sets of the
+    /// Lagrangian iterations.
+    #[serde(default = "defaults::restarts")]
+    pub restarts: usize,
+    /// Certified mode (MCLP): after the heuristics, a branch-and-bound on the Lagrangian bound
+    /// proves the optimum or, at [`SolveParams::time_limit_s`], reports the best solution with a
+    /// proven bound.
+    #[serde(default)]
+    pub exact: bool,
+    /// Wall-clock limit of the certified mode; `None` runs it to the end.
+    ///
+    /// # Units
+    /// Seconds.
+    #[serde(default)]
+    pub time_limit_s: Option<f64>,
+    /// Largest number of branch-and-bound nodes of the certified mode (a deterministic limit).
+    #[serde(default = "defaults::node_limit")]
+    pub node_limit: u64,
 }
+
+/// Default number of Lagrangian-guided restarts of the MCLP local search.
+const RESTARTS: usize = 6;
 
 /// Default values of [`SolveParams`].
 mod defaults {
+    use super::RESTARTS;
     pub(super) fn local_search() -> bool {
         true
     }
@@ -123,6 +145,12 @@ mod defaults {
     }
     pub(super) fn max_pairs() -> u64 {
         50_000_000
+    }
+    pub(super) fn restarts() -> usize {
+        RESTARTS
+    }
+    pub(super) fn node_limit() -> u64 {
+        u64::MAX
     }
 }
 
@@ -142,6 +170,61 @@ impl SolveParams {
             bound_iterations: defaults::bound_iterations(),
             bound_pairs_limit: defaults::bound_pairs_limit(),
             max_pairs: defaults::max_pairs(),
+            restarts: defaults::restarts(),
+            exact: false,
+            time_limit_s: None,
+            node_limit: defaults::node_limit(),
+        }
+    }
+
+    /// MCLP: number of local searches restarted from the best distinct open sets met by the
+    /// Lagrangian iterations (default 6; each costs one local search, a few milliseconds at
+    /// 10,000 x 300). The result is kept only when strictly better.
+    #[must_use]
+    pub fn restarts(mut self, n: usize) -> Self {
+        self.restarts = n;
+        self
+    }
+
+    /// Certified mode (default off; MCLP only for now, ignored by the other models): after the
+    /// heuristics, a depth-first branch-and-bound on the Lagrangian bound with reduced-cost
+    /// fixing returns a proven optimum ([`BoundKind::Exact`](super::BoundKind::Exact), gap 0),
+    /// or, when [`SolveParams::time_limit_s`] or [`SolveParams::node_limit`] stops it, the best
+    /// solution found with a proven bound and its gap.
+    #[must_use]
+    pub fn exact(mut self, on: bool) -> Self {
+        self.exact = on;
+        self
+    }
+
+    /// Wall-clock limit of the certified mode (default none). A search stopped by the clock
+    /// depends on the machine; use [`SolveParams::node_limit`] for a reproducible limit.
+    ///
+    /// # Units
+    /// Seconds.
+    #[must_use]
+    pub fn time_limit_s(mut self, seconds: Option<f64>) -> Self {
+        self.time_limit_s = seconds;
+        self
+    }
+
+    /// Largest number of branch-and-bound nodes of the certified mode (default unlimited).
+    #[must_use]
+    pub fn node_limit(mut self, nodes: u64) -> Self {
+        self.node_limit = nodes;
+        self
+    }
+
+    /// Checks the options.
+    ///
+    /// # Errors
+    /// [`LocationError::InvalidTimeLimit`] when `time_limit_s` is not a finite positive number.
+    pub fn validate(&self) -> Result<(), LocationError> {
+        match self.time_limit_s {
+            Some(s) if !(s.is_finite() && s > 0.0) => {
+                Err(LocationError::InvalidTimeLimit { time_limit_s: s })
+            }
+            _ => Ok(()),
         }
     }
 

@@ -6,7 +6,9 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BoundKind {
-    /// Exact: the solution was proved optimal by enumeration.
+    /// Exact: the solution was proved optimal by enumeration, or (certified mode,
+    /// [`SolveParams::exact`](super::SolveParams::exact)) by branch-and-bound on the Lagrangian
+    /// bound; with non-integral weights, up to a relative `1e-9` of the total weight.
     Exact,
     /// MCLP submodularity bound: `f(S*) <= f(S) + sum of the p largest single-site gains over S`,
     /// taken at every greedy step and at the final solution (the smallest is kept).

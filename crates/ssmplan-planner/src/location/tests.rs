@@ -708,3 +708,205 @@ fn synthetic_instances_are_seeded() {
             .all(|&w| w > 0.0 && (w * 4.0).fract() == 0.0)
     );
 }
+
+/// A small instance of `family` (extent shrunk to 30 km x 20 km so that radii of 2 to 12 km
+/// matter), its `p` and radius.
+fn small_family_case(family: Family, seed: u64) -> (LocationInstance, usize, f64) {
+    let mut rng = SplitMix64::new(seed ^ 0xfa);
+    let demand = 40 + rng.below(40);
+    let candidates = 8 + rng.below(7);
+    let existing = if seed.is_multiple_of(2) {
+        0
+    } else {
+        1 + rng.below(2)
+    };
+    let mut params = family.params(seed, demand, candidates, existing);
+    params.extent_x_m = 30_000.0;
+    params.extent_y_m = 20_000.0;
+    if let Layout::Clustered {
+        sigma_min_m,
+        sigma_max_m,
+        ..
+    } = &mut params.layout
+    {
+        *sigma_min_m /= 5.0;
+        *sigma_max_m /= 5.0;
+    }
+    let instance = family_instance(&params).expect("family instance");
+    let p = 1 + rng.below(4);
+    let radius_m = 2_000.0 + rng.unit() * 10_000.0;
+    (instance, p, radius_m)
+}
+
+#[test]
+fn families_are_seeded_and_named() {
+    for family in Family::ALL {
+        assert_eq!(family.name().parse::<Family>(), Ok(family));
+        let params = family.params(4, 300, 20, 2);
+        let a = family_instance(&params).expect("ok");
+        let b = family_instance(&params).expect("ok");
+        assert_eq!(a.demand(), b.demand(), "{family}");
+        assert_eq!(a.weight(), b.weight(), "{family}");
+        assert_eq!(a.candidates(), b.candidates(), "{family}");
+        assert_eq!(a.existing().len(), 2, "{family}");
+        // Integers (towns: populations x need weights 1, 1.25, 1.5 or 2).
+        assert!(
+            a.weight()
+                .iter()
+                .all(|w| *w >= 1.0 && (w * 4.0).fract() == 0.0),
+            "{family}"
+        );
+        let other = family_instance(&family.params(5, 300, 20, 2)).expect("ok");
+        assert_ne!(a.demand(), other.demand(), "{family}");
+    }
+    let err = "nope".parse::<Family>().expect_err("unknown");
+    assert!(err.to_string().contains("nope"), "{err}");
+}
+
+#[test]
+fn bounds_and_certified_mode_match_exhaustive_search_on_every_family() {
+    let mut cases = 0;
+    for family in Family::ALL {
+        for seed in 0..8 {
+            let (instance, p, radius_m) = small_family_case(family, seed);
+            let objective = Objective::Mclp { radius_m };
+            let exact =
+                solve_exhaustive(&instance, &objective, &SolveParams::new(p)).expect("exhaustive");
+            let tol = 1e-9 * instance.total_weight().max(1.0);
+            let what = format!("{family} seed {seed} p {p} r {radius_m:.0}");
+            // Default mode: a feasible value and a bound on each side of the optimum.
+            let found = solve(&instance, &objective, &SolveParams::new(p)).expect("solves");
+            assert!(found.objective <= exact.objective + tol, "{what}");
+            let bound = found.bound.expect("bound");
+            assert!(
+                bound >= exact.objective - tol,
+                "{what}: bound {bound} < {}",
+                exact.objective
+            );
+            // Certified mode: the optimum, proven.
+            let certified =
+                solve(&instance, &objective, &SolveParams::new(p).exact(true)).expect("solves");
+            assert_eq!(
+                certified.chosen.len(),
+                p.min(instance.candidates().len()),
+                "{what}"
+            );
+            assert!(
+                close(certified.objective, exact.objective),
+                "{what}: {} vs {}",
+                certified.objective,
+                exact.objective
+            );
+            assert_eq!(certified.bound_kind, Some(BoundKind::Exact), "{what}");
+            assert!(certified.gap.expect("gap") <= 1e-9, "{what}");
+            // Stopped after one node: still a valid bound and a feasible value.
+            let stopped = solve(
+                &instance,
+                &objective,
+                &SolveParams::new(p).exact(true).node_limit(1),
+            )
+            .expect("solves");
+            assert!(stopped.objective <= exact.objective + tol, "{what}");
+            assert!(
+                stopped.bound.expect("bound") >= exact.objective - tol,
+                "{what}"
+            );
+            // p-median: the Lagrangian bound stays below the optimum.
+            let median = solve_exhaustive(&instance, &Objective::PMedian, &SolveParams::new(p))
+                .expect("exhaustive");
+            let found =
+                solve(&instance, &Objective::PMedian, &SolveParams::new(p)).expect("solves");
+            let mtol = 1e-9 * median.objective.abs().max(1.0);
+            assert!(found.objective >= median.objective - mtol, "{what}");
+            if let Some(bound) = found.bound {
+                assert!(
+                    bound <= median.objective + mtol,
+                    "{what}: p-median bound {bound}"
+                );
+            }
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 64);
+}
+
+#[test]
+fn certified_mode_proves_random_small_instances() {
+    let mut rng = SplitMix64::new(21);
+    for case in 0..80 {
+        let (instance, p) = small_case(&mut rng, case);
+        let radius_m = 2_000.0 + rng.unit() * 6_000.0;
+        let objective = Objective::Mclp { radius_m };
+        let exact = solve_exhaustive(&instance, &objective, &SolveParams::new(p)).expect("exact");
+        let certified =
+            solve(&instance, &objective, &SolveParams::new(p).exact(true)).expect("solves");
+        assert!(close(certified.objective, exact.objective), "case {case}");
+        assert_eq!(certified.bound_kind, Some(BoundKind::Exact), "case {case}");
+        assert_eq!(certified.chosen.len(), p, "case {case}");
+    }
+}
+
+/// Optima proved by `HiGHS` 1.16 (`mip_rel_gap = 0`) with
+/// `python3 benches/compare/location_families.py` on 2026-11-29 (MCLP, 10,000 demand points x
+/// 300 candidates, seed 1, p = 10, r = 10 km, no existing site).
+const HIGHS_OPTIMA: [(Family, f64); 6] = [
+    (Family::Towns, 1_376_115.75),
+    (Family::Uniform, 123_321.0),
+    (Family::UniformLognormal, 180_648.0),
+    (Family::ClusteredMany, 245_617.0),
+    (Family::GaussWide, 222_978.0),
+    (Family::Pareto, 282_687.0),
+];
+
+#[test]
+fn bounds_bracket_the_highs_optima_on_medium_instances() {
+    let objective = Objective::Mclp { radius_m: 10_000.0 };
+    for (family, optimum) in HIGHS_OPTIMA {
+        let instance = family_instance(&family.params(1, 10_000, 300, 0)).expect("instance");
+        let found = solve(&instance, &objective, &SolveParams::new(10)).expect("solves");
+        let tol = 1e-9 * optimum;
+        assert!(found.objective <= optimum + tol, "{family}");
+        assert!(
+            found.objective >= 0.999 * optimum,
+            "{family}: {}",
+            found.objective
+        );
+        assert!(found.bound.expect("bound") >= optimum - tol, "{family}");
+    }
+}
+
+#[test]
+fn certified_mode_is_deterministic_across_thread_counts() {
+    let instance = family_instance(&Family::ClusteredFew.params(2, 2_000, 60, 0)).expect("ok");
+    let objective = Objective::Mclp { radius_m: 10_000.0 };
+    let params = SolveParams::new(5).exact(true).node_limit(40);
+    let run = |threads: usize| -> Solution {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool")
+            .install(|| solve(&instance, &objective, &params).expect("solves"))
+    };
+    let one = run(1);
+    let three = run(3);
+    assert_eq!(one, three);
+    assert_eq!(one.objective.to_bits(), three.objective.to_bits());
+}
+
+#[test]
+fn invalid_time_limits_are_refused() {
+    let instance = family_instance(&Family::Uniform.params(1, 50, 5, 0)).expect("ok");
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        let err = solve(
+            &instance,
+            &Objective::Mclp { radius_m: 1_000.0 },
+            &SolveParams::new(2).exact(true).time_limit_s(Some(bad)),
+        )
+        .expect_err("refused");
+        assert!(
+            matches!(err, LocationError::InvalidTimeLimit { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("time_limit_s"), "{err}");
+    }
+}
