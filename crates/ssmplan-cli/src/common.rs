@@ -5,15 +5,16 @@ use std::io::IsTerminal;
 use std::time::Instant;
 
 use ssmplan_engine::request::{BoundaryLayerName, Level, Method, Model, ScopeName};
+use ssmplan_engine::calibrate::FitIndicators;
 use ssmplan_engine::solve::Unit;
 use ssmplan_engine::{
-    AccessibilityRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest, DataRequest,
+    AccessibilityRequest, CalibrateRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest, DataRequest,
     EngineError, ExpandRequest, RecommendRequest, ScenarioRequest, SolveRequest,
 };
 
 use crate::args::{
-    AccessibilityArgs, BoundariesArg, CoordinatorArgs, CoverageArgs, DataArgs, DemandArgs,
-    ExpandArgs, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg, SolveArgs,
+    AccessibilityArgs, BoundariesArg, CalibrateArgs, CoordinatorArgs, CoverageArgs, DataArgs, DemandArgs,
+    ExpandArgs, FitIndicatorsArg, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg, SolveArgs,
     UnitArg,
 };
 
@@ -188,6 +189,21 @@ pub fn recommend_request(a: &RecommendArgs) -> RecommendRequest {
         norm: a.norm,
         seed: a.seed,
         perturbations: a.perturbations,
+    }
+}
+
+pub fn calibrate_request(data: &DataArgs, a: &CalibrateArgs) -> CalibrateRequest {
+    CalibrateRequest {
+        data: data.data.clone(),
+        grid: a.grid.clone(),
+        hospitals: a.hospitals.clone(),
+        eurostat: a.eurostat.clone(),
+        nuts3: a.nuts3.clone(),
+        subdivision: a.subdivision,
+        indicators: match a.fit {
+            FitIndicatorsArg::N1 => FitIndicators::N1,
+            FitIndicatorsArg::Both => FitIndicators::Both,
+        },
     }
 }
 
