@@ -4,18 +4,18 @@
 use std::io::IsTerminal;
 use std::time::Instant;
 
-use ssmplan_engine::request::{BoundaryLayerName, Level, Method, Model, ScopeName};
 use ssmplan_engine::calibrate::FitIndicators;
+use ssmplan_engine::request::{BoundaryLayerName, Level, Method, Model, ScopeName};
 use ssmplan_engine::solve::Unit;
 use ssmplan_engine::{
-    AccessibilityRequest, CalibrateRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest, DataRequest,
-    EngineError, ExpandRequest, RecommendRequest, ScenarioRequest, SolveRequest,
+    AccessibilityRequest, CalibrateRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest,
+    DataRequest, EngineError, ExpandRequest, RecommendRequest, ScenarioRequest, SolveRequest,
 };
 
 use crate::args::{
-    AccessibilityArgs, BoundariesArg, CalibrateArgs, CoordinatorArgs, CoverageArgs, DataArgs, DemandArgs,
-    ExpandArgs, FitIndicatorsArg, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg, SolveArgs,
-    UnitArg,
+    AccessibilityArgs, BoundariesArg, CalibrateArgs, CoordinatorArgs, CoverageArgs, DataArgs,
+    DemandArgs, ExpandArgs, FitIndicatorsArg, LevelArg, MethodArg, ModelArg, RecommendArgs,
+    ScenarioArgs, ScopeArg, SolveArgs, UnitArg,
 };
 
 /// Progress on standard error, only when it is a terminal and `--quiet` is not given (never in

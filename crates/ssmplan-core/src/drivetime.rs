@@ -107,8 +107,18 @@ impl DriveTime {
             "> 0",
             p.near_speed_kmh,
         )?;
-        check("far_speed_kmh", p.far_speed_kmh > 0.0, "> 0", p.far_speed_kmh)?;
-        check("near_band_km", p.near_band_km >= 0.0, ">= 0", p.near_band_km)?;
+        check(
+            "far_speed_kmh",
+            p.far_speed_kmh > 0.0,
+            "> 0",
+            p.far_speed_kmh,
+        )?;
+        check(
+            "near_band_km",
+            p.near_band_km >= 0.0,
+            ">= 0",
+            p.near_band_km,
+        )?;
         Ok(Self {
             params,
             near_min_per_m: p.detour * 60.0 / (p.near_speed_kmh * 1000.0),
@@ -390,7 +400,12 @@ const LOWER: [f64; 4] = [0.0, 5.0, 5.0, 0.0];
 const UPPER: [f64; 4] = [20.0, 150.0, 150.0, 60.0];
 
 fn to_vec(p: &DriveTimeParams) -> [f64; 4] {
-    [p.access_min, p.near_speed_kmh, p.far_speed_kmh, p.near_band_km]
+    [
+        p.access_min,
+        p.near_speed_kmh,
+        p.far_speed_kmh,
+        p.near_band_km,
+    ]
 }
 
 fn from_vec(v: &[f64; 4], detour: f64) -> DriveTimeParams {
@@ -615,7 +630,11 @@ pub fn leave_one_out<T>(
     zones: usize,
     mut fit_without: impl FnMut(usize, &[bool]) -> T,
 ) -> Vec<(usize, T)> {
-    let mut held: Vec<usize> = targets.iter().map(|t| t.zone).filter(|z| *z < zones).collect();
+    let mut held: Vec<usize> = targets
+        .iter()
+        .map(|t| t.zone)
+        .filter(|z| *z < zones)
+        .collect();
     held.sort_unstable();
     held.dedup();
     held.into_iter()

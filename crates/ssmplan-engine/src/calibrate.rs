@@ -215,7 +215,7 @@ impl CsvFile {
         }
     }
 
-    fn text<'r>(&self, row: &'r (u64, csv::StringRecord), column: usize) -> &'r str {
+    fn text(row: &(u64, csv::StringRecord), column: usize) -> &str {
         row.1.get(column).unwrap_or("").trim()
     }
 
@@ -225,7 +225,7 @@ impl CsvFile {
         column: usize,
         name: &str,
     ) -> Result<f64, CsvError> {
-        let text = self.text(row, column);
+        let text = Self::text(row, column);
         text.parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
@@ -247,11 +247,12 @@ fn read_districts(path: &Path) -> Result<Vec<District>, CsvError> {
     let name = file.column("name")?;
     let mut out: Vec<District> = Vec::new();
     for row in &file.rows {
-        let c = file.text(row, code);
-        let known = WALLOON_NUTS3.iter().find(|(k, _, _)| *k == c).ok_or_else(|| {
-            file.bad(row.0, "nuts3", c, "not a Walloon NUTS 3 code (NUTS 2024)")
-        })?;
-        let a = file.text(row, arr);
+        let c = CsvFile::text(row, code);
+        let known = WALLOON_NUTS3
+            .iter()
+            .find(|(k, _, _)| *k == c)
+            .ok_or_else(|| file.bad(row.0, "nuts3", c, "not a Walloon NUTS 3 code (NUTS 2024)"))?;
+        let a = CsvFile::text(row, arr);
         if known.2 != a {
             return Err(file.bad(
                 row.0,
@@ -265,7 +266,7 @@ fn read_districts(path: &Path) -> Result<Vec<District>, CsvError> {
         }
         out.push(District {
             code: c.to_owned(),
-            name: file.text(row, name).to_owned(),
+            name: CsvFile::text(row, name).to_owned(),
         });
     }
     if out.len() != WALLOON_NUTS3.len() {
@@ -319,16 +320,24 @@ fn read_samples(
     let share = 1.0 / f64::from(n * n);
     let mut out = Vec::with_capacity(file.rows.len() * (n * n) as usize);
     for row in &file.rows {
-        let text = file.text(row, nis_col);
+        let text = CsvFile::text(row, nis_col);
         let nis = Nis::try_from(text)
             .map_err(|_| file.bad(row.0, "nis_2025", text, "expected a 5-digit NIS code"))?;
         let arrondissement = Nis::try_from(format!("{}000", &text[..2]).as_str())
             .map_err(|_| file.bad(row.0, "nis_2025", text, "expected a 5-digit NIS code"))?;
         let (code, _) = nuts3_of(nis, arrondissement)
             .ok_or_else(|| file.bad(row.0, "nis_2025", text, "not a Walloon commune"))?;
-        let zone = districts.iter().position(|d| d.code == code).ok_or_else(|| {
-            file.bad(row.0, "nis_2025", text, "district missing from the NUTS 3 table")
-        })?;
+        let zone = districts
+            .iter()
+            .position(|d| d.code == code)
+            .ok_or_else(|| {
+                file.bad(
+                    row.0,
+                    "nis_2025",
+                    text,
+                    "district missing from the NUTS 3 table",
+                )
+            })?;
         let weight = file.number(row, pop, "pop_ghs_2020")?;
         if weight < 0.0 {
             return Err(file.bad(
@@ -404,7 +413,7 @@ fn read_targets(
     let mut targets = Vec::new();
     let mut population = BTreeMap::new();
     for row in &file.rows {
-        let f = |i: usize| file.text(row, cols[i]);
+        let f = |i: usize| CsvFile::text(row, cols[i]);
         let Some(zone) = districts.iter().position(|d| d.code == f(0)) else {
             continue;
         };
@@ -452,11 +461,7 @@ fn read_targets(
     Ok((targets, population))
 }
 
-fn verify(
-    manifest: &Manifest,
-    role: &'static str,
-    path: &Path,
-) -> Result<InputFile, EngineError> {
+fn verify(manifest: &Manifest, role: &'static str, path: &Path) -> Result<InputFile, EngineError> {
     let (sha256, verified) = manifest
         .verify(path)
         .map_err(|e| EngineError::Dataset(DatasetError::Manifest(e)))?;
@@ -478,7 +483,10 @@ fn round(v: f64, decimals: i32) -> f64 {
 /// # Errors
 /// A bad request parameter, a missing or malformed file (naming the file, line and field), a
 /// manifest mismatch, no district with figures.
-#[expect(clippy::too_many_lines, reason = "one linear pipeline: read, fit, validate, report")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one linear pipeline: read, fit, validate, report"
+)]
 pub fn calibrate(
     request: &CalibrateRequest,
     progress: &dyn Progress,
@@ -494,9 +502,17 @@ pub fn calibrate(
     let manifest = Manifest::load(&request.data)
         .map_err(|e| EngineError::Dataset(DatasetError::Manifest(e)))?;
     let inputs = vec![
-        verify(&manifest, "population grid (GHS-POP 2020, 1 km)", &grid_path)?,
+        verify(
+            &manifest,
+            "population grid (GHS-POP 2020, 1 km)",
+            &grid_path,
+        )?,
         verify(&manifest, "hospital sites (GISCO 2020)", &hospitals_path)?,
-        verify(&manifest, "Eurostat healthcare accessibility", &eurostat_path)?,
+        verify(
+            &manifest,
+            "Eurostat healthcare accessibility",
+            &eurostat_path,
+        )?,
         verify(&manifest, "NUTS 3 districts (2024)", &nuts3_path)?,
     ];
     progress.stage("reading districts, hospitals and figures");
@@ -533,11 +549,10 @@ pub fn calibrate(
         .collect();
     let options = FitParams::default();
     progress.stage("fitting on all districts");
-    let all = fit(&samples, zones, &fitted_targets, |_| true, &options).ok_or_else(|| {
-        EngineError::parameter("eurostat", "no target to fit".to_owned())
-    })?;
-    let model = DriveTime::new(all.params)
-        .map_err(|e| EngineError::parameter("params", e.to_string()))?;
+    let all = fit(&samples, zones, &fitted_targets, |_| true, &options)
+        .ok_or_else(|| EngineError::parameter("eurostat", "no target to fit".to_owned()))?;
+    let model =
+        DriveTime::new(all.params).map_err(|e| EngineError::parameter("params", e.to_string()))?;
     let in_sample = zone_shares(|d| model.minutes(d), &samples, zones);
 
     progress.stage("leave-one-district-out");
@@ -559,7 +574,7 @@ pub fn calibrate(
     let mut baseline_rows: BTreeMap<(usize, Indicator, usize), (f64, f64)> = BTreeMap::new();
     for indicator in [Indicator::N1, Indicator::AN3] {
         let cdfs = DistanceCdf::per_zone(&samples, zones, indicator);
-        for t in 0..2 {
+        for (t, threshold_min) in THRESHOLDS_MIN.iter().copied().enumerate().take(2) {
             let kind: Vec<Target> = targets
                 .iter()
                 .filter(|x| x.indicator == indicator && x.threshold == t)
@@ -588,7 +603,7 @@ pub fn calibrate(
             let n = kind.len() as f64;
             errors.push(ErrorSummary {
                 indicator,
-                threshold_min: THRESHOLDS_MIN[t],
+                threshold_min,
                 model_in_sample_pts: model_in / n,
                 model_loo_pts: model_loo / n,
                 baseline_radius_m: radius,
@@ -669,7 +684,8 @@ pub fn calibrate(
     };
     let population_table = Table {
         name: "population".to_owned(),
-        title: "Population per district: GHS-POP 2020 grid (ours) and Eurostat's census 2021 grid".to_owned(),
+        title: "Population per district: GHS-POP 2020 grid (ours) and Eurostat's census 2021 grid"
+            .to_owned(),
         columns: vec!["nuts3", "name", "grid_population", "eurostat_population"],
         rows: districts
             .iter()
@@ -708,7 +724,10 @@ pub fn calibrate(
             .collect(),
     };
 
-    let held: Vec<String> = held_out.iter().map(|d| format!("{} {}", d.code, d.name)).collect();
+    let held: Vec<String> = held_out
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.name))
+        .collect();
     let p = all.params;
     let err_of = |i: Indicator, t: f64| {
         errors
@@ -834,7 +853,9 @@ pub fn calibrate(
 /// # Errors
 /// The file cannot be read or lacks a valid `params` object.
 pub fn read_params_file(path: &Path) -> Result<(DriveTimeParams, Option<f64>), EngineError> {
-    let bad = |message: String| EngineError::parameter("params", format!("{}: {message}", path.display()));
+    let bad = |message: String| {
+        EngineError::parameter("params", format!("{}: {message}", path.display()))
+    };
     let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
     let params: DriveTimeParams = serde_json::from_value(value["params"].clone())
@@ -850,13 +871,15 @@ pub fn read_params_file(path: &Path) -> Result<(DriveTimeParams, Option<f64>), E
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
     fn district_table_is_checked() {
         let path = Path::new("nuts3.csv");
-        let file = CsvFile::parse(path, b"nuts3,arrondissement_nis,name\nBE310,25000,x\n")
-            .expect("parse");
+        let file =
+            CsvFile::parse(path, b"nuts3,arrondissement_nis,name\nBE310,25000,x\n").expect("parse");
         assert_eq!(file.rows.len(), 1);
         assert!(matches!(
             CsvFile::parse(path, b"nuts3\n"),
@@ -872,6 +895,88 @@ mod tests {
             subdivision: 0,
             ..CalibrateRequest::default()
         };
-        assert!(r.validate().is_err_and(|e| e.to_string().starts_with("subdivision")));
+        assert!(
+            r.validate()
+                .is_err_and(|e| e.to_string().starts_with("subdivision"))
+        );
+    }
+
+    /// A tiny dataset: 2 cells in Nivelles (BE310), 1 in Namur (BE352), a hospital in each
+    /// city; figures for those two districts only.
+    fn tiny(dir: &Path, grid_pop: &str) {
+        std::fs::create_dir_all(dir.join("sectors")).expect("dir");
+        std::fs::create_dir_all(dir.join("facilities")).expect("dir");
+        std::fs::create_dir_all(dir.join("accessibility")).expect("dir");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../geodata");
+        std::fs::copy(repo.join(DEFAULT_NUTS3), dir.join(DEFAULT_NUTS3)).expect("nuts3");
+        std::fs::write(
+            dir.join(DEFAULT_GRID),
+            format!(
+                "x_mollweide,y_mollweide,nis_2025,pop_ghs_2020\n326500,5939500,25072,100\n323500,5938500,25072,{grid_pop}\n368500,5921500,92094,500\n"
+            ),
+        )
+        .expect("grid");
+        std::fs::write(
+            dir.join(DEFAULT_HOSPITALS),
+            "id,lat,lon\n1,50.632054,4.32865\n2,50.459441,4.874197\n",
+        )
+        .expect("hospitals");
+        let mut e = String::from("nuts,age,deg_urb,indicator,threshold,unit,v2020,v2023\n");
+        for (nuts, v5) in [("BE310", 75.0), ("BE352", 0.0)] {
+            for (th, v) in [("GT_5_MIN", v5), ("GT_20_MIN", 0.0), ("GT_45_MIN", 0.0)] {
+                writeln!(e, "{nuts},T,TOTAL,N1,{th},PC,{v},{v}").expect("write");
+                writeln!(e, "{nuts},Y_GE65,TOTAL,N1,{th},PC,50,50").expect("write");
+            }
+            writeln!(e, "{nuts},T,TOTAL,N1,NONE,NR,1000,1000").expect("write");
+        }
+        std::fs::write(dir.join(DEFAULT_EUROSTAT), e).expect("eurostat");
+    }
+
+    #[test]
+    fn tiny_dataset_end_to_end() {
+        let dir = std::env::temp_dir().join(format!("ssmplan-calibrate-{}", std::process::id()));
+        tiny(&dir, "300");
+        let request = CalibrateRequest {
+            data: dir.clone(),
+            subdivision: 1,
+            ..CalibrateRequest::default()
+        };
+        let r = calibrate(&request, &crate::Silent).expect("calibrate");
+        // Leave-one-out over the two districts with figures, in district order.
+        let left: Vec<&str> = r.loo_fits.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(left, vec!["BE310", "BE352"]);
+        // Grid population per district, read back from the population table.
+        let pop = r
+            .report
+            .tables
+            .iter()
+            .find(|t| t.name == "population")
+            .expect("table");
+        assert_eq!(pop.rows.len(), 21);
+        assert_eq!(pop.rows[0][2], Cell::Num(400.0, 0));
+        assert_eq!(pop.rows[0][3], Cell::Num(1000.0, 0));
+        // 75 % beyond 5 minutes in Nivelles: the 300 residents 2.9 km away, not the 100 at
+        // the hospital; 0 % in Namur. A model can match both exactly.
+        assert!(r.fit.mae_pct < 1e-9, "{:?}", r.fit);
+        let districts = r
+            .report
+            .tables
+            .iter()
+            .find(|t| t.name == "districts")
+            .expect("table");
+        assert_eq!(districts.rows.len(), 6);
+        assert!(r.report.caveats.iter().any(|c| c.contains("BE32D")));
+        // The same inputs give the same parameters file.
+        let again = calibrate(&request, &crate::Silent).expect("calibrate");
+        assert_eq!(again.params_file, r.params_file);
+        // A bad value names the file, the line and the field.
+        tiny(&dir, "-3");
+        let e = calibrate(&request, &crate::Silent).expect_err("negative");
+        let text = e.to_string();
+        assert!(
+            text.contains("line 3") && text.contains("pop_ghs_2020"),
+            "{text}"
+        );
+        std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }

@@ -28,11 +28,41 @@ fn hand_computed_minutes_and_inverse() {
 fn invalid_parameters_name_the_field() {
     let base = DriveTimeParams::default();
     for (p, field) in [
-        (DriveTimeParams { detour: 0.9, ..base }, "detour"),
-        (DriveTimeParams { access_min: -1.0, ..base }, "access_min"),
-        (DriveTimeParams { near_speed_kmh: 0.0, ..base }, "near_speed_kmh"),
-        (DriveTimeParams { far_speed_kmh: f64::NAN, ..base }, "far_speed_kmh"),
-        (DriveTimeParams { near_band_km: f64::INFINITY, ..base }, "near_band_km"),
+        (
+            DriveTimeParams {
+                detour: 0.9,
+                ..base
+            },
+            "detour",
+        ),
+        (
+            DriveTimeParams {
+                access_min: -1.0,
+                ..base
+            },
+            "access_min",
+        ),
+        (
+            DriveTimeParams {
+                near_speed_kmh: 0.0,
+                ..base
+            },
+            "near_speed_kmh",
+        ),
+        (
+            DriveTimeParams {
+                far_speed_kmh: f64::NAN,
+                ..base
+            },
+            "far_speed_kmh",
+        ),
+        (
+            DriveTimeParams {
+                near_band_km: f64::INFINITY,
+                ..base
+            },
+            "near_band_km",
+        ),
     ] {
         match DriveTime::new(p) {
             Err(DriveTimeError::OutOfRange { field: f, .. }) => assert_eq!(f, field),
@@ -72,7 +102,10 @@ fn monotone_and_bound_property() {
             }
             assert!(m.minutes(bound * 1.001 + 1.0) > minutes, "{p:?} {minutes}");
             let a = Coord { x: 0.0, y: 0.0 };
-            let b = Coord { x: bound * 0.6, y: bound * 0.8 };
+            let b = Coord {
+                x: bound * 0.6,
+                y: bound * 0.8,
+            };
             assert!((m.distance_m(a, b) - m.minutes(bound)).abs() < 1e-6);
         }
     }
@@ -81,17 +114,33 @@ fn monotone_and_bound_property() {
 #[test]
 fn sub_points_cover_the_cell() {
     let pts = cell_sub_points(
-        Coord { x: 1000.0, y: 2000.0 },
+        Coord {
+            x: 1000.0,
+            y: 2000.0,
+        },
         Coord { x: 1000.0, y: 0.0 },
         Coord { x: 0.0, y: 1000.0 },
         2,
     );
-    let expected = [(750.0, 1750.0), (1250.0, 1750.0), (750.0, 2250.0), (1250.0, 2250.0)];
+    let expected = [
+        (750.0, 1750.0),
+        (1250.0, 1750.0),
+        (750.0, 2250.0),
+        (1250.0, 2250.0),
+    ];
     assert_eq!(pts.len(), 4);
     for (p, (x, y)) in pts.iter().zip(expected) {
         assert!((p.x - x).abs() < 1e-9 && (p.y - y).abs() < 1e-9, "{p:?}");
     }
-    assert_eq!(cell_sub_points(Coord { x: 5.0, y: 6.0 }, Coord { x: 1.0, y: 0.0 }, Coord { x: 0.0, y: 1.0 }, 1), vec![Coord { x: 5.0, y: 6.0 }]);
+    assert_eq!(
+        cell_sub_points(
+            Coord { x: 5.0, y: 6.0 },
+            Coord { x: 1.0, y: 0.0 },
+            Coord { x: 0.0, y: 1.0 },
+            1
+        ),
+        vec![Coord { x: 5.0, y: 6.0 }]
+    );
 }
 
 /// A tiny grid: zone 0 holds 3 samples, zone 1 one sample; shares computed by hand.
@@ -133,8 +182,18 @@ fn hand_made_grid_shares() {
     assert_eq!(shares[1].n1_beyond_pct, [100.0, 100.0, 100.0]);
     assert_eq!(shares[2], ZoneShares::default());
     let targets = [
-        Target { zone: 0, indicator: Indicator::N1, threshold: 1, observed_pct: 58.0 },
-        Target { zone: 1, indicator: Indicator::AN3, threshold: 0, observed_pct: 96.0 },
+        Target {
+            zone: 0,
+            indicator: Indicator::N1,
+            threshold: 1,
+            observed_pct: 58.0,
+        },
+        Target {
+            zone: 1,
+            indicator: Indicator::AN3,
+            threshold: 0,
+            observed_pct: 96.0,
+        },
     ];
     assert_eq!(mean_abs_error(&shares, &targets, |_| true), Some(3.0));
     assert_eq!(mean_abs_error(&shares, &targets, |z| z == 1), Some(4.0));
@@ -200,12 +259,28 @@ fn fit_recovers_known_parameters() {
         assert!((f.minutes(d) - m.minutes(d)).abs() < 1.0, "{d}: {fitted:?}");
     }
     // The fit from a wrong start is not already the truth.
-    assert!(mean_abs_error(&zone_shares(|d| model(DriveTimeParams::default()).minutes(d), &samples, zones), &targets, |_| true).is_some_and(|e| e > 1.0));
+    assert!(
+        mean_abs_error(
+            &zone_shares(
+                |d| model(DriveTimeParams::default()).minutes(d),
+                &samples,
+                zones
+            ),
+            &targets,
+            |_| true
+        )
+        .is_some_and(|e| e > 1.0)
+    );
 }
 
 #[test]
 fn leave_one_out_leaves_out_exactly_one_zone() {
-    let t = |zone| Target { zone, indicator: Indicator::N1, threshold: 0, observed_pct: 0.0 };
+    let t = |zone| Target {
+        zone,
+        indicator: Indicator::N1,
+        threshold: 0,
+        observed_pct: 0.0,
+    };
     // Zone 2 has no target, zone 3 two, zone 9 is out of range.
     let targets = [t(3), t(0), t(3), t(1), t(9)];
     let seen = leave_one_out(&targets, 5, |out, mask| {
@@ -229,7 +304,12 @@ fn threshold_baseline_finds_the_radius() {
         .collect();
     let cdf = DistanceCdf::per_zone(&samples, 1, Indicator::N1);
     // 30 % beyond: distances 7000..9900 are beyond 6950 → first multiple of 50 with 30 %: 6900.
-    let target = [Target { zone: 0, indicator: Indicator::N1, threshold: 0, observed_pct: 30.0 }];
+    let target = [Target {
+        zone: 0,
+        indicator: Indicator::N1,
+        threshold: 0,
+        observed_pct: 30.0,
+    }];
     let (r, mae) = fit_threshold(&cdf, &target, |_| true, 50.0, 20_000.0).expect("fit");
     assert!((r - 6900.0).abs() < 1e-9, "{r}");
     assert!(mae.abs() < 1e-9);
