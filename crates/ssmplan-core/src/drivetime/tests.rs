@@ -101,12 +101,12 @@ fn monotone_and_bound_property() {
                 assert!(m.minutes(bound) <= minutes + 1e-9, "{p:?} {minutes}");
             }
             assert!(m.minutes(bound * 1.001 + 1.0) > minutes, "{p:?} {minutes}");
-            let a = Coord { x: 0.0, y: 0.0 };
+            let origin = Coord { x: 0.0, y: 0.0 };
             let b = Coord {
                 x: bound * 0.6,
                 y: bound * 0.8,
             };
-            assert!((m.distance_m(a, b) - m.minutes(bound)).abs() < 1e-6);
+            assert!((m.distance_m(origin, b) - m.minutes(bound)).abs() < 1e-6);
         }
     }
 }
@@ -179,7 +179,12 @@ fn hand_made_grid_shares() {
     for (got, want) in z.an3_beyond_pct.iter().zip([100.0, 90.0, 0.0]) {
         assert!((got - want).abs() < 1e-9, "{z:?}");
     }
-    assert_eq!(shares[1].n1_beyond_pct, [100.0, 100.0, 100.0]);
+    assert!(
+        shares[1]
+            .n1_beyond_pct
+            .iter()
+            .all(|v| (v - 100.0).abs() < 1e-9)
+    );
     assert_eq!(shares[2], ZoneShares::default());
     let targets = [
         Target {
