@@ -183,6 +183,13 @@ pub enum Command {
         after_help = "Files: demand `id,x,y,weight`; candidates and existing sites `id,x,y` (any planar unit, the\nradius in the same unit; `id` optional, default the row number).\n\nExample:\n  ssmplan solve --model mclp -p 10 --radius 10 --unit km --demand demand.csv --candidates candidates.csv --format json"
     )]
     Solve(SolveArgs),
+    /// Fit the drive-time model on Eurostat's routed hospital-access figures (2020, per NUTS 3
+    /// district), validate it by leave-one-district-out against a straight-line threshold, and
+    /// optionally write the parameters file.
+    #[command(
+        after_help = "Files (default: in the dataset directory): sectors/wallonia_ghs_pop_2020_1km_cells.csv,\nfacilities/belgium_hospital_sites_eurostat2020.csv, accessibility/eurostat_healthcare_access_nuts3_wallonia.csv,\naccessibility/nuts3_2024_wallonia.csv.\n\nExample:\n  ssmplan calibrate --write-params geodata/accessibility/drivetime_2020.json"
+    )]
+    Calibrate(CalibrateArgs),
     /// Run the map service: the French planning page and the JSON API, on this machine.
     #[command(after_help = "Example:\n  ssmplan serve --open")]
     Serve(ServeArgs),
@@ -191,6 +198,39 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CalibrateArgs {
+    /// Population grid (GHS-POP 1 km cells with `x_mollweide`, `y_mollweide`, `nis_2025`,
+    /// `pop_ghs_2020`).
+    #[arg(long)]
+    pub grid: Option<PathBuf>,
+    /// Hospital sites (`lat`, `lon`): the facility set behind the figures.
+    #[arg(long)]
+    pub hospitals: Option<PathBuf>,
+    /// Eurostat accessibility table (`nuts`, `age`, `deg_urb`, `indicator`, `threshold`,
+    /// `unit`, `v2020`).
+    #[arg(long)]
+    pub eurostat: Option<PathBuf>,
+    /// NUTS 3 district table (`nuts3`, `arrondissement_nis`, `name`).
+    #[arg(long)]
+    pub nuts3: Option<PathBuf>,
+    /// Each 1 km cell is spread over N x N sub-points (1 to 20).
+    #[arg(long, default_value_t = 5)]
+    pub subdivision: u32,
+    /// Indicators fitted: n1 (nearest hospital) or both (N1 and AN3).
+    #[arg(long, value_enum, default_value_t = FitIndicatorsArg::N1)]
+    pub fit: FitIndicatorsArg,
+    /// Write the fitted parameters, with the fit's provenance, to this JSON file.
+    #[arg(long)]
+    pub write_params: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FitIndicatorsArg {
+    N1,
+    Both,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -4,17 +4,18 @@
 use std::io::IsTerminal;
 use std::time::Instant;
 
+use ssmplan_engine::calibrate::FitIndicators;
 use ssmplan_engine::request::{BoundaryLayerName, Level, Method, Model, ScopeName};
 use ssmplan_engine::solve::Unit;
 use ssmplan_engine::{
-    AccessibilityRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest, DataRequest,
-    EngineError, ExpandRequest, RecommendRequest, ScenarioRequest, SolveRequest,
+    AccessibilityRequest, CalibrateRequest, CatchmentsRequest, CoordinatorRequest, CoverageRequest,
+    DataRequest, EngineError, ExpandRequest, RecommendRequest, ScenarioRequest, SolveRequest,
 };
 
 use crate::args::{
-    AccessibilityArgs, BoundariesArg, CoordinatorArgs, CoverageArgs, DataArgs, DemandArgs,
-    ExpandArgs, LevelArg, MethodArg, ModelArg, RecommendArgs, ScenarioArgs, ScopeArg, SolveArgs,
-    UnitArg,
+    AccessibilityArgs, BoundariesArg, CalibrateArgs, CoordinatorArgs, CoverageArgs, DataArgs,
+    DemandArgs, ExpandArgs, FitIndicatorsArg, LevelArg, MethodArg, ModelArg, RecommendArgs,
+    ScenarioArgs, ScopeArg, SolveArgs, UnitArg,
 };
 
 /// Progress on standard error, only when it is a terminal and `--quiet` is not given (never in
@@ -192,6 +193,21 @@ pub fn recommend_request(a: &RecommendArgs) -> RecommendRequest {
         perturbations: a.perturbations,
         exact: a.exact,
         time_limit_s: a.time_limit_s,
+    }
+}
+
+pub fn calibrate_request(data: &DataArgs, a: &CalibrateArgs) -> CalibrateRequest {
+    CalibrateRequest {
+        data: data.data.clone(),
+        grid: a.grid.clone(),
+        hospitals: a.hospitals.clone(),
+        eurostat: a.eurostat.clone(),
+        nuts3: a.nuts3.clone(),
+        subdivision: a.subdivision,
+        indicators: match a.fit {
+            FitIndicatorsArg::N1 => FitIndicators::N1,
+            FitIndicatorsArg::Both => FitIndicators::Both,
+        },
     }
 }
 

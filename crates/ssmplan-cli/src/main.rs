@@ -101,6 +101,18 @@ fn run(cli: &Cli) -> Result<Report> {
         Command::Serve(_) | Command::Completions { .. } => {
             anyhow::bail!("this command has no report")
         }
+        Command::Calibrate(a) => {
+            let result =
+                ssmplan_engine::calibrate(&common::calibrate_request(&cli.data, a), &progress)
+                    .map_err(cli_error)?;
+            if let Some(path) = &a.write_params {
+                let mut bytes = serde_json::to_vec_pretty(&result.params_file)?;
+                bytes.push(b'\n');
+                report::write_atomically(path, &bytes)?;
+            }
+            progress.finish();
+            return Ok(result.report);
+        }
         Command::Solve(a) => {
             let report = ssmplan_engine::solve(&common::solve_request(a), &progress)
                 .map_err(cli_error)?
@@ -167,7 +179,8 @@ fn run(cli: &Cli) -> Result<Report> {
         Command::Budget(_)
         | Command::Serve(_)
         | Command::Completions { .. }
-        | Command::Solve(_) => {
+        | Command::Solve(_)
+        | Command::Calibrate(_) => {
             anyhow::bail!("handled above")
         }
     };

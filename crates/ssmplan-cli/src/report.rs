@@ -143,7 +143,7 @@ pub fn emit(report: &Report, format: Format, out: Option<&Path>) -> Result<()> {
 }
 
 /// Writes through a temporary file and a rename, so a failure never leaves a half-written file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);

@@ -18,6 +18,7 @@
 //! | [`expand()`] | [`ExpandRequest`] | [`ExpandResult`] |
 //! | [`coordinators()`] | [`CoordinatorRequest`] | [`CoordinatorResult`] |
 //! | [`scenario()`] | [`ScenarioRequest`] + [`ScenarioSource`] | [`ScenarioResult`] |
+//! | [`calibrate()`] | [`CalibrateRequest`] (files of the dataset, no engine) | [`CalibrateResult`] |
 //! | [`solve()`] | [`SolveRequest`] (instance files, no dataset) | [`SolveResult`] |
 //! | [`urbanisation()`] (also [`Engine::degree_of_urbanisation`]) | [`UrbanisationRequest`] | [`UrbanisationResult`] |
 //! | [`map::layers`] | (none) | [`map::MapLayers`] (the map service's static layers) |
@@ -27,6 +28,7 @@
 //! none of those from clients).
 
 mod accessibility;
+pub mod calibrate;
 mod catchments;
 mod common;
 mod coverage;
@@ -45,6 +47,7 @@ mod typology;
 mod validate;
 
 pub use accessibility::{AccessibilityResult, accessibility, fca_params};
+pub use calibrate::{CalibrateRequest, CalibrateResult, calibrate};
 pub use catchments::{CATCHMENT_COLUMNS, CatchmentsResult, catchments};
 pub use common::{geojson_multipolygon, geojson_point, km, wgs84_rounded};
 pub use coverage::{COVERAGE_COLUMNS, CoverageResult, coverage, coverage_row, zone_levels};
