@@ -227,6 +227,8 @@ pub fn solve_request(a: &SolveArgs) -> SolveRequest {
         seed: a.seed,
         perturbations: a.perturbations,
         timings: a.timings,
+        exact: a.exact,
+        time_limit_s: a.time_limit_s,
     }
 }
 

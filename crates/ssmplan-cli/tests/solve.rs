@@ -176,6 +176,13 @@ fn solve_finds_the_exhaustive_optimum_and_a_valid_bound() {
                 assert!(bound >= cover - 1e-9, "MCLP bound {bound} below {cover}");
             }
             assert_eq!(mclp["tables"]["chosen"].as_array().map(Vec::len), Some(p));
+            // The certified mode proves it: status optimal, bound equal to the optimum.
+            let exact = run(&["--model", "mclp", "--radius", "5", "--exact"]);
+            let r = result(&exact);
+            assert_eq!(r["status"], "optimal", "seed {seed} p {p}");
+            assert!((r["objective"].as_f64().expect("objective") - cover).abs() < 1e-9);
+            assert!((r["bound"].as_f64().expect("bound") - cover).abs() < 1e-9);
+            assert_eq!(exact["parameters"]["exact"], true);
             let pmedian = run(&["--model", "pmedian"]);
             let r = result(&pmedian);
             let objective = r["objective"].as_f64().expect("objective");
@@ -288,7 +295,25 @@ fn bad_instances_name_file_line_and_field() {
     let good_c = d.join("c.csv");
     std::fs::write(&good_c, "id,x,y\nc1,0,0\nc2,10,0\n").expect("write");
     let good_c = good_c.display().to_string();
-    let cases: [(&str, &[&str], &str); 6] = [
+    let cases: [(&str, &[&str], &str); 8] = [
+        (
+            "id,x,y,weight\na,0,0,1\n",
+            &["-p", "1", "--model", "pmedian", "--exact"],
+            "--exact: the certified mode is implemented for MCLP only",
+        ),
+        (
+            "id,x,y,weight\na,0,0,1\n",
+            &[
+                "-p",
+                "1",
+                "--radius",
+                "5",
+                "--exact",
+                "--time-limit-s",
+                "-1",
+            ],
+            "--time-limit-s: -1: the time limit must be between 0 and",
+        ),
         (
             "id,x,y,weight\na,0,0,1\na,1,1,1\n",
             &["-p", "1", "--radius", "5"],

@@ -81,6 +81,11 @@ pub struct SolveRequest {
     pub perturbations: usize,
     /// Report the time of each stage (makes the output differ between runs).
     pub timings: bool,
+    /// Certified mode (MCLP): a proven optimum, or the best solution with a proven bound and
+    /// its gap when `time_limit_s` stops it.
+    pub exact: bool,
+    /// Time limit of the certified mode.
+    pub time_limit_s: Option<f64>,
 }
 
 impl Validate for SolveRequest {
@@ -111,6 +116,29 @@ impl Validate for SolveRequest {
                 "target_share",
                 format!("must be in (0, 1] (found {})", self.target_share),
             ));
+        }
+        if self.exact && self.model != Model::Mclp {
+            return Err(EngineError::parameter(
+                "exact",
+                "the certified mode is implemented for MCLP only",
+            ));
+        }
+        if let Some(s) = self.time_limit_s {
+            if !self.exact {
+                return Err(EngineError::parameter(
+                    "time_limit_s",
+                    "only applies to the certified mode: add exact",
+                ));
+            }
+            if !(s.is_finite() && s > 0.0 && s <= crate::request::MAX_TIME_LIMIT_S) {
+                return Err(EngineError::parameter(
+                    "time_limit_s",
+                    format!(
+                        "{s}: the time limit must be between 0 and {} seconds",
+                        crate::request::MAX_TIME_LIMIT_S
+                    ),
+                ));
+            }
         }
         if self.perturbations > 10_000 {
             return Err(EngineError::parameter(
@@ -211,7 +239,9 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
     };
     let params = SolveParams::new(request.p)
         .seed(request.seed)
-        .perturbations(request.perturbations);
+        .perturbations(request.perturbations)
+        .exact(request.exact)
+        .time_limit_s(request.time_limit_s);
     progress.stage(&format!(
         "solving {} ({} demand points, {} candidates, {} existing)",
         model_name(request.model),
@@ -322,6 +352,10 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
             parameters.push(("radius", json!(request.radius)));
             parameters.push(("target_share", json!(request.target_share)));
         }
+    }
+    if request.exact {
+        parameters.push(("exact", json!(true)));
+        parameters.push(("time_limit_s", json!(request.time_limit_s)));
     }
     parameters.extend([
         ("seed", json!(request.seed)),
