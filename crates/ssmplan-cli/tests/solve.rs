@@ -303,15 +303,7 @@ fn bad_instances_name_file_line_and_field() {
         ),
         (
             "id,x,y,weight\na,0,0,1\n",
-            &[
-                "-p",
-                "1",
-                "--radius",
-                "5",
-                "--exact",
-                "--time-limit-s",
-                "-1",
-            ],
+            &["-p", "1", "--radius", "5", "--exact", "--time-limit-s=-1"],
             "--time-limit-s: -1: the time limit must be between 0 and",
         ),
         (

@@ -53,7 +53,9 @@ pub fn decay(d: &FcaDecay) -> String {
 pub fn bound(b: Option<BoundKind>) -> &'static str {
     match b {
         None => "none computed for this size",
-        Some(BoundKind::Exact) => "exact (proved optimal: enumeration or certified branch-and-bound)",
+        Some(BoundKind::Exact) => {
+            "exact (proved optimal: enumeration or certified branch-and-bound)"
+        }
         Some(BoundKind::Submodular) => "submodularity bound of the greedy steps",
         Some(BoundKind::Reachable) => "all the need-weighted demand within reach of a candidate",
         Some(BoundKind::Lagrangian) => "Lagrangian relaxation (subgradient)",
