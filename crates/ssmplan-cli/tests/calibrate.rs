@@ -1,0 +1,65 @@
+//! `ssmplan calibrate` on the shipped data: it reproduces the shipped parameters file byte for
+//! byte, reports the goals, and names a bad parameter.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ssmplan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
+        .current_dir(repo())
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+#[test]
+fn calibrate_reproduces_the_shipped_parameters() {
+    let out_path =
+        std::env::temp_dir().join(format!("ssmplan-drivetime-{}.json", std::process::id()));
+    let out_arg = out_path.to_string_lossy().into_owned();
+    let out = ssmplan(&[
+        "calibrate",
+        "--quiet",
+        "--format",
+        "json",
+        "--write-params",
+        &out_arg,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read(&out_path).expect("written");
+    let shipped =
+        std::fs::read(repo().join("geodata/accessibility/drivetime_2020.json")).expect("shipped");
+    assert_eq!(
+        written, shipped,
+        "the shipped parameters are not reproduced"
+    );
+    std::fs::remove_file(&out_path).expect("cleanup");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let summary = report["summary"].as_object().expect("summary");
+    assert!(
+        summary.contains_key("goal N1 > 20 min: LOO MAE <= 1"),
+        "{summary:?}"
+    );
+    let caveats = report["caveats"].to_string();
+    for held in ["BE32D", "BE334", "BE344", "BE353"] {
+        assert!(caveats.contains(held), "{held} not reported as held out");
+    }
+    assert!(caveats.contains("not a routing"));
+}
+
+#[test]
+fn calibrate_names_a_bad_parameter_and_shows_an_example() {
+    let out = ssmplan(&["calibrate", "--subdivision", "0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("subdivision"));
+    let help = ssmplan(&["calibrate", "--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Example:\n  ssmplan calibrate"));
+}
