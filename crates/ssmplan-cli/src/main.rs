@@ -90,37 +90,8 @@ fn run(cli: &Cli) -> Result<Report> {
     let Some(command) = &cli.command else {
         anyhow::bail!("no command given");
     };
-    match command {
-        Command::Budget(args::BudgetCommand::Coordinators(a)) => {
-            return Ok(
-                ssmplan_engine::coordinators(&common::coordinator_request(a))
-                    .map_err(cli_error)?
-                    .report,
-            );
-        }
-        Command::Serve(_) | Command::Completions { .. } => {
-            anyhow::bail!("this command has no report")
-        }
-        Command::Calibrate(a) => {
-            let result =
-                ssmplan_engine::calibrate(&common::calibrate_request(&cli.data, a), &progress)
-                    .map_err(cli_error)?;
-            if let Some(path) = &a.write_params {
-                let mut bytes = serde_json::to_vec_pretty(&result.params_file)?;
-                bytes.push(b'\n');
-                report::write_atomically(path, &bytes)?;
-            }
-            progress.finish();
-            return Ok(result.report);
-        }
-        Command::Solve(a) => {
-            let report = ssmplan_engine::solve(&common::solve_request(a), &progress)
-                .map_err(cli_error)?
-                .report;
-            progress.finish();
-            return Ok(report);
-        }
-        _ => {}
+    if let Some(report) = run_without_dataset(cli, command, &progress)? {
+        return Ok(report);
     }
     if cli.data.facilities.is_some()
         && !matches!(
@@ -186,6 +157,44 @@ fn run(cli: &Cli) -> Result<Report> {
     };
     progress.finish();
     report.map_err(cli_error)
+}
+
+/// The commands that read no dataset (budget, calibrate, solve): their report, else `None`.
+fn run_without_dataset(
+    cli: &Cli,
+    command: &Command,
+    progress: &TerminalProgress,
+) -> Result<Option<Report>> {
+    Ok(Some(match command {
+        Command::Budget(args::BudgetCommand::Coordinators(a)) => {
+            ssmplan_engine::coordinators(&common::coordinator_request(a))
+                .map_err(cli_error)?
+                .report
+        }
+        Command::Serve(_) | Command::Completions { .. } => {
+            anyhow::bail!("this command has no report")
+        }
+        Command::Calibrate(a) => {
+            let result =
+                ssmplan_engine::calibrate(&common::calibrate_request(&cli.data, a), progress)
+                    .map_err(cli_error)?;
+            if let Some(path) = &a.write_params {
+                let mut bytes = serde_json::to_vec_pretty(&result.params_file)?;
+                bytes.push(b'\n');
+                report::write_atomically(path, &bytes)?;
+            }
+            progress.finish();
+            result.report
+        }
+        Command::Solve(a) => {
+            let report = ssmplan_engine::solve(&common::solve_request(a), progress)
+                .map_err(cli_error)?
+                .report;
+            progress.finish();
+            report
+        }
+        _ => return Ok(None),
+    }))
 }
 
 /// `ssmplan serve`: loads the dataset once and runs the map service until Ctrl-C or SIGTERM.
