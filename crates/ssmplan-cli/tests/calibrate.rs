@@ -1,20 +1,8 @@
 //! `ssmplan calibrate` on the shipped data: it reproduces the shipped parameters file byte for
 //! byte, reports the goals, and names a bad parameter.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn ssmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
+mod common;
+use common::{repo, ssmplan};
 
 #[test]
 fn calibrate_reproduces_the_shipped_parameters() {

@@ -2,32 +2,12 @@
 //! and clear errors (file, line, field) with a non-zero exit.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::{repo, ssmplan, stdout as ok};
 
 /// A named edit of a file and the text the error must contain.
 type Case = (&'static str, fn(String) -> String, &'static str);
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn ssmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = ssmplan(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
 
 fn fails(args: &[&str]) -> String {
     let out = ssmplan(args);

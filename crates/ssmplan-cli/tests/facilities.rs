@@ -2,37 +2,15 @@
 //! 2020 Belgian hospital list), checked against a brute-force nearest facility, and against the
 //! SSM figures when the SSM list itself is given as a facility layer.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use geo::Coord;
 use serde_json::Value;
 use ssmplan_engine::{DataRequest, Engine};
 use ssmplan_io::crs::{Crs, project_coord};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::{json, repo, ssmplan};
 
 const HOSPITALS: &str = "../shared/geodata/facilities/belgium_hospital_sites_eurostat2020.csv";
-
-fn ssmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = ssmplan(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
 
 /// The hospitals of the shared data, projected to EPSG:3812 (`None` when the shared data is
 /// not beside the repository).

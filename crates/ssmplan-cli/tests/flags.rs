@@ -1,30 +1,10 @@
 //! The flags people type: short and readable aliases, `--version` with the dataset's manifest,
 //! shell completions, positive-radius errors, examples in `--help`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn ssmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = ssmplan(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
+mod common;
+use common::{repo, ssmplan, stdout};
 
 #[test]
 fn short_and_long_aliases_of_the_number_of_sites_agree() {

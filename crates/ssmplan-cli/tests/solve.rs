@@ -4,26 +4,11 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn ssmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = ssmplan(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON")
-}
+mod common;
+use common::{json, ssmplan};
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("ssmplan-solve-{name}-{}", std::process::id()));

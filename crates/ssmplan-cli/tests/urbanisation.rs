@@ -1,30 +1,8 @@
 //! `ssmplan urbanisation` end to end: formats, the extent flag, the cell table, errors naming
 //! the grid file.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn ssmplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ssmplan"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = ssmplan(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
+mod common;
+use common::{repo, ssmplan, stdout};
 
 #[test]
 fn csv_json_and_geojson_agree() {
