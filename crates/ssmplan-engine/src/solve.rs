@@ -19,7 +19,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ssmplan_io::dataset::InputFile;
-use ssmplan_io::instance::{InstancePoints, read_instance_points};
+use ssmplan_io::instance::{InstancePoints, parse_instance_points};
 use ssmplan_io::manifest::{Verified, sha256_bytes};
 use ssmplan_planner::location::{LocationInstance, Objective, Solution, SolveParams};
 
@@ -161,26 +161,23 @@ pub struct SolveResult {
     pub report: Report,
 }
 
-fn input(role: &'static str, points: &InstancePoints, bytes: &[u8]) -> InputFile {
-    InputFile {
-        role,
-        path: points.path.clone(),
-        sha256: sha256_bytes(bytes),
-        verified: Verified::NotListed,
-    }
-}
-
+/// Reads an instance file once: its points and its record (sha256) among the inputs.
 fn read(
     role: &'static str,
     path: &std::path::Path,
     weighted: bool,
 ) -> Result<(InstancePoints, InputFile), EngineError> {
-    let points = read_instance_points(path, weighted)?;
     let bytes = std::fs::read(path).map_err(|source| ssmplan_io::CsvError::Open {
         path: path.to_path_buf(),
         source,
     })?;
-    let record = input(role, &points, &bytes);
+    let points = parse_instance_points(path, &bytes, weighted)?;
+    let record = InputFile {
+        role,
+        path: path.to_path_buf(),
+        sha256: sha256_bytes(&bytes),
+        verified: Verified::NotListed,
+    };
     Ok((points, record))
 }
 
