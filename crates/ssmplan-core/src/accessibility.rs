@@ -425,6 +425,66 @@ pub fn floating_catchment(
     })
 }
 
+/// [`floating_catchment`] under a distance model: the radius and the decay of `params` are in
+/// the model's unit (minutes for a drive-time model), each pair's cost is
+/// `model.distance_m(site, demand point)`, and the spatial search keeps every pair within the
+/// model's straight-line bound of the radius ([`DistanceModel::straight_line_bound_m`], exact
+/// for a monotone model), so nothing in reach is missed. With
+/// [`StraightLine`](crate::StraightLine) it gives the same figures as [`floating_catchment`].
+///
+/// # Errors
+/// As [`floating_catchment`].
+pub fn floating_catchment_by(
+    demand: &[Coord<f64>],
+    population: &[f64],
+    sites: &[Coord<f64>],
+    capacity: &[f64],
+    params: &AccessibilityParams,
+    model: &dyn crate::DistanceModel,
+) -> Result<AccessibilityResult, AccessibilityError> {
+    check_inputs(demand, population, sites, capacity)?;
+    params.validate()?;
+    // A hair of slack so that a pair exactly at the radius is not lost to rounding in the
+    // inverse; the cost test below is the exact one.
+    let search_m = model.straight_line_bound_m(params.radius_m) * (1.0 + 1e-9) + 1e-6;
+    if !(search_m.is_finite() && search_m > 0.0) {
+        return Ok(AccessibilityResult {
+            site_ratio: vec![0.0; sites.len()],
+            accessibility: vec![0.0; demand.len()],
+        });
+    }
+    let demand_grid = BucketGrid::new(demand, search_m);
+    let catchments: Vec<(f64, Vec<(u32, f64)>)> = crate::par::map_range(sites.len(), |j| {
+        let pairs: Vec<(u32, f64)> = demand_grid
+            .neighbours(sites[j], demand, search_m)
+            .into_iter()
+            .map(|(i, _)| {
+                let cost = model.distance_m(demand[i], sites[j]);
+                (i as u32, params.pair_weight(cost))
+            })
+            .filter(|&(_, w)| w > 0.0)
+            .collect();
+        let weighted_population: f64 = pairs.iter().map(|&(i, w)| population[i as usize] * w).sum();
+        let ratio = if weighted_population > 0.0 {
+            capacity[j] / weighted_population
+        } else {
+            0.0
+        };
+        (ratio, pairs)
+    });
+    let site_ratio: Vec<f64> = catchments.iter().map(|c| c.0).collect();
+    let mut accessibility = vec![0.0; demand.len()];
+    for (ratio, pairs) in &catchments {
+        for &(i, w) in pairs {
+            accessibility[i as usize] += ratio * w;
+        }
+    }
+    Ok(AccessibilityResult {
+        site_ratio,
+        accessibility,
+    })
+}
+
 fn check_inputs(
     demand: &[Coord<f64>],
     population: &[f64],
@@ -989,6 +1049,85 @@ mod tests {
                     .map(|a| a.to_bits())
                     .collect::<Vec<_>>()
             );
+        }
+    }
+
+    /// Under the drive-time model, radii and decay in minutes: the pairs within the radius are
+    /// those whose hand-computed time is within it (brute force over every pair), and a radius
+    /// of M minutes gives the same figures as the straight-line radius the model reaches in M.
+    #[test]
+    fn drive_time_radius_matches_brute_force_and_equivalent_km() {
+        use crate::{DriveTime, DriveTimeParams, StraightLine};
+        let mut rng = Rng(crate::SplitMix64::new(77));
+        let demand: Vec<Coord<f64>> = (0..400)
+            .map(|_| c(40_000.0 * rng.unit(), 30_000.0 * rng.unit()))
+            .collect();
+        let population: Vec<f64> = (0..400).map(|_| (900.0 * rng.unit()).floor()).collect();
+        let sites: Vec<Coord<f64>> = (0..25)
+            .map(|_| c(40_000.0 * rng.unit(), 30_000.0 * rng.unit()))
+            .collect();
+        let capacity = vec![2.0; 25];
+        let p = DriveTimeParams {
+            access_min: 1.0,
+            detour: 1.3,
+            near_speed_kmh: 30.0,
+            far_speed_kmh: 80.0,
+            near_band_km: 2.0,
+        };
+        let model = DriveTime::new(p).expect("valid");
+        // By hand: 1 + 60 * 1.3 * (min(d, 2) / 30 + max(d - 2, 0) / 80), d in km.
+        let by_hand = |d_m: f64| {
+            let d = d_m / 1000.0;
+            1.0 + 60.0 * 1.3 * (d.min(2.0) / 30.0 + (d - 2.0).max(0.0) / 80.0)
+        };
+        let radius_min = 12.0;
+        let params = AccessibilityParams::two_step(radius_min);
+        let fast =
+            floating_catchment_by(&demand, &population, &sites, &capacity, &params, &model)
+                .expect("valid");
+        let within = |i: usize, j: usize| {
+            let d = (demand[i].x - sites[j].x).hypot(demand[i].y - sites[j].y);
+            by_hand(d) <= radius_min
+        };
+        for (j, r) in fast.site_ratio.iter().enumerate() {
+            let w: f64 = (0..demand.len())
+                .filter(|&i| within(i, j))
+                .map(|i| population[i])
+                .sum();
+            let expected = if w > 0.0 { capacity[j] / w } else { 0.0 };
+            assert_close(*r, expected, 1e-12);
+        }
+        assert!(fast.accessibility.contains(&0.0));
+        assert!(fast.accessibility.iter().any(|a| *a > 0.0));
+        // 12 min: 1 + 5.2 (2 km near) + 5.8 min at 80 km/h over 1.3 = 4.4615 km: 6.4615 km.
+        let radius_m = model.straight_m_within(radius_min);
+        assert_close(radius_m, 2000.0 + 5.8 / 60.0 * 80.0 / 1.3 * 1000.0, 1e-9);
+        let km = floating_catchment(
+            &demand,
+            &population,
+            &sites,
+            &capacity,
+            &AccessibilityParams::two_step(radius_m),
+        )
+        .expect("valid");
+        for (a, b) in fast.accessibility.iter().zip(&km.accessibility) {
+            assert_close(*a, *b, 1e-12);
+        }
+        // And the straight line through the same function is the plain function.
+        let plain = AccessibilityParams::two_step(8_000.0);
+        let by = floating_catchment_by(
+            &demand,
+            &population,
+            &sites,
+            &capacity,
+            &plain,
+            &StraightLine,
+        )
+        .expect("valid");
+        let direct =
+            floating_catchment(&demand, &population, &sites, &capacity, &plain).expect("valid");
+        for (a, b) in by.accessibility.iter().zip(&direct.accessibility) {
+            assert_close(*a, *b, 1e-12);
         }
     }
 }

@@ -59,6 +59,27 @@ pub fn site_catchments(
     nearest: &[Option<Neighbour>],
     territory: &MultiPolygon<f64>,
 ) -> Vec<Catchment> {
+    site_catchments_beyond(
+        sites,
+        colocation,
+        demand,
+        nearest,
+        territory,
+        &crate::BEYOND_THRESHOLDS_M,
+    )
+}
+
+/// [`site_catchments`] counting the residents beyond `beyond` (in the unit of the
+/// nearest-site costs: minutes for a drive-time model) in place of 5, 10, 15 and 20 km.
+#[must_use]
+pub fn site_catchments_beyond(
+    sites: &[Coord<f64>],
+    colocation: &Colocation,
+    demand: &[DemandPoint],
+    nearest: &[Option<Neighbour>],
+    territory: &MultiPolygon<f64>,
+    beyond: &[f64],
+) -> Vec<Catchment> {
     let mut pairs: Vec<Vec<(f64, u64)>> = vec![Vec::new(); sites.len()];
     let mut communes: Vec<std::collections::BTreeSet<usize>> =
         vec![std::collections::BTreeSet::new(); sites.len()];
@@ -83,7 +104,7 @@ pub fn site_catchments(
                 location_share: colocation.share.get(i).copied().unwrap_or(1.0),
                 demand_points: points[i],
                 communes: communes[i].len(),
-                distance: DistanceSummary::from_pairs(&pairs[i]),
+                distance: DistanceSummary::from_pairs_beyond(&pairs[i], beyond),
                 area_km2: polygon.unsigned_area() / 1.0e6,
                 polygon,
             }

@@ -113,7 +113,7 @@ struct Accumulator {
 }
 
 impl Accumulator {
-    fn finish(self, level: ZoneLevel, key: String) -> ZoneCoverage {
+    fn finish(self, level: ZoneLevel, key: String, beyond: &[f64]) -> ZoneCoverage {
         let norm_ssm = self.population as f64 / NORM_INHABITANTS_PER_SSM;
         ZoneCoverage {
             level,
@@ -126,7 +126,7 @@ impl Accumulator {
             inhabitants_per_ssm: (self.ssm > 0).then(|| self.population as f64 / self.ssm as f64),
             norm_ssm,
             norm_deficit: norm_ssm - self.ssm as f64,
-            distance: DistanceSummary::from_pairs(&self.pairs),
+            distance: DistanceSummary::from_pairs_beyond(&self.pairs, beyond),
         }
     }
 }
@@ -156,8 +156,19 @@ fn zone_of(level: ZoneLevel, commune: &Commune) -> Option<(String, String)> {
 /// favourable; communes without a typology group are left out of the typology table).
 #[must_use]
 pub fn zone_coverage(input: &CoverageInput<'_>, level: ZoneLevel) -> Vec<ZoneCoverage> {
+    zone_coverage_beyond(input, level, &crate::BEYOND_THRESHOLDS_M)
+}
+
+/// [`zone_coverage`] counting the residents beyond `beyond` (in the unit of the nearest-site
+/// costs: minutes for a drive-time model) in place of 5, 10, 15 and 20 km.
+#[must_use]
+pub fn zone_coverage_beyond(
+    input: &CoverageInput<'_>,
+    level: ZoneLevel,
+    beyond: &[f64],
+) -> Vec<ZoneCoverage> {
     if level == ZoneLevel::Catchment {
-        return catchment_coverage(input);
+        return catchment_coverage(input, beyond);
     }
     let mut zones: BTreeMap<String, Accumulator> = BTreeMap::new();
     let commune_zone: Vec<Option<String>> = input
@@ -195,11 +206,11 @@ pub fn zone_coverage(input: &CoverageInput<'_>, level: ZoneLevel) -> Vec<ZoneCov
     }
     zones
         .into_iter()
-        .map(|(key, acc)| acc.finish(level, key))
+        .map(|(key, acc)| acc.finish(level, key, beyond))
         .collect()
 }
 
-fn catchment_coverage(input: &CoverageInput<'_>) -> Vec<ZoneCoverage> {
+fn catchment_coverage(input: &CoverageInput<'_>, beyond: &[f64]) -> Vec<ZoneCoverage> {
     let mut zones: BTreeMap<String, Accumulator> = BTreeMap::new();
     for s in input.sites {
         let acc = zones.entry(s.ssm.0.clone()).or_default();
@@ -226,7 +237,7 @@ fn catchment_coverage(input: &CoverageInput<'_>) -> Vec<ZoneCoverage> {
         .into_iter()
         .map(|(key, mut acc)| {
             acc.communes = seen.get(&key).map_or(0, std::collections::BTreeSet::len);
-            acc.finish(ZoneLevel::Catchment, key)
+            acc.finish(ZoneLevel::Catchment, key, beyond)
         })
         .collect()
 }
