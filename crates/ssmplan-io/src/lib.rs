@@ -10,6 +10,7 @@ pub mod boundaries;
 pub mod crosswalk;
 pub mod crs;
 pub mod dataset;
+pub mod drivetime;
 pub mod facilities;
 pub mod frameworks;
 pub mod gpkg;
