@@ -67,6 +67,10 @@ pub struct DataArgs {
     /// An official typology table (`nis,group`).
     #[arg(long, global = true)]
     pub typology: Option<PathBuf>,
+    /// Another drive-time parameters file for `--distance drive` (default: the dataset's
+    /// accessibility/drivetime_2020.json, written by `ssmplan calibrate --write-params`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub drive_params: Option<PathBuf>,
     /// Output format [default: from the --out extension (.csv, .json, .geojson, .gpkg), else
     /// table]. `gpkg` (for QGIS) needs --out FILE.gpkg: the map layer in EPSG:4326, every table
     /// as an attribute table, the provenance in the file's metadata.
@@ -140,7 +144,7 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  ssmplan catchments --format geojson --out catchments.geojson"
     )]
-    Catchments(DemandArgs),
+    Catchments(CatchmentsArgs),
     /// Floating-catchment accessibility (2SFCA, E2SFCA, G2SFCA) per commune.
     #[command(
         after_help = "Example:\n  ssmplan accessibility --method e2sfca --radius-km 20 --format csv"
@@ -330,6 +334,8 @@ pub struct RecommendArgs {
     #[command(flatten)]
     pub demand: DemandArgs,
     #[command(flatten)]
+    pub distance: DistanceArgs,
+    #[command(flatten)]
     pub need: NeedArgs,
     /// Location model: mclp (most need-weighted inhabitants within the radius), pmedian (least
     /// need-weighted distance), lscp (fewest sites so that --target-share is within the radius).
@@ -346,6 +352,9 @@ pub struct RecommendArgs {
     /// Coverage radius (mclp, lscp).
     #[arg(long, default_value_t = 10.0)]
     pub radius_km: f64,
+    /// Coverage radius in minutes of modelled drive time (mclp, lscp; needs --distance drive).
+    #[arg(long, conflicts_with = "radius_km", value_name = "MINUTES")]
+    pub radius_min: Option<f64>,
     /// Share of the need-weighted demand to bring within the radius (lscp).
     #[arg(long, default_value_t = 0.95)]
     pub target_share: f64,
@@ -443,15 +452,36 @@ pub struct DemandArgs {
     /// `points:<file.csv>` (weighted points rescaled to the commune totals).
     #[arg(long, default_value = "popgrid")]
     pub demand: String,
-    /// Detour factor applied to straight-line distances (1 = straight line).
+    /// Detour factor applied to straight-line distances (1 = straight line). Deprecated where
+    /// --distance exists: use --distance detour:F.
     #[arg(long, default_value_t = 1.0)]
     pub detour: f64,
+}
+
+/// The distance model (coverage, catchments, accessibility, recommend).
+#[derive(Args, Debug, Clone)]
+pub struct DistanceArgs {
+    /// Distance model: `euclidean` (straight line), `detour:<F>` (straight line x F, 1 to 10)
+    /// or `drive` (modelled drive time in minutes, calibrated on Eurostat's hospital access
+    /// figures; not a routing). With `drive`, coverage and catchments report minutes.
+    #[arg(long, default_value = "euclidean", value_name = "MODEL")]
+    pub distance: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CatchmentsArgs {
+    #[command(flatten)]
+    pub demand: DemandArgs,
+    #[command(flatten)]
+    pub distance: DistanceArgs,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct CoverageArgs {
     #[command(flatten)]
     pub demand: DemandArgs,
+    #[command(flatten)]
+    pub distance: DistanceArgs,
     /// Zonings to report (repeatable): total, province, arrondissement, nuts3 (Eurostat's
     /// districts), commune, typology, catchment, or all.
     #[arg(long = "level", value_enum, default_values_t = [LevelArg::Total, LevelArg::Province, LevelArg::Arrondissement, LevelArg::Typology, LevelArg::Catchment])]
@@ -474,13 +504,19 @@ pub enum LevelArg {
 pub struct AccessibilityArgs {
     #[command(flatten)]
     pub demand: DemandArgs,
+    #[command(flatten)]
+    pub distance: DistanceArgs,
     /// Method: 2sfca (step), e2sfca (step weights), g2sfca (Gaussian).
     #[arg(long, value_enum, default_value_t = MethodArg::E2sfca)]
     pub method: MethodArg,
     /// Catchment radius d0.
     #[arg(long, default_value_t = 20.0)]
     pub radius_km: f64,
-    /// E2SFCA steps as `upper_km:weight,...` (bounds inclusive).
+    /// Catchment radius d0 in minutes of modelled drive time (needs --distance drive).
+    #[arg(long, conflicts_with = "radius_km", value_name = "MINUTES")]
+    pub radius_min: Option<f64>,
+    /// E2SFCA steps as `upper_km:weight,...` (bounds inclusive; `upper_min:weight` with
+    /// --distance drive).
     #[arg(long, default_value = "5:1,10:0.68,15:0.22,20:0.03")]
     pub steps: String,
     /// G2SFCA Gaussian bandwidth (default: radius / 2).

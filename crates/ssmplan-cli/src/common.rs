@@ -13,8 +13,8 @@ use ssmplan_engine::{
 };
 
 use crate::args::{
-    AccessibilityArgs, BoundariesArg, CalibrateArgs, CoordinatorArgs, CoverageArgs, DataArgs,
-    DemandArgs, ExpandArgs, FitIndicatorsArg, LevelArg, MethodArg, ModelArg, RecommendArgs,
+    AccessibilityArgs, BoundariesArg, CalibrateArgs, CatchmentsArgs, CoordinatorArgs, CoverageArgs,
+    DataArgs, ExpandArgs, FitIndicatorsArg, LevelArg, MethodArg, ModelArg, RecommendArgs,
     ScenarioArgs, ScopeArg, SolveArgs, UnitArg,
 };
 
@@ -129,12 +129,14 @@ pub fn data_request(a: &DataArgs) -> DataRequest {
         sites: a.sites.clone(),
         typology: a.typology.clone(),
         facilities: a.facilities.clone(),
+        drive_params: a.drive_params.clone(),
     }
 }
 
 pub fn coverage_request(a: &CoverageArgs) -> CoverageRequest {
     CoverageRequest {
         demand: a.demand.demand.clone(),
+        distance: a.distance.distance.clone(),
         detour: a.demand.detour,
         level: a
             .levels
@@ -153,16 +155,18 @@ pub fn coverage_request(a: &CoverageArgs) -> CoverageRequest {
     }
 }
 
-pub fn catchments_request(a: &DemandArgs) -> CatchmentsRequest {
+pub fn catchments_request(a: &CatchmentsArgs) -> CatchmentsRequest {
     CatchmentsRequest {
-        demand: a.demand.clone(),
-        detour: a.detour,
+        demand: a.demand.demand.clone(),
+        distance: a.distance.distance.clone(),
+        detour: a.demand.detour,
     }
 }
 
 pub fn accessibility_request(a: &AccessibilityArgs) -> AccessibilityRequest {
     AccessibilityRequest {
         demand: a.demand.demand.clone(),
+        distance: a.distance.distance.clone(),
         detour: a.demand.detour,
         method: match a.method {
             MethodArg::TwoStep => Method::TwoStep,
@@ -170,6 +174,7 @@ pub fn accessibility_request(a: &AccessibilityArgs) -> AccessibilityRequest {
             MethodArg::G2sfca => Method::G2sfca,
         },
         radius_km: a.radius_km,
+        radius_min: a.radius_min,
         steps: a.steps.clone(),
         sigma_km: a.sigma_km,
     }
@@ -178,12 +183,14 @@ pub fn accessibility_request(a: &AccessibilityArgs) -> AccessibilityRequest {
 pub fn recommend_request(a: &RecommendArgs) -> RecommendRequest {
     RecommendRequest {
         demand: a.demand.demand.clone(),
+        distance: a.distance.distance.clone(),
         detour: a.demand.detour,
         weights: a.need.weights.clone(),
         no_typology: a.need.no_typology,
         model: model(a.model),
         p: a.p,
         radius_km: a.radius_km,
+        radius_min: a.radius_min,
         target_share: a.target_share,
         candidates: a.candidates.clone(),
         exclude: a.exclude.clone(),

@@ -1,10 +1,11 @@
 //! `accessibility`: floating-catchment accessibility per commune.
 
 use serde_json::json;
-use ssmplan_core::{AccessibilityParams, FcaDecay, floating_catchment};
+use ssmplan_core::{AccessibilityParams, FcaDecay, floating_catchment, floating_catchment_by};
 
 use crate::common::{base_parameters, geojson_multipolygon};
 use crate::report::{Cell, Feature, MapLayer, Report, Table};
+use crate::distance::DistanceSpec;
 use crate::request::{AccessibilityRequest, DemandSpec, Method, Validate};
 use crate::{Engine, EngineError, Progress};
 
@@ -46,6 +47,60 @@ pub fn fca_params(request: &AccessibilityRequest) -> Result<AccessibilityParams,
     })
 }
 
+/// The floating-catchment parameters of a request under the drive-time model: radius
+/// `radius_min`, steps read as `upper_min:weight`, Gaussian bandwidth radius / 2, all in
+/// minutes.
+///
+/// # Errors
+/// [`EngineError::Parameter`] on `radius_min` or `steps`.
+pub fn fca_params_min(request: &AccessibilityRequest) -> Result<AccessibilityParams, EngineError> {
+    let radius = request.radius_min.ok_or_else(|| {
+        EngineError::parameter(
+            "radius_min",
+            "distance drive needs the catchment radius in minutes",
+        )
+    })?;
+    Ok(match request.method {
+        Method::TwoStep => AccessibilityParams::two_step(radius),
+        Method::E2sfca => AccessibilityParams::enhanced(
+            radius,
+            request
+                .steps_m()?
+                .into_iter()
+                .map(|(b, w)| (b / 1000.0, w))
+                .collect(),
+        ),
+        Method::G2sfca => AccessibilityParams::new(
+            radius,
+            FcaDecay::Gaussian {
+                sigma_m: radius / 2.0,
+            },
+        ),
+    })
+}
+
+/// The decay of minute parameters, in words.
+fn decay_min(d: &FcaDecay) -> String {
+    match d {
+        FcaDecay::Step2Sfca => "none within the radius (weight 1), 0 beyond".to_owned(),
+        FcaDecay::Steps(steps) => {
+            let mut from = 0.0;
+            let bands: Vec<String> = steps
+                .iter()
+                .map(|(upper, w)| {
+                    let band = format!("{from}-{upper} min: {w}");
+                    from = *upper;
+                    band
+                })
+                .collect();
+            format!("weight by modelled drive-time band ({})", bands.join(", "))
+        }
+        FcaDecay::Gaussian { sigma_m } => {
+            format!("Gaussian in modelled drive time, bandwidth {sigma_m} min")
+        }
+    }
+}
+
 /// Computes floating-catchment accessibility per commune.
 ///
 /// # Errors
@@ -61,18 +116,38 @@ pub fn accessibility(
     let spec = DemandSpec::parse(&request.demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
     let demand = engine.demand(&mut dataset, &spec, progress)?;
-    let params = fca_params(request)?;
+    let distance_spec = DistanceSpec::of_request(&request.distance, request.detour)?;
+    let distance = engine.distance(&mut dataset, distance_spec)?;
+    let minutes = distance.drive.is_some();
+    let params = if minutes {
+        fca_params_min(request)?
+    } else {
+        fca_params(request)?
+    };
     let (capacity, uses_etp) = ssmplan_core::site_capacities(&dataset.sites);
     let points: Vec<geo::Coord<f64>> = demand.points.iter().map(|p| p.location).collect();
     let population: Vec<f64> = demand.points.iter().map(|p| p.population as f64).collect();
     progress.stage("floating catchment");
-    let result = floating_catchment(
-        &points,
-        &population,
-        &dataset.site_locations(),
-        &capacity,
-        &params,
-    )?;
+    let result = if distance_spec == DistanceSpec::Euclidean {
+        floating_catchment(
+            &points,
+            &population,
+            &dataset.site_locations(),
+            &capacity,
+            &params,
+        )?
+    } else {
+        // Detour: kilometres of model distance; drive: minutes (the R-tree search prunes with
+        // the model's exact inverse).
+        floating_catchment_by(
+            &points,
+            &population,
+            &dataset.site_locations(),
+            &capacity,
+            &params,
+            distance.model.as_ref(),
+        )?
+    };
     // Commune value: population-weighted mean of its points' accessibility.
     let n = dataset.communes.len();
     let mut weighted = vec![0.0; n];
@@ -120,8 +195,18 @@ pub fn accessibility(
     let mut parameters = base_parameters(&dataset);
     parameters.push(("demand", json!(spec.describe())));
     parameters.push(("method", json!(crate::describe::method(request.method))));
-    parameters.push(("radius_km", json!(request.radius_km)));
-    parameters.push(("decay", json!(crate::describe::decay(params.decay()))));
+    parameters.extend(distance.parameters());
+    if let Some(drive) = distance.drive_time() {
+        parameters.push(("radius_min", json!(params.radius_m())));
+        parameters.push((
+            "radius_straight_line_km",
+            json!(crate::describe::km_text(drive.straight_m_within(params.radius_m()))),
+        ));
+        parameters.push(("decay", json!(decay_min(params.decay()))));
+    } else {
+        parameters.push(("radius_km", json!(request.radius_km)));
+        parameters.push(("decay", json!(crate::describe::decay(params.decay()))));
+    }
     parameters.push(("capacity", json!(capacity_source(&dataset, uses_etp))));
     parameters.push(("unit", json!("capacity units per 100,000 inhabitants (population-weighted mean over the commune's demand points)")));
     Ok(AccessibilityResult {
@@ -130,7 +215,11 @@ pub fn accessibility(
             command: "accessibility",
             parameters,
             inputs: dataset.inputs.clone(),
-            caveats: dataset.caveats(),
+            caveats: dataset
+                .caveats()
+                .into_iter()
+                .chain(distance.caveats())
+                .collect(),
             summary: vec![
                 (
                     "mean accessibility (per 100,000)".into(),

@@ -1,11 +1,12 @@
 //! `catchments`: the catchment of every site (nearest-site allocation) and its polygon.
 
 use serde_json::json;
-use ssmplan_core::{Catchment, Colocation, site_catchments, territory};
+use ssmplan_core::{Catchment, Colocation, site_catchments_beyond, territory};
 
 use crate::common::{base_parameters, colocation_caveat, geojson_multipolygon, km, site_commune};
 use crate::coverage::allocate;
 use crate::report::{Cell, Feature, MapLayer, Report, Table};
+use crate::distance::DistanceSpec;
 use crate::request::{CatchmentsRequest, Validate};
 use crate::{Engine, EngineError, Progress};
 
@@ -28,6 +29,30 @@ pub const CATCHMENT_COLUMNS: [&str; 19] = [
     "max_distance_km",
     "pop_beyond_10km",
     "pop_beyond_20km",
+    "services_at_location",
+    "location_share",
+];
+
+/// Columns of the catchments table under the drive-time model (modelled minutes in place of
+/// kilometres; residents beyond 20 and 45 minutes).
+pub const CATCHMENT_TIME_COLUMNS: [&str; 19] = [
+    "site_id",
+    "ssm_id",
+    "ssm_name",
+    "site_name",
+    "kind",
+    "commune_nis",
+    "commune",
+    "population",
+    "norm_share_ssm",
+    "demand_points",
+    "communes_served",
+    "area_km2",
+    "mean_time_min",
+    "p90_time_min",
+    "max_time_min",
+    "pop_beyond_20_min",
+    "pop_beyond_45_min",
     "services_at_location",
     "location_share",
 ];
@@ -57,18 +82,27 @@ pub fn catchments(
         engine,
         &mut dataset,
         &request.demand,
-        request.detour,
+        DistanceSpec::of_request(&request.distance, request.detour)?,
         progress,
     )?;
+    let minutes = a.distance.drive.is_some();
+    let columns = if minutes {
+        CATCHMENT_TIME_COLUMNS
+    } else {
+        CATCHMENT_COLUMNS
+    };
+    // Minutes as they are; metres to kilometres.
+    let unit = |v: Option<f64>| if minutes { v } else { km(v) };
     progress.stage("catchment polygons");
     let scope_shape = territory(&dataset.communes);
     let colocation = Colocation::new(&dataset.sites);
-    let catchments = site_catchments(
+    let catchments = site_catchments_beyond(
         &dataset.site_locations(),
         &colocation,
         &a.demand.points,
         &a.nearest,
         &scope_shape,
+        a.beyond(),
     );
     let mut rows = Vec::new();
     let mut features = Vec::new();
@@ -95,18 +129,19 @@ pub fn catchments(
             c.demand_points.into(),
             c.communes.into(),
             Cell::Num(c.area_km2, 2),
-            Cell::opt(km(d.mean_m), 2),
-            Cell::opt(km(d.p90_m), 2),
-            Cell::opt(km(d.max_m), 2),
+            Cell::opt(unit(d.mean_m), 2),
+            Cell::opt(unit(d.p90_m), 2),
+            Cell::opt(unit(d.max_m), 2),
+            // 10 and 20 km; 20 and 45 minutes.
             d.beyond[1].into(),
-            d.beyond[3].into(),
+            d.beyond[if minutes { 2 } else { 3 }].into(),
             c.services_at_location.into(),
             Cell::Num(c.location_share, 4),
         ];
         if layer == MapLayer::Build {
             features.push(Feature {
                 geometry: geojson_multipolygon(&c.polygon),
-                properties: CATCHMENT_COLUMNS
+                properties: columns
                     .iter()
                     .copied()
                     .zip(row.iter().cloned())
@@ -118,9 +153,10 @@ pub fn catchments(
     let empty = catchments.iter().filter(|c| c.population == 0).count();
     let mut caveats = dataset.caveats();
     caveats.extend(colocation_caveat(&dataset, &colocation));
+    caveats.extend(a.distance.caveats());
     let mut parameters = base_parameters(&dataset);
     parameters.push(("demand", json!(a.spec.describe())));
-    parameters.push(("distance_model", json!(a.model)));
+    parameters.extend(a.distance.parameters());
     parameters.push(("allocation", json!("nearest site; services at one location share its residents (by ETP when every service there has one, else equally); polygon = Voronoi cell of the location clipped to the territory in scope")));
     Ok(CatchmentsResult {
         report: Report {
@@ -135,7 +171,7 @@ pub fn catchments(
             tables: vec![Table {
                 name: "catchments".into(),
                 title: "Catchment of each site".into(),
-                columns: CATCHMENT_COLUMNS.to_vec(),
+                columns: columns.to_vec(),
                 rows,
             }],
             features,

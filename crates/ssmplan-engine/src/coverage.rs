@@ -2,11 +2,11 @@
 
 use serde_json::json;
 use ssmplan_core::{
-    Commune, CoverageInput, Neighbour, ZoneCoverage, ZoneLevel, nearest_sites, zone_coverage,
+    Commune, CoverageInput, Neighbour, ZoneCoverage, ZoneLevel, nearest_sites, zone_coverage_beyond,
 };
 
 use crate::common::{base_parameters, colocation_caveat, geojson_multipolygon, km};
-use crate::engine::distance_model;
+use crate::distance::{BEYOND_MIN, Distance, DistanceSpec};
 use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::request::{CoverageRequest, DemandSpec, Level, Validate};
 use crate::{Engine, EngineError, Progress};
@@ -33,11 +33,85 @@ pub const COVERAGE_COLUMNS: [&str; 18] = [
     "pop_beyond_20km",
 ];
 
+/// Columns of every coverage table under the drive-time model: the distance columns give way
+/// to modelled drive times in minutes and the residents and shares beyond Eurostat's 5, 20 and
+/// 45 minutes (no kilometre column: the straight-line figures come with `distance: euclidean`).
+pub const COVERAGE_TIME_COLUMNS: [&str; 20] = [
+    "level",
+    "key",
+    "name",
+    "population",
+    "communes",
+    "sites",
+    "ssm",
+    "inhabitants_per_ssm",
+    "norm_ssm",
+    "norm_deficit_ssm",
+    "mean_time_min",
+    "median_time_min",
+    "p90_time_min",
+    "max_time_min",
+    "pop_beyond_5_min",
+    "pop_beyond_20_min",
+    "pop_beyond_45_min",
+    "share_beyond_5_min_pct",
+    "share_beyond_20_min_pct",
+    "share_beyond_45_min_pct",
+];
+
+/// The columns of a coverage table: [`COVERAGE_TIME_COLUMNS`] for a time model, else
+/// [`COVERAGE_COLUMNS`].
+#[must_use]
+pub fn coverage_columns(minutes: bool) -> Vec<&'static str> {
+    if minutes {
+        COVERAGE_TIME_COLUMNS.to_vec()
+    } else {
+        COVERAGE_COLUMNS.to_vec()
+    }
+}
+
+/// One row of a coverage table under the drive-time model (`z` computed with costs in minutes
+/// and the thresholds [`BEYOND_MIN`]); the shares are of the zone's residents with a nearest
+/// site (2 decimals).
+#[must_use]
+pub fn coverage_time_row(z: &ZoneCoverage, norm: bool) -> Vec<Cell> {
+    let d = &z.distance;
+    let mut row = zone_head(z, norm);
+    row.extend([
+        Cell::opt(d.mean_m, 2),
+        Cell::opt(d.median_m, 2),
+        Cell::opt(d.p90_m, 2),
+        Cell::opt(d.max_m, 2),
+    ]);
+    row.extend(d.beyond.iter().map(|b| Cell::from(*b)));
+    row.extend(d.beyond.iter().map(|b| {
+        if d.population > 0 {
+            Cell::Num(100.0 * *b as f64 / d.population as f64, 2)
+        } else {
+            Cell::Empty
+        }
+    }));
+    row
+}
+
 /// One row of a coverage table; without `norm` (a facility layer), the columns of the SSM
 /// norm are empty.
 #[must_use]
 pub fn coverage_row(z: &ZoneCoverage, norm: bool) -> Vec<Cell> {
     let d = &z.distance;
+    let mut row = zone_head(z, norm);
+    row.extend([
+        Cell::opt(km(d.mean_m), 2),
+        Cell::opt(km(d.median_m), 2),
+        Cell::opt(km(d.p90_m), 2),
+        Cell::opt(km(d.max_m), 2),
+    ]);
+    row.extend(d.beyond.iter().map(|b| Cell::from(*b)));
+    row
+}
+
+/// The first 10 columns of a coverage row: the zone, its population, sites and norm.
+fn zone_head(z: &ZoneCoverage, norm: bool) -> Vec<Cell> {
     let mut row = vec![
         z.level.key().into(),
         z.key.clone().into(),
@@ -49,14 +123,6 @@ pub fn coverage_row(z: &ZoneCoverage, norm: bool) -> Vec<Cell> {
         Cell::opt(z.inhabitants_per_ssm, 0),
         Cell::Num(z.norm_ssm, 2),
         Cell::Num(z.norm_deficit, 2),
-        Cell::opt(km(d.mean_m), 2),
-        Cell::opt(km(d.median_m), 2),
-        Cell::opt(km(d.p90_m), 2),
-        Cell::opt(km(d.max_m), 2),
-        d.beyond[0].into(),
-        d.beyond[1].into(),
-        d.beyond[2].into(),
-        d.beyond[3].into(),
     ];
     if !norm {
         for cell in &mut row[6..10] {
@@ -116,31 +182,44 @@ pub struct CoverageResult {
 /// The nearest-site allocation of a demand, reused by the map layers.
 pub(crate) struct Allocation {
     pub demand: ssmplan_core::Demand,
+    /// Nearest site of each point; its `distance_m` is the model's cost (minutes for the
+    /// drive-time model).
     pub nearest: Vec<Option<Neighbour>>,
     pub spec: DemandSpec,
-    pub model: String,
+    pub distance: Distance,
 }
 
-/// Builds the demand and allocates it to the nearest site.
+impl Allocation {
+    /// The thresholds of the "beyond" counts, in the unit of the costs.
+    pub fn beyond(&self) -> &'static [f64] {
+        if self.distance.drive.is_some() {
+            &BEYOND_MIN
+        } else {
+            &ssmplan_core::BEYOND_THRESHOLDS_M
+        }
+    }
+}
+
+/// Builds the demand and allocates it to the nearest site under the distance model.
 pub(crate) fn allocate(
     engine: &Engine,
     dataset: &mut ssmplan_io::Dataset,
     demand: &str,
-    detour: f64,
+    distance: DistanceSpec,
     progress: &dyn Progress,
 ) -> Result<Allocation, EngineError> {
     let spec = DemandSpec::parse(demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
     let d = engine.demand(dataset, &spec, progress)?;
     progress.stage(&format!("{} demand points", d.points.len()));
-    let model = distance_model(detour)?;
+    let distance = engine.distance(dataset, distance)?;
     progress.stage("nearest sites");
-    let nearest = nearest_sites(&d.points, &dataset.site_locations(), model.as_ref());
+    let nearest = nearest_sites(&d.points, &dataset.site_locations(), distance.model.as_ref());
     Ok(Allocation {
         demand: d,
         nearest,
         spec,
-        model: model.describe(),
+        distance,
     })
 }
 
@@ -164,9 +243,19 @@ pub fn coverage(
         engine,
         &mut dataset,
         &request.demand,
-        request.detour,
+        DistanceSpec::of_request(&request.distance, request.detour)?,
         progress,
     )?;
+    let minutes = a.distance.drive.is_some();
+    let beyond = a.beyond();
+    let columns = coverage_columns(minutes);
+    let row_of = |z: &ZoneCoverage, norm: bool| {
+        if minutes {
+            coverage_time_row(z, norm)
+        } else {
+            coverage_row(z, norm)
+        }
+    };
     let input = CoverageInput {
         communes: &dataset.communes,
         sites: &dataset.sites,
@@ -181,22 +270,32 @@ pub fn coverage(
         if level == ZoneLevel::Typology && dataset.communes.iter().all(|c| c.typology.is_none()) {
             continue;
         }
-        let rows = zone_coverage(&input, level);
+        let rows = zone_coverage_beyond(&input, level, beyond);
         tables.push(Table {
             name: level.key().to_owned(),
             title: format!("Coverage by {}", level.key()),
-            columns: COVERAGE_COLUMNS.to_vec(),
-            rows: rows.iter().map(|z| coverage_row(z, norm)).collect(),
+            columns: columns.clone(),
+            rows: rows.iter().map(|z| row_of(z, norm)).collect(),
         });
         levels.push((level, rows));
     }
     let total = match levels.iter().find(|(l, _)| *l == ZoneLevel::Total) {
         Some((_, rows)) => rows[0].clone(),
-        None => zone_coverage(&input, ZoneLevel::Total).remove(0),
+        None => zone_coverage_beyond(&input, ZoneLevel::Total, beyond).remove(0),
     };
     let d = &total.distance;
-    let f =
-        |v: Option<f64>| v.map_or_else(|| "n/a".to_owned(), |m| format!("{:.1} km", m / 1000.0));
+    let f = |v: Option<f64>| {
+        v.map_or_else(
+            || "n/a".to_owned(),
+            |m| {
+                if minutes {
+                    format!("{m:.1} min")
+                } else {
+                    format!("{:.1} km", m / 1000.0)
+                }
+            },
+        )
+    };
     let mut summary = vec![(
         "inhabitants in scope".to_owned(),
         total.population.to_string(),
@@ -221,28 +320,46 @@ pub fn coverage(
             format!("{} / {}", total.sites, dataset.sites.len() - total.sites),
         ));
     }
-    summary.extend([
-        (
-            "distance to nearest site: mean / median / P90 / max".to_owned(),
-            format!(
-                "{} / {} / {} / {}",
-                f(d.mean_m),
-                f(d.median_m),
-                f(d.p90_m),
-                f(d.max_m)
-            ),
+    summary.push((
+        if minutes {
+            "modelled drive time to nearest site: mean / median / P90 / max"
+        } else {
+            "distance to nearest site: mean / median / P90 / max"
+        }
+        .to_owned(),
+        format!(
+            "{} / {} / {} / {}",
+            f(d.mean_m),
+            f(d.median_m),
+            f(d.p90_m),
+            f(d.max_m)
         ),
-        (
+    ));
+    if minutes {
+        let share = |b: u64| {
+            if d.population > 0 {
+                format!("{b} ({:.1} %)", 100.0 * b as f64 / d.population as f64)
+            } else {
+                b.to_string()
+            }
+        };
+        summary.push((
+            "inhabitants beyond 5 / 20 / 45 min (modelled)".to_owned(),
+            d.beyond.iter().map(|b| share(*b)).collect::<Vec<_>>().join(" / "),
+        ));
+    } else {
+        summary.push((
             "inhabitants beyond 5 / 10 / 15 / 20 km".to_owned(),
-            format!(
-                "{} / {} / {} / {}",
-                d.beyond[0], d.beyond[1], d.beyond[2], d.beyond[3]
-            ),
-        ),
-    ]);
+            d.beyond
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(" / "),
+        ));
+    }
     let mut features = Vec::new();
     if layer == MapLayer::Build {
-        let communes = zone_coverage(&input, ZoneLevel::Commune);
+        let communes = zone_coverage_beyond(&input, ZoneLevel::Commune, beyond);
         for (c, z) in dataset.communes.iter().zip(&communes) {
             let mut properties: Vec<(&'static str, Cell)> = vec![
                 ("nis", c.nis.to_string().into()),
@@ -254,13 +371,7 @@ pub fn coverage(
                 ),
                 ("area_km2", Cell::Num(Commune::area_km2(c), 3)),
             ];
-            properties.extend(
-                COVERAGE_COLUMNS
-                    .iter()
-                    .copied()
-                    .zip(coverage_row(z, norm))
-                    .skip(3),
-            );
+            properties.extend(columns.iter().copied().zip(row_of(z, norm)).skip(3));
             features.push(Feature {
                 geometry: geojson_multipolygon(&c.geometry),
                 properties,
@@ -268,6 +379,7 @@ pub fn coverage(
         }
     }
     let mut caveats = dataset.caveats();
+    caveats.extend(a.distance.caveats());
     if levels.iter().any(|(l, _)| *l == ZoneLevel::Catchment) {
         caveats.extend(colocation_caveat(
             &dataset,
@@ -281,7 +393,7 @@ pub fn coverage(
         "demand_fallback_communes",
         json!(a.demand.fallback_communes.len()),
     ));
-    parameters.push(("distance_model", json!(a.model)));
+    parameters.extend(a.distance.parameters());
     Ok(CoverageResult {
         total,
         levels,

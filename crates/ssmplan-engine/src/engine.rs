@@ -2,10 +2,10 @@
 //! costly to rebuild (the population-grid demand, the reconstructed typology) computed once on
 //! first use.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use ssmplan_core::{Demand, DetourFactor, DistanceModel, StraightLine};
+use ssmplan_core::Demand;
 use ssmplan_io::crs::Crs;
 use ssmplan_io::dataset::InputFile;
 use ssmplan_io::{BoundaryFormat, Dataset, LoadParams, Scope, TypologySource};
@@ -56,6 +56,8 @@ pub struct Engine {
     /// How the dataset was loaded (`None` for a dataset given directly or changed by an
     /// upload).
     request: Option<DataRequest>,
+    /// Another drive-time parameters file (kept by uploads).
+    drive_params: Option<PathBuf>,
     dataset: Dataset,
     popgrid: OnceLock<Result<(Demand, InputFile), String>>,
     reconstruction: OnceLock<Result<CachedReconstruction, String>>,
@@ -96,6 +98,7 @@ impl Engine {
         params.facilities.clone_from(&request.facilities);
         let mut engine = Self::from_dataset(Dataset::load(&params)?);
         engine.request = Some(request.clone());
+        engine.drive_params.clone_from(&request.drive_params);
         Ok(engine)
     }
 
@@ -131,6 +134,7 @@ impl Engine {
     pub fn from_dataset(dataset: Dataset) -> Self {
         Self {
             request: None,
+            drive_params: None,
             dataset,
             popgrid: OnceLock::new(),
             reconstruction: OnceLock::new(),
@@ -151,7 +155,10 @@ impl Engine {
     pub fn with_sites(&self, label: &Path, bytes: &[u8]) -> Result<Self, EngineError> {
         let mut dataset = self.dataset.clone();
         dataset.replace_sites(label, bytes)?;
-        Ok(Self::from_dataset(dataset))
+        Ok(Self {
+            drive_params: self.drive_params.clone(),
+            ..Self::from_dataset(dataset)
+        })
     }
 
     /// A new engine with an official typology table given as bytes.
@@ -161,7 +168,10 @@ impl Engine {
     pub fn with_typology(&self, label: &Path, bytes: &[u8]) -> Result<Self, EngineError> {
         let mut dataset = self.dataset.clone();
         dataset.replace_typology(label, bytes)?;
-        Ok(Self::from_dataset(dataset))
+        Ok(Self {
+            drive_params: self.drive_params.clone(),
+            ..Self::from_dataset(dataset)
+        })
     }
 
     /// Refuses an operation that plans SSM (norm, frameworks, new sites) on a facility layer.
@@ -175,6 +185,15 @@ impl Engine {
             ));
         }
         Ok(())
+    }
+
+    /// The distance model of a request (the drive-time file recorded in `dataset`'s inputs).
+    pub(crate) fn distance(
+        &self,
+        dataset: &mut Dataset,
+        spec: crate::distance::DistanceSpec,
+    ) -> Result<crate::distance::Distance, EngineError> {
+        crate::distance::distance(spec, self.drive_params.as_ref(), dataset)
     }
 
     /// A copy of the dataset for one operation.
@@ -295,7 +314,6 @@ impl Engine {
     }
 }
 
-/// The distance model of a detour factor (1: straight line).
 /// Records `input` on `dataset` unless the same file (role, path and digest) already is: the
 /// population grid serves both the typology reconstruction and the demand.
 fn record_once(dataset: &mut Dataset, input: &InputFile) {
@@ -306,15 +324,4 @@ fn record_once(dataset: &mut Dataset, input: &InputFile) {
     {
         dataset.inputs.push(input.clone());
     }
-}
-
-pub(crate) fn distance_model(detour: f64) -> Result<Box<dyn DistanceModel>, EngineError> {
-    Ok(if (detour - 1.0).abs() < f64::EPSILON {
-        Box::new(StraightLine)
-    } else {
-        Box::new(
-            DetourFactor::new(detour)
-                .map_err(|e| EngineError::parameter("detour", e.to_string()))?,
-        )
-    })
 }

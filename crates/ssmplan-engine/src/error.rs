@@ -28,6 +28,9 @@ pub enum EngineError {
     /// The demand could not be built.
     #[error(transparent)]
     Demand(#[from] DemandError),
+    /// The drive-time parameters file cannot be used.
+    #[error(transparent)]
+    DriveParams(#[from] ssmplan_io::drivetime::DriveParamsError),
     /// Floating-catchment parameters or inputs are invalid.
     #[error(transparent)]
     Accessibility(#[from] AccessibilityError),
@@ -66,6 +69,9 @@ impl EngineError {
     /// rather than the server's.
     #[must_use]
     pub fn is_bad_request(&self) -> bool {
-        !matches!(self, Self::Dataset(DatasetError::Manifest(_)))
+        !matches!(
+            self,
+            Self::Dataset(DatasetError::Manifest(_)) | Self::DriveParams(_)
+        )
     }
 }

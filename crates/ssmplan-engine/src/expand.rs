@@ -67,7 +67,13 @@ pub fn expand(
         None => None,
     };
     // Catchment of each SSM: the demand whose nearest site belongs to it.
-    let a = allocate(engine, &mut dataset, &args.demand, args.detour, progress)?;
+    let a = allocate(
+        engine,
+        &mut dataset,
+        &args.demand,
+        crate::distance::DistanceSpec::of_request("euclidean", args.detour)?,
+        progress,
+    )?;
     let (demand, nearest, spec) = (&a.demand, &a.nearest, &a.spec);
     let need = need_weights(&dataset.communes, &demand.points, &weights);
     let mut per_ssm: BTreeMap<&str, (String, f64, f64)> = BTreeMap::new();

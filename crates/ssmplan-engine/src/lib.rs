@@ -34,6 +34,7 @@ mod common;
 mod coverage;
 mod degurba;
 pub mod describe;
+pub mod distance;
 mod engine;
 mod error;
 mod expand;
@@ -46,11 +47,14 @@ pub mod solve;
 mod typology;
 mod validate;
 
-pub use accessibility::{AccessibilityResult, accessibility, fca_params};
+pub use accessibility::{AccessibilityResult, accessibility, fca_params, fca_params_min};
 pub use calibrate::{CalibrateRequest, CalibrateResult, calibrate};
-pub use catchments::{CATCHMENT_COLUMNS, CatchmentsResult, catchments};
+pub use catchments::{CATCHMENT_COLUMNS, CATCHMENT_TIME_COLUMNS, CatchmentsResult, catchments};
 pub use common::{geojson_multipolygon, geojson_point, km, wgs84_rounded};
-pub use coverage::{COVERAGE_COLUMNS, CoverageResult, coverage, coverage_row, zone_levels};
+pub use coverage::{
+    COVERAGE_COLUMNS, COVERAGE_TIME_COLUMNS, CoverageResult, coverage, coverage_columns,
+    coverage_row, coverage_time_row, zone_levels,
+};
 pub use degurba::{
     CONTEXT_GRID, ClassifiedCell, GridExtent, URBANISATION_COLUMNS, UrbanisationRequest,
     UrbanisationResult, urbanisation,

@@ -86,7 +86,13 @@ fn typology_source(dataset: &Dataset) -> (&'static str, String) {
 pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, EngineError> {
     let mut dataset = engine.working_copy();
     engine.ensure_typology(&mut dataset, &NeedRequest::default(), progress)?;
-    let a = allocate(engine, &mut dataset, "popgrid", 1.0, progress)?;
+    let a = allocate(
+        engine,
+        &mut dataset,
+        "popgrid",
+        crate::distance::DistanceSpec::Euclidean,
+        progress,
+    )?;
     let input = CoverageInput {
         communes: &dataset.communes,
         sites: &dataset.sites,
@@ -277,7 +283,13 @@ pub fn catchments_layer(engine: &Engine, progress: &dyn Progress) -> Result<Valu
 /// When the population grid cannot be read.
 pub fn grid_layer(engine: &Engine, progress: &dyn Progress) -> Result<Value, EngineError> {
     let mut dataset = engine.working_copy();
-    let a = allocate(engine, &mut dataset, "popgrid", 1.0, progress)?;
+    let a = allocate(
+        engine,
+        &mut dataset,
+        "popgrid",
+        crate::distance::DistanceSpec::Euclidean,
+        progress,
+    )?;
     let features: Vec<Value> = a
         .demand
         .points

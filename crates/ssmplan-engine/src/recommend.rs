@@ -10,6 +10,7 @@ use ssmplan_planner::recommend::{
 
 use crate::common::{base_parameters, km};
 use crate::report::{Cell, Feature, MapLayer, Report, Table};
+use crate::distance::DistanceSpec;
 use crate::request::{DemandSpec, Model as ModelArg, RecommendRequest, Validate};
 use crate::{Engine, EngineError, Progress};
 
@@ -132,7 +133,27 @@ pub fn recommend(
     progress.stage(&format!("building demand ({})", spec.describe()));
     let demand = engine.demand(&mut dataset, &spec, progress)?;
     let (cands, cand_desc) = candidates(&dataset, args)?;
-    let radius_m = args.radius_km * 1000.0;
+    // The deprecated detour is only recorded, as before; `drive` converts the radius in
+    // minutes to the straight-line radius the model reaches in that time (exact inverse).
+    let distance = engine.distance(
+        &mut dataset,
+        match DistanceSpec::of_request(&args.distance, 1.0)? {
+            DistanceSpec::Drive => DistanceSpec::Drive,
+            _ => DistanceSpec::Euclidean,
+        },
+    )?;
+    let drive = distance.drive_time();
+    let radius_m = match (drive, args.radius_min) {
+        (Some(d), Some(m)) => d.straight_m_within(m),
+        _ => args.radius_km * 1000.0,
+    };
+    let radius_text = match (drive, args.radius_min) {
+        (Some(_), Some(m)) => format!(
+            "{m} min of modelled drive time ({} km straight line)",
+            crate::describe::km_text(radius_m)
+        ),
+        _ => format!("{} km", args.radius_km),
+    };
     let objective = match args.model {
         ModelArg::Mclp => Objective::Mclp { radius_m },
         ModelArg::Pmedian => Objective::PMedian,
@@ -212,9 +233,9 @@ pub fn recommend(
         ModelArg::Pmedian => "need-weighted inhabitant-metres (lower is better)".to_owned(),
         ModelArg::Mclp => "need-weighted inhabitants within the radius".to_owned(),
         ModelArg::Lscp => format!(
-            "new sites (fewest bringing {:.1} % of need-weighted demand within {} km; reached {:.2} %, existing sites alone {:.2} %)",
+            "new sites (fewest bringing {:.1} % of need-weighted demand within {}; reached {:.2} %, existing sites alone {:.2} %)",
             args.target_share * 100.0,
-            args.radius_km,
+            radius_text,
             sol.covered_share.unwrap_or(0.0) * 100.0,
             sol.baseline_share.unwrap_or(0.0) * 100.0
         ),
@@ -273,7 +294,14 @@ pub fn recommend(
         }),
     ));
     parameters.push(("p", json!(args.p)));
-    if args.model != ModelArg::Pmedian {
+    if drive.is_some() {
+        parameters.extend(distance.parameters());
+        parameters.push(("radius_min", json!(args.radius_min)));
+        parameters.push((
+            "radius_straight_line_km",
+            json!(crate::describe::km_text(radius_m)),
+        ));
+    } else if args.model != ModelArg::Pmedian {
         parameters.push(("radius_km", json!(args.radius_km)));
     }
     if args.model == ModelArg::Lscp {
@@ -310,7 +338,16 @@ pub fn recommend(
         command: "recommend",
         parameters,
         inputs: dataset.inputs.clone(),
-        caveats: dataset.caveats(),
+        caveats: {
+            let mut c = dataset.caveats();
+            c.extend(distance.caveats());
+            if drive.is_some() {
+                c.push(format!(
+                    "the coverage radius is {radius_text}; the distance columns stay straight-line kilometres"
+                ));
+            }
+            c
+        },
         summary,
         tables: vec![Table {
             name: "recommendations".into(),

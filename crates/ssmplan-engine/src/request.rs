@@ -8,9 +8,12 @@ use std::path::PathBuf;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::EngineError;
+use crate::distance::DistanceSpec;
 
 /// Largest radius accepted (km): Wallonia is about 250 km across.
 pub const MAX_RADIUS_KM: f64 = 500.0;
+/// Largest radius in minutes accepted (drive time).
+pub const MAX_RADIUS_MIN: f64 = 600.0;
 /// Largest number of new sites asked of a location model.
 pub const MAX_NEW_SITES: usize = 1_000;
 
@@ -75,6 +78,9 @@ pub struct DataRequest {
     /// Another facility layer in place of the SSM sites (coverage, catchments and
     /// accessibility only).
     pub facilities: Option<PathBuf>,
+    /// Another drive-time parameters file for `distance: drive` (default: the dataset's
+    /// `accessibility/drivetime_2020.json`).
+    pub drive_params: Option<PathBuf>,
 }
 
 impl Default for DataRequest {
@@ -92,6 +98,7 @@ impl Default for DataRequest {
             sites_layer: None,
             typology: None,
             facilities: None,
+            drive_params: None,
         }
     }
 }
@@ -182,6 +189,30 @@ fn check_detour(detour: f64) -> Result<(), EngineError> {
     }
 }
 
+/// The distance model of a request; `radius_min` only with `drive`.
+fn check_distance(
+    distance: &str,
+    detour: f64,
+    radius_min: Option<f64>,
+) -> Result<DistanceSpec, EngineError> {
+    let spec = DistanceSpec::of_request(distance, detour)?;
+    if let Some(m) = radius_min {
+        if spec != DistanceSpec::Drive {
+            return Err(EngineError::parameter(
+                "radius_min",
+                "a radius in minutes needs the drive-time model: add distance drive",
+            ));
+        }
+        if !(m.is_finite() && m > 0.0 && m <= MAX_RADIUS_MIN) {
+            return Err(EngineError::parameter(
+                "radius_min",
+                format!("{m}: the radius must be a positive number of minutes, at most {MAX_RADIUS_MIN}"),
+            ));
+        }
+    }
+    Ok(spec)
+}
+
 fn check_radius(field: &'static str, km: f64) -> Result<(), EngineError> {
     if km.is_finite() && km > 0.0 && km <= MAX_RADIUS_KM {
         Ok(())
@@ -268,7 +299,10 @@ pub enum Level {
 pub struct CoverageRequest {
     /// Demand model.
     pub demand: String,
-    /// Detour factor (1 = straight line).
+    /// Distance model: `euclidean`, `detour:<factor>` or `drive` (modelled drive time in
+    /// minutes: the tables report minutes and the shares beyond 5, 20 and 45 minutes).
+    pub distance: String,
+    /// Deprecated: `distance: detour:<factor>` (1 = straight line).
     pub detour: f64,
     /// Zonings to report.
     #[serde(deserialize_with = "comma_list")]
@@ -279,6 +313,7 @@ impl Default for CoverageRequest {
     fn default() -> Self {
         Self {
             demand: "popgrid".into(),
+            distance: "euclidean".into(),
             detour: 1.0,
             level: vec![
                 Level::Total,
@@ -294,7 +329,7 @@ impl Default for CoverageRequest {
 impl Validate for CoverageRequest {
     fn validate(&self) -> Result<(), EngineError> {
         DemandSpec::parse(&self.demand)?;
-        check_detour(self.detour)?;
+        check_distance(&self.distance, self.detour, None)?;
         if self.level.is_empty() {
             return Err(EngineError::parameter("level", "give at least one level"));
         }
@@ -309,7 +344,9 @@ impl Validate for CoverageRequest {
 pub struct CatchmentsRequest {
     /// Demand model.
     pub demand: String,
-    /// Detour factor.
+    /// Distance model: `euclidean`, `detour:<factor>` or `drive` (minutes).
+    pub distance: String,
+    /// Deprecated: `distance: detour:<factor>`.
     pub detour: f64,
 }
 
@@ -317,6 +354,7 @@ impl Default for CatchmentsRequest {
     fn default() -> Self {
         Self {
             demand: "popgrid".into(),
+            distance: "euclidean".into(),
             detour: 1.0,
         }
     }
@@ -325,7 +363,7 @@ impl Default for CatchmentsRequest {
 impl Validate for CatchmentsRequest {
     fn validate(&self) -> Result<(), EngineError> {
         DemandSpec::parse(&self.demand)?;
-        check_detour(self.detour)
+        check_distance(&self.distance, self.detour, None).map(|_| ())
     }
 }
 
@@ -352,15 +390,21 @@ pub enum Method {
 pub struct AccessibilityRequest {
     /// Demand model.
     pub demand: String,
-    /// Detour factor (accepted for symmetry; floating catchments use straight lines).
+    /// Distance model: `euclidean`, `detour:<factor>` (radius, steps and bandwidth in
+    /// kilometres of model distance) or `drive` (in minutes: give `radius_min`).
+    pub distance: String,
+    /// Deprecated: `distance: detour:<factor>`.
     pub detour: f64,
     /// Method.
     pub method: Method,
     /// Catchment radius d0 (km).
     pub radius_km: f64,
-    /// E2SFCA steps, `upper_km:weight,...`.
+    /// Catchment radius d0 in minutes of modelled drive time (with `distance: drive`, in place
+    /// of `radius_km`).
+    pub radius_min: Option<f64>,
+    /// E2SFCA steps, `upper_km:weight,...` (`upper_min:weight` with `distance: drive`).
     pub steps: String,
-    /// G2SFCA bandwidth (km; default radius / 2).
+    /// G2SFCA bandwidth (km; default radius / 2; with `distance: drive`, radius / 2 minutes).
     pub sigma_km: Option<f64>,
 }
 
@@ -368,9 +412,11 @@ impl Default for AccessibilityRequest {
     fn default() -> Self {
         Self {
             demand: "popgrid".into(),
+            distance: "euclidean".into(),
             detour: 1.0,
             method: Method::E2sfca,
             radius_km: 20.0,
+            radius_min: None,
             steps: "5:1,10:0.68,15:0.22,20:0.03".into(),
             sigma_km: None,
         }
@@ -407,7 +453,21 @@ impl AccessibilityRequest {
 impl Validate for AccessibilityRequest {
     fn validate(&self) -> Result<(), EngineError> {
         DemandSpec::parse(&self.demand)?;
-        check_detour(self.detour)?;
+        let spec = check_distance(&self.distance, self.detour, self.radius_min)?;
+        if spec == DistanceSpec::Drive {
+            if self.radius_min.is_none() {
+                return Err(EngineError::parameter(
+                    "radius_min",
+                    "distance drive needs the catchment radius in minutes",
+                ));
+            }
+            if self.sigma_km.is_some() {
+                return Err(EngineError::parameter(
+                    "sigma_km",
+                    "with distance drive the Gaussian bandwidth is radius_min / 2 minutes",
+                ));
+            }
+        }
         check_radius("radius_km", self.radius_km)?;
         if self.method == Method::E2sfca {
             self.steps_m()?;
@@ -450,6 +510,10 @@ pub enum Model {
 pub struct RecommendRequest {
     /// Demand model.
     pub demand: String,
+    /// Distance model: `euclidean`, or `drive` with `radius_min` (the coverage radius in
+    /// minutes of modelled drive time, converted to the straight-line radius the model reaches
+    /// in that time; mclp and lscp).
+    pub distance: String,
     /// Detour factor (recorded; the location models use straight lines).
     pub detour: f64,
     /// Need weights.
@@ -462,6 +526,9 @@ pub struct RecommendRequest {
     pub p: usize,
     /// Coverage radius (km; mclp, lscp).
     pub radius_km: f64,
+    /// Coverage radius in minutes of modelled drive time (`distance: drive`; mclp, lscp), in
+    /// place of `radius_km`.
+    pub radius_min: Option<f64>,
     /// Share of need-weighted demand within the radius (lscp).
     pub target_share: f64,
     /// `communes`, `grid:<metres>` or a CSV file.
@@ -488,12 +555,14 @@ impl Default for RecommendRequest {
     fn default() -> Self {
         Self {
             demand: "popgrid".into(),
+            distance: "euclidean".into(),
             detour: 1.0,
             weights: String::new(),
             no_typology: false,
             model: Model::Mclp,
             p: 5,
             radius_km: 10.0,
+            radius_min: None,
             target_share: 0.95,
             candidates: "communes".into(),
             exclude: Vec::new(),
@@ -528,7 +597,28 @@ pub const MAX_TIME_LIMIT_S: f64 = 86_400.0;
 impl Validate for RecommendRequest {
     fn validate(&self) -> Result<(), EngineError> {
         DemandSpec::parse(&self.demand)?;
-        check_detour(self.detour)?;
+        let spec = check_distance(&self.distance, self.detour, self.radius_min)?;
+        match spec {
+            DistanceSpec::Drive if self.model == Model::Pmedian => {
+                return Err(EngineError::parameter(
+                    "distance",
+                    "pmedian minimises straight-line distance; distance drive applies to the radius of mclp and lscp",
+                ));
+            }
+            DistanceSpec::Drive if self.radius_min.is_none() => {
+                return Err(EngineError::parameter(
+                    "radius_min",
+                    "distance drive needs the coverage radius in minutes",
+                ));
+            }
+            DistanceSpec::Detour(_) if self.distance != "euclidean" => {
+                return Err(EngineError::parameter(
+                    "distance",
+                    "the location models use straight lines or drive time; the detour factor is only recorded (deprecated detour)",
+                ));
+            }
+            _ => {}
+        }
         need_weights(&self.weights)?;
         if self.model != Model::Lscp && !(1..=MAX_NEW_SITES).contains(&self.p) {
             return Err(EngineError::parameter(
