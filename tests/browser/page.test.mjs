@@ -362,6 +362,35 @@ describe('ssmplan map page in Chromium', () => {
     assertNoNewErrors(mark);
   });
 
+  it('2b. the « minutes » layer: modelled drive time, legend in minutes, never called routed', async (t) => {
+    if (!requirePrerequisite(t)) return;
+    step = '2b-minutes-layer';
+    const mark = problems.length;
+    const namur = communes.features.find((f) => f.properties.nis === NAMUR);
+    assert.equal(typeof namur.properties.mean_time_min, 'number', '/api/communes gives mean_time_min');
+    await page.click('#layer-minutes');
+    await page.waitForFunction(() => window.ssmplan.layer === 'minutes', null, { timeout: 5_000 });
+    const fill = await page.evaluate(() => JSON.stringify(window.ssmplan.map.getPaintProperty('communes-fill', 'fill-color')));
+    assert.ok(fill.includes('mean_time_min'), `the communes are coloured by mean_time_min (${fill.slice(0, 120)})`);
+    const legend = await page.evaluate(() => document.getElementById('legend').textContent);
+    assert.match(legend, /Unité : minutes/, 'the legend gives the unit');
+    assert.match(legend, /\d+ – \d+ min/, 'the legend classes are in minutes');
+    assert.match(legend, /temps de trajet modélisé/i);
+    assert.match(legend, /pas un itinéraire routier calculé/);
+    assert.match(legend, /erreur moyenne \d+,\d points/, 'the legend gives the calibration error');
+    assert.ok(!/temps (de trajet )?routier calculé|itinéraire calculé par/.test(legend.replace('pas un itinéraire routier calculé', '')), 'never called routed');
+    const shown = await figureText('#panel-body', 'Temps de trajet modélisé moyen');
+    assert.ok(shown, 'the panel lists « Temps de trajet modélisé moyen »');
+    assert.match(shown, /^\d+,\d\s?min$/, `minutes shown: ${JSON.stringify(shown)}`);
+    assert.equal(Number(shown.replace(/\s?min$/, '').replace(',', '.')), Math.round(namur.properties.mean_time_min * 10) / 10, 'the API value');
+    summary['minutes layer'] = `Namur ${shown}; legend: ${legend.slice(0, 90)}…`;
+    await shot('2b-minutes-layer', '#legend');
+    await page.click('#layer-distance');
+    await page.waitForFunction(() => window.ssmplan.layer === 'distance', null, { timeout: 5_000 });
+    await assertNoErrorBanner();
+    assertNoNewErrors(mark);
+  });
+
   it('3. recommendations: p = 3, ranked list matching GET /api/recommendations', async (t) => {
     if (!requirePrerequisite(t)) return;
     step = '3-recommendations';

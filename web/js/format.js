@@ -43,6 +43,12 @@ export function km(value, decimals = 1) {
   return `${num(value, decimals)} km`;
 }
 
+/** Minutes: `minutes(8.64)` -> "8,6 min". */
+export function minutes(value, decimals = 1) {
+  if (missing(value)) return MISSING;
+  return `${num(value, decimals)} min`;
+}
+
 /** Inhabitants: `hab(1234)` -> "1 234 hab.". */
 export function hab(value) {
   if (missing(value)) return MISSING;

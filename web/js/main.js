@@ -21,7 +21,7 @@ import * as coordinators from './coordinators.js';
 import * as upload from './upload.js';
 import { initTabs, showTab, activeTab } from './tabs.js';
 import { el, download } from './dom.js';
-import { km, num, flex, hab } from './format.js';
+import { km, minutes, num, flex, hab } from './format.js';
 import { kindLabel } from './i18n.js';
 import { toCsv, toGeoJson, columnsOf, fileName } from './export.js';
 
@@ -324,6 +324,7 @@ function styleCtx() {
     arrondissements: data.arrondissements?.arrondissements || null,
     typologySource: typologySource(),
     catchmentCount: data.catchments?.features?.length || 0,
+    driveTime: data.summary?.drive_time || null,
   };
 }
 
@@ -402,6 +403,8 @@ function tooltipLines(hit) {
         return [head, `Typologie : ${p.typology_label || typologyLabel(p.typology)}${p.typology_source === 'reconstructed' ? ' (reconstruite)' : ''}`, hab(p.population)];
       case 'distance':
         return [head, `Distance moyenne : ${km(p.mean_distance_km)}`, `P90 : ${km(p.p90_distance_km)} ; à plus de 20 km : ${hab(p.pop_beyond_20km)}`];
+      case 'minutes':
+        return [head, `Temps de trajet modélisé moyen : ${minutes(p.mean_time_min)}`, `P90 : ${minutes(p.p90_time_min)} ; à plus de 20 min : ${typeof p.share_beyond_20_min_pct === 'number' ? `${num(p.share_beyond_20_min_pct, 1)} %` : '—'}`, 'modélisé, pas un itinéraire routier calculé'];
       case 'access':
         return [head, `E2SFCA : ${num(p.e2sfca_per_100k, 2)} pour 100 000 hab.`, hab(p.population)];
       case 'norm': {

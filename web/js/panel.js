@@ -1,7 +1,7 @@
 // The selection panel (#panel): the figures of a clicked commune or site, with French labels and units.
 
 import { el, figures } from './dom.js';
-import { int, flex, km, num, pct, hab, MISSING } from './format.js';
+import { int, flex, km, minutes, num, pct, hab, MISSING } from './format.js';
 import { typologyLabel } from './styles.js';
 import { kindLabel } from './i18n.js';
 
@@ -76,6 +76,7 @@ export function renderCommune(props, arr, actions = {}) {
     ['Distance médiane', km(p.median_distance_km, 1)],
     ['Distance P90', km(p.p90_distance_km, 1), '9 habitants sur 10 vivent plus près que cette distance'],
     ['Habitants à plus de 20 km', p.pop_beyond_20km !== undefined && p.pop_beyond_20km !== null ? `${hab(p.pop_beyond_20km)} (${pct(beyondShare)})` : MISSING],
+    ['Temps de trajet modélisé moyen', minutes(p.mean_time_min, 1), 'temps de trajet modélisé (fonction de la distance à vol d’oiseau, calibrée sur Eurostat), pas un itinéraire routier calculé'],
     ['Accessibilité E2SFCA (rayon 20 km)', p.e2sfca_per_100k !== undefined && p.e2sfca_per_100k !== null ? `${num(p.e2sfca_per_100k, 2)} pour 100 000 hab.` : MISSING, 'capacité (ETP, ou SSM si l’ETP est inconnu) accessible pour 100 000 habitants'],
     ['Poids dans la norme', p.norm_share_ssm !== undefined && p.norm_share_ssm !== null ? `${flex(p.norm_share_ssm, 2)} SSM` : MISSING, 'population / 50 000 : le nombre de SSM que « vaut » la commune selon la norme'],
   ];

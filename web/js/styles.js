@@ -29,6 +29,7 @@ export const CATCHMENT_HIGHLIGHT = '#111111';
 export const LAYERS = [
   { key: 'typology', label: 'Typologie des communes' },
   { key: 'distance', label: 'Distance au SSM le plus proche' },
+  { key: 'minutes', label: 'Temps de trajet modélisé (minutes)' },
   { key: 'access', label: 'Accessibilité E2SFCA' },
   { key: 'norm', label: 'Norme par arrondissement' },
   { key: 'catchments', label: 'Aires de desserte' },
@@ -75,6 +76,9 @@ export function typologyLabel(key) {
 
 /** Fixed distance breaks, km (population-weighted mean distance of the commune). */
 export const DISTANCE_BREAKS = [5, 10, 15, 20, 30];
+
+/** Fixed time breaks, minutes (population-weighted mean modelled drive time of the commune). */
+export const MINUTES_BREAKS = [5, 10, 15, 20, 30];
 
 /** Deficit of the norm by arrondissement, in SSM (population / 50,000 − SSM known). */
 export const NORM_BREAKS = [-1, 0, 1, 2, 4];
@@ -155,6 +159,8 @@ export function communeFill(layer, ctx = {}) {
     }
     case 'distance':
       return { 'fill-color': stepOn('mean_distance_km', DISTANCE_BREAKS, RAMPS.distance), 'fill-opacity': 0.9 };
+    case 'minutes':
+      return { 'fill-color': stepOn('mean_time_min', MINUTES_BREAKS, RAMPS.distance), 'fill-opacity': 0.9 };
     case 'access': {
       const breaks = ctx.accessBreaks || [];
       const colours = RAMPS.access.slice(0, breaks.length + 1);
@@ -315,6 +321,24 @@ function classItems(breaks, colours, unit, decimals, { lowLabel, highLabel } = {
 }
 
 /**
+ * The words every use of the drive-time model carries, in French, from the summary's
+ * `drive_time` (its leave-one-out error and whether the calibration missed its goal).
+ */
+export function driveNotes(drive) {
+  if (!drive || drive.unavailable) {
+    return [`Temps de trajet modélisé indisponible${drive?.unavailable ? ` : ${drive.unavailable}` : ''}.`];
+  }
+  const err = drive.loo_mae_pts_n1_20_min;
+  const notes = [
+    `Temps de trajet modélisé à partir de la distance à vol d’oiseau, calibré sur l’accès routier aux hôpitaux d’Eurostat (2020), erreur moyenne ${typeof err === 'number' ? num(err, 1) : '?'} points (part des habitants à plus de 20 min de l’hôpital le plus proche, validation en laissant un arrondissement de côté) ; pas un itinéraire routier calculé.`,
+  ];
+  if (drive.goal_missed) {
+    notes.push(`La calibration n’atteint pas son objectif de précision (au plus 1 point à 20 min, 3 points à 5 min ; obtenu : ${num(err, 1)} et ${num(drive.loo_mae_pts_n1_5_min, 1)} points) : lisez ces minutes comme des ordres de grandeur.`);
+  }
+  return notes;
+}
+
+/**
  * Legend of a layer. ctx: { typologySource: 'official'|'reconstructed'|'none'|null,
  * accessBreaks, accessUnit, arrondissements, catchmentCount }.
  */
@@ -352,6 +376,16 @@ export function legendFor(layer, ctx = {}) {
           { colour: NO_DATA, label: 'pas de donnée', shape: 'fill' },
         ],
         notes: ['Avec une liste de sites partielle, les grandes distances sont des majorants.'],
+      };
+    case 'minutes':
+      return {
+        title: 'Temps de trajet modélisé vers le site SSM le plus proche',
+        unit: 'minutes, moyenne pondérée par la population (temps de trajet modélisé, pas un itinéraire routier calculé)',
+        items: [
+          ...classItems(MINUTES_BREAKS, RAMPS.distance, 'min', 0, { lowLabel: `0 – ${num(MINUTES_BREAKS[0])}`, highLabel: `> ${num(MINUTES_BREAKS.at(-1))}` }),
+          { colour: NO_DATA, label: 'pas de donnée', shape: 'fill' },
+        ],
+        notes: driveNotes(ctx.driveTime),
       };
     case 'access': {
       const breaks = ctx.accessBreaks || [];

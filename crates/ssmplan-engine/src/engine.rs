@@ -187,6 +187,11 @@ impl Engine {
         Ok(())
     }
 
+    /// The drive-time parameters file given in place of the dataset's, if any.
+    pub(crate) fn drive_params(&self) -> Option<&PathBuf> {
+        self.drive_params.as_ref()
+    }
+
     /// The distance model of a request (the drive-time file recorded in `dataset`'s inputs).
     pub(crate) fn distance(
         &self,

@@ -4,7 +4,10 @@
 
 use geo::{Coord, MultiPolygon};
 use serde_json::{Value, json};
-use ssmplan_core::{CoverageInput, PointIndex, ZoneLevel, simplify_coverage, zone_coverage};
+use ssmplan_core::{
+    CoverageInput, Neighbour, PointIndex, ZoneLevel, simplify_coverage, zone_coverage,
+    zone_coverage_beyond,
+};
 use ssmplan_io::{Dataset, TypologySource};
 
 use crate::common::km;
@@ -93,6 +96,15 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
         crate::distance::DistanceSpec::Euclidean,
         progress,
     )?;
+    // The "minutes" layer: modelled drive time to the nearest site (the model is monotone in
+    // the straight line, so the nearest site is the same). A dataset without a usable
+    // parameters file gets no minutes, and the summary says why.
+    progress.stage("modelled drive times");
+    let drive = crate::distance::distance(
+        crate::distance::DistanceSpec::Drive,
+        engine.drive_params(),
+        &mut dataset,
+    );
     let input = CoverageInput {
         communes: &dataset.communes,
         sites: &dataset.sites,
@@ -101,6 +113,32 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
     };
     let per_commune = zone_coverage(&input, ZoneLevel::Commune);
     let total = zone_coverage(&input, ZoneLevel::Total).remove(0);
+    let (per_commune_min, total_min) = match &drive {
+        Ok(d) => {
+            let model = d.drive_time().map(|m| move |n: &Neighbour| Neighbour {
+                index: n.index,
+                distance_m: m.minutes(n.distance_m),
+            });
+            let minutes: Vec<Option<Neighbour>> = a
+                .nearest
+                .iter()
+                .map(|n| n.as_ref().and_then(|n| model.map(|f| f(n))))
+                .collect();
+            let input = CoverageInput {
+                nearest: &minutes,
+                ..input
+            };
+            let beyond = &crate::distance::BEYOND_MIN;
+            (
+                Some(zone_coverage_beyond(&input, ZoneLevel::Commune, beyond)),
+                Some(zone_coverage_beyond(&input, ZoneLevel::Total, beyond).remove(0)),
+            )
+        }
+        Err(_) => (None, None),
+    };
+    let share = |d: &ssmplan_core::DistanceSummary, k: usize| {
+        (d.population > 0).then(|| 100.0 * d.beyond[k] as f64 / d.population as f64)
+    };
     let arrondissements = zone_coverage(&input, ZoneLevel::Arrondissement);
     progress.stage("accessibility layer");
     let access = crate::accessibility(
@@ -159,6 +197,9 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
                     "nearest_ssm_id": nearest.map(|(s, _)| s.ssm.0.clone()),
                     "nearest_ssm_name": nearest.map(|(s, _)| s.ssm_name.clone()),
                     "nearest_site_distance_km": round(nearest.map(|(_, d)| d / 1000.0), 2),
+                    "mean_time_min": round(per_commune_min.as_ref().and_then(|z| z[i].distance.mean_m), 1),
+                    "p90_time_min": round(per_commune_min.as_ref().and_then(|z| z[i].distance.p90_m), 1),
+                    "share_beyond_20_min_pct": round(per_commune_min.as_ref().and_then(|z| share(&z[i].distance, 1)), 1),
                 },
                 "geometry": web_multipolygon(&simplified[i]),
             })
@@ -231,6 +272,26 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
             "max": round(km(d.max_m), 2),
         },
         "population_beyond_km": {"5": d.beyond[0], "10": d.beyond[1], "15": d.beyond[2], "20": d.beyond[3]},
+        "drive_time": match (&drive, &total_min) {
+            (Ok(dr), Some(t)) => {
+                let file = dr.drive.as_ref();
+                json!({
+                    "wording": file.map(crate::distance::drive_wording),
+                    "caveats": file.map(crate::distance::drive_caveats),
+                    "loo_mae_pts_n1_20_min": file.and_then(|f| f.loo_error("N1", 20.0)),
+                    "loo_mae_pts_n1_5_min": file.and_then(|f| f.loo_error("N1", 5.0)),
+                    "goal_missed": file.is_some_and(|f| crate::distance::drive_caveats(f).len() > 1),
+                    "params_file": file.map(|f| f.path.display().to_string()),
+                    "sha256": file.map(|f| f.sha256.clone()),
+                    "mean_min": round(t.distance.mean_m, 1),
+                    "median_min": round(t.distance.median_m, 1),
+                    "p90_min": round(t.distance.p90_m, 1),
+                    "population_beyond_min": {"5": t.distance.beyond[0], "20": t.distance.beyond[1], "45": t.distance.beyond[2]},
+                })
+            }
+            (Err(e), _) => json!({"unavailable": e.to_string()}),
+            _ => Value::Null,
+        },
         "inputs": dataset.inputs.iter().map(|i| json!({
             "role": i.role,
             "path": i.path.display().to_string(),
