@@ -1,6 +1,11 @@
 //! Drive-time coverage against straight-line coverage on the default data (goal: within a
 //! factor of 2): nearest site and zone statistics of the 1 km population grid, with the
 //! dataset and the demand loaded once. The model's parameters do not change its cost.
+//!
+//! Second group: the whole `coverage` operation as the CLI runs it once the dataset is loaded
+//! (`--distance euclidean` against `--distance drive`: the parameters file read and checked,
+//! allocation, every zone table, the report), on the SSM sites and on the 2020 hospital list
+//! by NUTS 3 district (the command), when the shared data is beside the repository.
 
 use std::hint::black_box;
 
@@ -42,6 +47,55 @@ fn bench(c: &mut Criterion) {
                 .sum::<usize>()
             });
         });
+    }
+    group.finish();
+    engine_coverage(c);
+}
+
+fn engine_coverage(c: &mut Criterion) {
+    use ssmplan_engine::request::Level;
+    use ssmplan_engine::{CoverageRequest, DataRequest, Engine, MapLayer, Silent, coverage};
+    let hospitals = default_data()
+        .join("../../shared/geodata/facilities/belgium_hospital_sites_eurostat2020.csv");
+    let mut cases = vec![(
+        "ssm_default_levels",
+        DataRequest {
+            data: default_data(),
+            ..DataRequest::default()
+        },
+        CoverageRequest::default().level,
+    )];
+    if hospitals.is_file() {
+        cases.push((
+            "hospitals_nuts3",
+            DataRequest {
+                data: default_data(),
+                facilities: Some(hospitals),
+                ..DataRequest::default()
+            },
+            vec![Level::Nuts3],
+        ));
+    }
+    let mut group = c.benchmark_group("coverage_operation_drive_vs_straight");
+    group.sample_size(20);
+    for (case, data, level) in cases {
+        let engine = Engine::load(&data).expect("dataset");
+        for distance in ["euclidean", "drive"] {
+            let request = CoverageRequest {
+                distance: distance.to_owned(),
+                level: level.clone(),
+                ..CoverageRequest::default()
+            };
+            // Warm the engine's population-grid cache outside the timing.
+            coverage(&engine, &request, MapLayer::Skip, &Silent).expect("coverage");
+            group.bench_function(format!("{case}/{distance}"), |b| {
+                b.iter(|| {
+                    coverage(&engine, black_box(&request), MapLayer::Skip, &Silent)
+                        .expect("coverage")
+                        .demand_points
+                });
+            });
+        }
     }
     group.finish();
 }
