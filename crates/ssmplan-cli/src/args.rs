@@ -68,7 +68,7 @@ pub struct DataArgs {
     #[arg(long, global = true)]
     pub typology: Option<PathBuf>,
     /// Another drive-time parameters file for `--distance drive` (default: the dataset's
-    /// accessibility/drivetime_2020.json, written by `ssmplan calibrate --write-params`).
+    /// `accessibility/drivetime_2020.json`, written by `ssmplan calibrate --write-params`).
     #[arg(long, global = true, value_name = "FILE")]
     pub drive_params: Option<PathBuf>,
     /// Output format [default: from the --out extension (.csv, .json, .geojson, .gpkg), else

@@ -149,7 +149,11 @@ fn commune_minutes_match_the_formula_on_a_brute_force_nearest_hospital() {
                 .as_f64()
                 .expect("share");
             let expected = if minutes > f64::from(t) { 100.0 } else { 0.0 };
-            assert!((share - expected).abs() < 1e-9, "{} > {t} min", commune.name);
+            assert!(
+                (share - expected).abs() < 1e-9,
+                "{} > {t} min",
+                commune.name
+            );
         }
         // No kilometre column is left in drive mode.
         assert!(row.get("mean_distance_km").is_none());
@@ -217,7 +221,10 @@ fn district_shares_beyond_5_20_45_minutes_match_brute_force_over_demand_points()
             some_beyond_20 += 1;
         }
     }
-    assert!(some_beyond_20 > 3, "a test where nothing is beyond 20 min proves little");
+    assert!(
+        some_beyond_20 > 3,
+        "a test where nothing is beyond 20 min proves little"
+    );
     // Provenance: the model, its file and digest, and the words of the issue.
     let p = &out["parameters"];
     let model = p["distance_model"].as_str().expect("model");
@@ -227,7 +234,12 @@ fn district_shares_beyond_5_20_45_minutes_match_brute_force_over_demand_points()
         ),
         "{model}"
     );
-    assert!(p["drive_params"]["file"].as_str().expect("file").ends_with(PARAMS));
+    assert!(
+        p["drive_params"]["file"]
+            .as_str()
+            .expect("file")
+            .ends_with(PARAMS)
+    );
     let digest = ssmplan_io::manifest::sha256_file(&repo().join(PARAMS)).expect("digest");
     assert_eq!(p["drive_params"]["sha256"], digest.as_str());
     assert!(
@@ -344,7 +356,10 @@ fn a_radius_in_minutes_is_the_equivalent_radius_in_km() {
         by_km["tables"]["communes"].as_array().expect("table"),
     );
     assert_eq!(a.len(), b.len());
-    assert!(a.iter().any(|r| r["capacity_per_100k"].as_f64() > Some(0.0)));
+    assert!(
+        a.iter()
+            .any(|r| r["capacity_per_100k"].as_f64() > Some(0.0))
+    );
     for (x, y) in a.iter().zip(b) {
         assert_eq!(x["nis"], y["nis"]);
         let (x, y) = (
@@ -358,7 +373,15 @@ fn a_radius_in_minutes_is_the_equivalent_radius_in_km() {
     let recommend = |extra: &[&str]| {
         let out = json(
             &[
-                &["recommend", "--model", "mclp", "-p", "3", "--format", "json"][..],
+                &[
+                    "recommend",
+                    "--model",
+                    "mclp",
+                    "-p",
+                    "3",
+                    "--format",
+                    "json",
+                ][..],
                 extra,
             ]
             .concat(),
@@ -400,7 +423,10 @@ fn bad_distance_inputs_are_refused_with_the_option_named() {
     let e = failure(&["coverage", "--distance", "foo"]);
     assert!(e.contains("--distance") && e.contains("foo"), "{e}");
     let e = failure(&["coverage", "--distance", "detour:0.5"]);
-    assert!(e.contains("--distance") && e.contains("between 1 and 10"), "{e}");
+    assert!(
+        e.contains("--distance") && e.contains("between 1 and 10"),
+        "{e}"
+    );
     let e = failure(&["coverage", "--distance", "drive", "--detour", "1.3"]);
     assert!(e.contains("--detour") && e.contains("not both"), "{e}");
     let e = failure(&[
@@ -443,7 +469,10 @@ fn bad_distance_inputs_are_refused_with_the_option_named() {
         "--radius-km",
         "5",
     ]);
-    assert!(e.contains("--radius-km") && e.contains("--radius-min"), "{e}");
+    assert!(
+        e.contains("--radius-km") && e.contains("--radius-min"),
+        "{e}"
+    );
     let e = failure(&["accessibility", "--distance", "drive"]);
     assert!(e.contains("--radius-min"), "{e}");
     let e = failure(&["recommend", "--model", "pmedian", "--distance", "drive"]);

@@ -428,8 +428,9 @@ pub fn floating_catchment(
 /// [`floating_catchment`] under a distance model: the radius and the decay of `params` are in
 /// the model's unit (minutes for a drive-time model), each pair's cost is
 /// `model.distance_m(site, demand point)`, and the spatial search keeps every pair within the
-/// model's straight-line bound of the radius ([`DistanceModel::straight_line_bound_m`], exact
-/// for a monotone model), so nothing in reach is missed. With
+/// model's straight-line bound of the radius
+/// ([`straight_line_bound_m`](crate::DistanceModel::straight_line_bound_m), exact for a
+/// monotone model), so nothing in reach is missed. With
 /// [`StraightLine`](crate::StraightLine) it gives the same figures as [`floating_catchment`].
 ///
 /// # Errors
@@ -1082,9 +1083,8 @@ mod tests {
         };
         let radius_min = 12.0;
         let params = AccessibilityParams::two_step(radius_min);
-        let fast =
-            floating_catchment_by(&demand, &population, &sites, &capacity, &params, &model)
-                .expect("valid");
+        let fast = floating_catchment_by(&demand, &population, &sites, &capacity, &params, &model)
+            .expect("valid");
         let within = |i: usize, j: usize| {
             let d = (demand[i].x - sites[j].x).hypot(demand[i].y - sites[j].y);
             by_hand(d) <= radius_min

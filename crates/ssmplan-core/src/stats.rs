@@ -120,10 +120,10 @@ mod tests {
     #[test]
     fn thresholds_in_minutes() {
         // 10 residents at 4 min, 5 at 20 min (not beyond 20), 2 at 30, 1 at 50.
-        let s =
-            DistanceSummary::from_pairs_beyond(&[(4.0, 10), (20.0, 5), (30.0, 2), (50.0, 1)], &[
-                5.0, 20.0, 45.0,
-            ]);
+        let s = DistanceSummary::from_pairs_beyond(
+            &[(4.0, 10), (20.0, 5), (30.0, 2), (50.0, 1)],
+            &[5.0, 20.0, 45.0],
+        );
         assert_eq!(s.beyond, [8, 3, 1]);
         assert_eq!(s.max_m, Some(50.0));
         assert_eq!(

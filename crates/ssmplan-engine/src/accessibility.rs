@@ -4,8 +4,8 @@ use serde_json::json;
 use ssmplan_core::{AccessibilityParams, FcaDecay, floating_catchment, floating_catchment_by};
 
 use crate::common::{base_parameters, geojson_multipolygon};
-use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::distance::DistanceSpec;
+use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::request::{AccessibilityRequest, DemandSpec, Method, Validate};
 use crate::{Engine, EngineError, Progress};
 
@@ -105,6 +105,10 @@ fn decay_min(d: &FcaDecay) -> String {
 ///
 /// # Errors
 /// [`EngineError`] for a bad request, unreadable demand file or invalid steps.
+#[expect(
+    clippy::too_many_lines,
+    reason = "builds one report: distance model, table, map layer, parameters"
+)]
 pub fn accessibility(
     engine: &Engine,
     request: &AccessibilityRequest,
@@ -200,7 +204,9 @@ pub fn accessibility(
         parameters.push(("radius_min", json!(params.radius_m())));
         parameters.push((
             "radius_straight_line_km",
-            json!(crate::describe::km_text(drive.straight_m_within(params.radius_m()))),
+            json!(crate::describe::km_text(
+                drive.straight_m_within(params.radius_m())
+            )),
         ));
         parameters.push(("decay", json!(decay_min(params.decay()))));
     } else {

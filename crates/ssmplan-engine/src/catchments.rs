@@ -5,8 +5,8 @@ use ssmplan_core::{Catchment, Colocation, site_catchments_beyond, territory};
 
 use crate::common::{base_parameters, colocation_caveat, geojson_multipolygon, km, site_commune};
 use crate::coverage::allocate;
-use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::distance::DistanceSpec;
+use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::request::{CatchmentsRequest, Validate};
 use crate::{Engine, EngineError, Progress};
 
@@ -141,11 +141,7 @@ pub fn catchments(
         if layer == MapLayer::Build {
             features.push(Feature {
                 geometry: geojson_multipolygon(&c.polygon),
-                properties: columns
-                    .iter()
-                    .copied()
-                    .zip(row.iter().cloned())
-                    .collect(),
+                properties: columns.iter().copied().zip(row.iter().cloned()).collect(),
             });
         }
         rows.push(row);

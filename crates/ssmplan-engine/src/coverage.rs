@@ -214,7 +214,11 @@ pub(crate) fn allocate(
     progress.stage(&format!("{} demand points", d.points.len()));
     let distance = engine.distance(dataset, distance)?;
     progress.stage("nearest sites");
-    let nearest = nearest_sites(&d.points, &dataset.site_locations(), distance.model.as_ref());
+    let nearest = nearest_sites(
+        &d.points,
+        &dataset.site_locations(),
+        distance.model.as_ref(),
+    );
     Ok(Allocation {
         demand: d,
         nearest,
@@ -345,7 +349,11 @@ pub fn coverage(
         };
         summary.push((
             "inhabitants beyond 5 / 20 / 45 min (modelled)".to_owned(),
-            d.beyond.iter().map(|b| share(*b)).collect::<Vec<_>>().join(" / "),
+            d.beyond
+                .iter()
+                .map(|b| share(*b))
+                .collect::<Vec<_>>()
+                .join(" / "),
         ));
     } else {
         summary.push((

@@ -225,13 +225,23 @@ mod tests {
 
     #[test]
     fn parse_and_refuse() {
-        assert_eq!(DistanceSpec::parse("euclidean").ok(), Some(DistanceSpec::Euclidean));
+        assert_eq!(
+            DistanceSpec::parse("euclidean").ok(),
+            Some(DistanceSpec::Euclidean)
+        );
         assert_eq!(DistanceSpec::parse("drive").ok(), Some(DistanceSpec::Drive));
         assert_eq!(
             DistanceSpec::parse("detour:1.3").ok(),
             Some(DistanceSpec::Detour(1.3))
         );
-        for bad in ["foo", "detour:0.5", "detour:x", "detour:", "detour:11", "Drive"] {
+        for bad in [
+            "foo",
+            "detour:0.5",
+            "detour:x",
+            "detour:",
+            "detour:11",
+            "Drive",
+        ] {
             assert_eq!(field(DistanceSpec::parse(bad)), "distance", "{bad}");
         }
         assert_eq!(

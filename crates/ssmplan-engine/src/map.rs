@@ -115,9 +115,11 @@ pub fn layers(engine: &Engine, progress: &dyn Progress) -> Result<MapLayers, Eng
     let total = zone_coverage(&input, ZoneLevel::Total).remove(0);
     let (per_commune_min, total_min) = match &drive {
         Ok(d) => {
-            let model = d.drive_time().map(|m| move |n: &Neighbour| Neighbour {
-                index: n.index,
-                distance_m: m.minutes(n.distance_m),
+            let model = d.drive_time().map(|m| {
+                move |n: &Neighbour| Neighbour {
+                    index: n.index,
+                    distance_m: m.minutes(n.distance_m),
+                }
             });
             let minutes: Vec<Option<Neighbour>> = a
                 .nearest

@@ -9,8 +9,8 @@ use ssmplan_planner::recommend::{
 };
 
 use crate::common::{base_parameters, km};
-use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::distance::DistanceSpec;
+use crate::report::{Cell, Feature, MapLayer, Report, Table};
 use crate::request::{DemandSpec, Model as ModelArg, RecommendRequest, Validate};
 use crate::{Engine, EngineError, Progress};
 

@@ -206,7 +206,9 @@ fn check_distance(
         if !(m.is_finite() && m > 0.0 && m <= MAX_RADIUS_MIN) {
             return Err(EngineError::parameter(
                 "radius_min",
-                format!("{m}: the radius must be a positive number of minutes, at most {MAX_RADIUS_MIN}"),
+                format!(
+                    "{m}: the radius must be a positive number of minutes, at most {MAX_RADIUS_MIN}"
+                ),
             ));
         }
     }

@@ -236,11 +236,20 @@ mod tests {
     #[test]
     fn errors_name_the_file_and_the_field() {
         let cases = [
-            (FILE.replace("\"detour\": 1.3", "\"detour\": \"x\""), "params.detour"),
-            (FILE.replace("\"detour\": 1.3,", ""), "params.detour"),
-            (FILE.replace("\"detour\": 1.3", "\"detour\": 0.5"), "params.detour"),
             (
-                FILE.replace("\"model_loo_mae_pts\": 4.087", "\"model_loo_mae_pts\": null"),
+                FILE.replace("\"detour\": 1.3", "\"detour\": \"x\""),
+                "params.detour",
+            ),
+            (FILE.replace("\"detour\": 1.3,", ""), "params.detour"),
+            (
+                FILE.replace("\"detour\": 1.3", "\"detour\": 0.5"),
+                "params.detour",
+            ),
+            (
+                FILE.replace(
+                    "\"model_loo_mae_pts\": 4.087",
+                    "\"model_loo_mae_pts\": null",
+                ),
                 "fit.errors[1].model_loo_mae_pts",
             ),
             ("{\"params\": 3}".to_owned(), "`params`"),

@@ -263,6 +263,22 @@ async fn operations_answer_reports() {
     );
     let access = get("/api/accessibility?method=2sfca&radius_km=15&demand=communes").await;
     assert_eq!(access.status, StatusCode::OK);
+    // Modelled drive time: minutes, the shares beyond Eurostat's thresholds, the wording.
+    let drive = get("/api/coverage?level=total&demand=communes&distance=drive")
+        .await
+        .json();
+    let total = &drive["tables"]["total"][0];
+    assert!(total["share_beyond_20_min_pct"].is_number(), "{total}");
+    assert!(total.get("mean_distance_km").is_none());
+    assert!(
+        drive["parameters"]["distance_model"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("modelled drive time, calibrated on Eurostat routed hospital access (2020), mean error"))
+    );
+    let in_min =
+        get("/api/accessibility?method=2sfca&distance=drive&radius_min=15&demand=communes").await;
+    assert_eq!(in_min.status, StatusCode::OK);
+    assert_eq!(in_min.json()["parameters"]["radius_min"], 15.0);
     assert_eq!(get("/api/typology").await.json()["command"], "typology");
     assert_eq!(get("/api/validate").await.json()["command"], "validate");
 }
@@ -462,6 +478,21 @@ fn quote(field: &str) -> String {
 
 /// Bad requests: URI, status, parameter named.
 const BAD_REQUESTS: &[(&str, StatusCode, &str)] = &[
+    (
+        "/api/coverage?distance=foo",
+        StatusCode::BAD_REQUEST,
+        "distance",
+    ),
+    (
+        "/api/coverage?distance=detour:0.5",
+        StatusCode::BAD_REQUEST,
+        "distance",
+    ),
+    (
+        "/api/accessibility?radius_min=10",
+        StatusCode::BAD_REQUEST,
+        "radius_min",
+    ),
     (
         "/api/recommendations?model=kmeans",
         StatusCode::BAD_REQUEST,
