@@ -62,6 +62,9 @@
 
 mod bound;
 mod branch;
+mod costs;
+#[cfg(test)]
+mod costs_tests;
 mod coverage;
 mod error;
 mod exhaustive;
@@ -77,6 +80,7 @@ mod synthetic;
 #[cfg(test)]
 mod tests;
 
+pub use costs::{CostTable, Site};
 pub use error::{LocationError, PointSet};
 pub use exhaustive::{MAX_EXHAUSTIVE_SUBSETS, solve_exhaustive};
 pub use families::{Family, FamilyParams, Layout, UnknownFamily, WeightLaw, family_instance};
