@@ -359,3 +359,66 @@ fn the_unreached_cost_follows_its_formula() {
     let s = solve(&instance, &Objective::PMedian, &SolveParams::new(1)).expect("solves");
     assert_eq!(s.objective, 40.0);
 }
+
+#[test]
+fn certified_pmedian_and_lscp_match_exhaustive_search() {
+    let mut rng = SplitMix64::new(33);
+    let cases = 80;
+    for case in 0..cases {
+        let (instance, p) = if case % 2 == 0 {
+            sparse_case(&mut rng, case, [0.4, 0.7, 1.0][case % 3])
+        } else {
+            let (planar, _) = planar_and_table(&mut rng, 40 + case, 9 + case % 5, case % 3);
+            (planar, 1 + case % 4)
+        };
+        let params = SolveParams::new(p);
+        let exact = solve_exhaustive(&instance, &Objective::PMedian, &params).expect("exact");
+        let optimum = exact.objective;
+        let tol = 1e-9 * optimum.max(1.0);
+        let certified = solve(&instance, &Objective::PMedian, &params.clone().exact(true))
+            .expect("certified");
+        assert!(close(certified.objective, optimum), "case {case}");
+        assert_eq!(certified.bound_kind, Some(BoundKind::Exact), "case {case}");
+        let bound = certified.bound.expect("bound");
+        assert!(bound <= optimum + tol && bound >= optimum - 1e-8 * optimum.max(1.0), "case {case}");
+        // Stopped by a node limit: a feasible set and a bound on the right side of the optimum.
+        for nodes in [1, 2, 5] {
+            let stopped = solve(
+                &instance,
+                &Objective::PMedian,
+                &params.clone().exact(true).node_limit(nodes),
+            )
+            .expect("stopped");
+            assert!(stopped.objective >= optimum - tol, "case {case} nodes {nodes}");
+            assert!(
+                stopped.bound.expect("bound") <= optimum + tol,
+                "case {case} nodes {nodes}: bound {:?} above {optimum}",
+                stopped.bound
+            );
+        }
+        // LSCP.
+        let objective = Objective::Lscp {
+            radius_m: if instance.costs().is_some() { 40.0 } else { 5_000.0 },
+            target_share: [1.0, 0.9, 0.7][case % 3],
+        };
+        let params = SolveParams::new(0);
+        match solve_exhaustive(&instance, &objective, &params) {
+            Ok(exact) => {
+                let certified =
+                    solve(&instance, &objective, &params.clone().exact(true)).expect("certified");
+                assert_eq!(certified.objective, exact.objective, "case {case}");
+                assert_eq!(certified.bound, Some(exact.objective), "case {case}");
+                assert!(
+                    certified.covered_share.expect("share")
+                        >= [1.0, 0.9, 0.7][case % 3] - 1e-9,
+                    "case {case}"
+                );
+                let stopped = solve(&instance, &objective, &params.exact(true).node_limit(1))
+                    .expect("stopped");
+                assert!(stopped.bound.expect("bound") <= exact.objective, "case {case}");
+            }
+            Err(LocationError::UnreachableTarget { .. }) => {}
+            Err(e) => panic!("case {case}: {e}"),
+        }
+    }
+}

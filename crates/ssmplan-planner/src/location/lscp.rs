@@ -2,7 +2,10 @@
 //! redundancy removal, then "one site fewer" attempts by MCLP swap search; lower bounds from the
 //! largest single covers and from the MCLP Lagrangian bound.
 
+use std::time::{Duration, Instant};
+
 use super::bound::mclp_upper_bound;
+use super::branch::{Limits, mclp_branch_and_bound};
 use super::coverage::{CoverState, Coverage};
 use super::error::LocationError;
 use super::instance::LocationInstance;
@@ -172,6 +175,39 @@ pub(super) fn solve(
                 fewer_covered = 0.0;
             }
             _ => break,
+        }
+    }
+    if params.exact && lower < state.chosen.len() {
+        let limits = Limits {
+            deadline: params
+                .time_limit_s
+                .map(|s| Instant::now() + Duration::from_secs_f64(s)),
+            nodes: params.node_limit,
+        };
+        // MCLP's optimum grows with the number of sites: the count found is optimal once the
+        // certified MCLP with one site fewer proves it covers less than the target.
+        while !state.chosen.is_empty() {
+            let k = state.chosen.len() - 1;
+            let mut start = state.clone();
+            if let Some(drop) = least_unique(&start) {
+                start.remove(drop);
+            }
+            let out = mclp_branch_and_bound(&cov, k, (start.covered(), &start.chosen), limits);
+            work.iterations += usize::try_from(out.nodes).unwrap_or(usize::MAX);
+            if out.value >= needed {
+                let mut fewer = CoverState::new(&cov);
+                for &j in &out.set {
+                    fewer.add(j as usize);
+                }
+                state = fewer;
+                work.iterations += remove_redundant(&mut state, needed);
+                continue;
+            }
+            if out.proven {
+                lower = state.chosen.len();
+                kind = BoundKind::Exact;
+            }
+            break;
         }
     }
     let found = state.chosen.len();

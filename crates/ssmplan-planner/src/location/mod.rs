@@ -72,6 +72,7 @@ mod families;
 mod instance;
 mod lscp;
 mod mclp;
+mod median_branch;
 mod numeric;
 mod params;
 mod pmedian;

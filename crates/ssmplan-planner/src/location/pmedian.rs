@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use rstar::RTree;
 
 use super::bound::pmedian_lower_bound;
+use super::median_branch::pmedian_branch_and_bound;
 use super::error::LocationError;
 use super::instance::LocationInstance;
 use super::numeric::{
@@ -693,6 +694,31 @@ pub(super) fn solve(
             variable = state.cost(&state.assignments());
         }
     }
+    let mut kind = BoundKind::Lagrangian;
+    if params.exact {
+        let limits = super::branch::Limits {
+            deadline: params
+                .time_limit_s
+                .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s)),
+            nodes: params.node_limit,
+        };
+        let out = pmedian_branch_and_bound(&data, p, (variable, &state.chosen), limits);
+        iterations += usize::try_from(out.nodes).unwrap_or(usize::MAX);
+        if out.value < variable {
+            let mut found = MedianState::new(&data);
+            for &j in &out.set {
+                found.add(j as usize);
+            }
+            state = found;
+            variable = state.cost(&state.assignments());
+        }
+        if out.proven {
+            lower = Some(out.bound);
+            kind = BoundKind::Exact;
+        } else if lower.is_none_or(|l| out.bound > l) {
+            lower = Some(out.bound);
+        }
+    }
     let objective = data.fixed_cost + variable;
     let baseline_objective = if data.has_existing {
         data.fixed_cost + det_sum(data.weight.len(), |d| data.weight[d] * data.base[d])
@@ -707,7 +733,7 @@ pub(super) fn solve(
         chosen,
         objective,
         bound,
-        bound_kind: bound.map(|_| BoundKind::Lagrangian),
+        bound_kind: bound.map(|_| kind),
         gap: bound.map(|b| relative_gap(objective, b)),
         baseline_objective,
         marginal,
