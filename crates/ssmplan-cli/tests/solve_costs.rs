@@ -108,7 +108,7 @@ fn a_table_of_the_euclidean_distances_gives_the_geometric_answer() {
                 &["--model", "mclp", "--radius", "5"][..],
                 &["--model", "mclp", "--radius", "5", "--exact"][..],
                 &["--model", "pmedian"][..],
-                &["--model", "lscp", "--radius", "12", "--target-share", "0.9"][..],
+                &["--model", "lscp", "--radius", "30", "--target-share", "0.9"][..],
             ] {
                 let mut args = extra.to_vec();
                 args.extend(["-p", p]);
@@ -162,7 +162,10 @@ fn a_table_of_the_euclidean_distances_gives_the_geometric_answer() {
 fn a_hand_built_network_gives_the_hand_computed_answer() {
     let d = dir("network");
     let files = [
-        ("--demand", put(&d, "demand.csv", "id,weight\na,10\nb,1\nc,4\n")),
+        (
+            "--demand",
+            put(&d, "demand.csv", "id,weight\na,10\nb,1\nc,4\n"),
+        ),
         ("--candidates", put(&d, "candidates.csv", "id\nx\ny\n")),
         ("--existing", put(&d, "existing.csv", "id\ne\n")),
         (
@@ -181,9 +184,18 @@ fn a_hand_built_network_gives_the_hand_computed_answer() {
     assert_eq!(result(&v)["unreached_points"], 0);
     assert_eq!(v["tables"]["chosen"][0]["x"], Value::Null);
     let v = run(&files, &["--model", "mclp", "--radius", "3", "-p", "1"]);
-    assert_eq!((chosen_ids(&v), &result(&v)["objective"]), (vec!["y".to_owned()], &11.0.into()));
-    let v = run(&files, &["--model", "mclp", "--radius", "1", "-p", "1", "--exact"]);
-    assert_eq!((chosen_ids(&v), &result(&v)["objective"]), (vec!["x".to_owned()], &4.0.into()));
+    assert_eq!(
+        (chosen_ids(&v), &result(&v)["objective"]),
+        (vec!["y".to_owned()], &11.0.into())
+    );
+    let v = run(
+        &files,
+        &["--model", "mclp", "--radius", "1", "-p", "1", "--exact"],
+    );
+    assert_eq!(
+        (chosen_ids(&v), &result(&v)["objective"]),
+        (vec!["x".to_owned()], &4.0.into())
+    );
     assert_eq!(result(&v)["status"], "optimal");
     let v = run(
         &files,
@@ -257,8 +269,9 @@ fn random_sparse_tables_match_an_exhaustive_search() {
                 }
             }
         }
-        let candidates: String =
-            std::iter::once("id\n".to_owned()).chain((0..m).map(|j| format!("c{j}\n"))).collect();
+        let candidates: String = std::iter::once("id\n".to_owned())
+            .chain((0..m).map(|j| format!("c{j}\n")))
+            .collect();
         let files = [
             ("--demand", put(&d, "demand.csv", &demand)),
             ("--candidates", put(&d, "candidates.csv", &candidates)),
@@ -285,7 +298,11 @@ fn random_sparse_tables_match_an_exhaustive_search() {
             }
             let ps = p.to_string();
             let v = run(&files, &["--model", "mclp", "--radius", "20", "-p", &ps]);
-            assert_eq!(result(&v)["objective"], best_cover as f64, "seed {seed} p {p}");
+            assert_eq!(
+                result(&v)["objective"],
+                best_cover as f64,
+                "seed {seed} p {p}"
+            );
             assert!(result(&v)["bound"].as_f64().expect("bound") >= best_cover as f64);
             let v = run(&files, &["--model", "pmedian", "-p", &ps]);
             let objective = result(&v)["objective"].as_f64().expect("objective");

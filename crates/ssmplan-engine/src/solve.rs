@@ -27,8 +27,8 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use ssmplan_io::dataset::InputFile;
 use ssmplan_io::CsvError;
+use ssmplan_io::dataset::InputFile;
 use ssmplan_io::instance::{
     CostDest, InstancePoints, parse_cost_table, parse_instance_ids, parse_instance_points,
 };

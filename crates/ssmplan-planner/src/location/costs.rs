@@ -119,7 +119,10 @@ impl CostTable {
             (&mut to_existing, Site::Existing as fn(usize) -> Site),
         ] {
             list.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-            if let Some(w) = list.windows(2).find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)) {
+            if let Some(w) = list
+                .windows(2)
+                .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+            {
                 return Err(LocationError::DuplicatePair {
                     demand: w[0].0,
                     site: kind(w[0].1),

@@ -85,7 +85,10 @@ fn a_table_of_straight_lines_gives_the_planar_solution() {
                 b.objective
             );
             assert_eq!(a.chosen, b.chosen, "case {case} {objective:?}");
-            assert!(close(a.baseline_objective, b.baseline_objective) || a.baseline_objective == b.baseline_objective);
+            assert!(
+                close(a.baseline_objective, b.baseline_objective)
+                    || a.baseline_objective == b.baseline_objective
+            );
         }
     }
 }
@@ -125,12 +128,20 @@ fn a_hand_built_network_differs_from_the_straight_line() {
     let s = solve(&planar, &Objective::PMedian, &SolveParams::new(1)).expect("solves");
     assert_eq!(s.chosen, vec![0]);
     // MCLP, radius 3 (inclusive): y covers a (3) and b (2), weight 11; x covers nothing.
-    let s = solve(&instance, &Objective::Mclp { radius_m: 3.0 }, &SolveParams::new(1))
-        .expect("solves");
+    let s = solve(
+        &instance,
+        &Objective::Mclp { radius_m: 3.0 },
+        &SolveParams::new(1),
+    )
+    .expect("solves");
     assert_eq!((s.chosen.clone(), s.objective), (vec![1], 11.0));
     // Radius 2.5: y covers b only.
-    let s = solve(&instance, &Objective::Mclp { radius_m: 2.5 }, &SolveParams::new(1))
-        .expect("solves");
+    let s = solve(
+        &instance,
+        &Objective::Mclp { radius_m: 2.5 },
+        &SolveParams::new(1),
+    )
+    .expect("solves");
     assert_eq!((s.chosen.clone(), s.objective), (vec![1], 1.0));
 }
 
@@ -167,7 +178,11 @@ fn sparse_case(rng: &mut SplitMix64, case: usize, density: f64) -> (LocationInst
             }
         }
         if pairs.len() == before {
-            pairs.push((d, Site::Candidate(rng.below(candidates)), rng.below(100) as f64));
+            pairs.push((
+                d,
+                Site::Candidate(rng.below(candidates)),
+                rng.below(100) as f64,
+            ));
         }
     }
     let table = CostTable::new(demand, candidates, existing, pairs).expect("table");
@@ -244,7 +259,10 @@ fn sparse_tables_match_exhaustive_search() {
         let tol = 1e-9 * instance.total_weight().max(1.0);
         assert!(found.objective <= exact.objective + tol, "case {case}");
         assert!(found.objective >= 0.99 * exact.objective, "case {case}");
-        assert!(found.bound.expect("bound") >= exact.objective - tol, "case {case}");
+        assert!(
+            found.bound.expect("bound") >= exact.objective - tol,
+            "case {case}"
+        );
         mclp_equal += usize::from(close(found.objective, exact.objective));
         let certified = solve(&instance, &objective, &params.clone().exact(true)).expect("exact");
         assert!(close(certified.objective, exact.objective), "case {case}");
@@ -274,10 +292,12 @@ fn sparse_tables_match_exhaustive_search() {
         };
         match solve_exhaustive(&instance, &objective, &SolveParams::new(0)) {
             Ok(exact) => {
-                let found =
-                    solve(&instance, &objective, &SolveParams::new(0)).expect("heuristic");
+                let found = solve(&instance, &objective, &SolveParams::new(0)).expect("heuristic");
                 assert!(found.objective >= exact.objective, "case {case}");
-                assert!(found.bound.expect("bound") <= exact.objective, "case {case}");
+                assert!(
+                    found.bound.expect("bound") <= exact.objective,
+                    "case {case}"
+                );
             }
             Err(LocationError::UnreachableTarget { .. }) => assert!(matches!(
                 solve(&instance, &objective, &SolveParams::new(0)),
@@ -286,7 +306,10 @@ fn sparse_tables_match_exhaustive_search() {
             Err(e) => panic!("case {case}: {e}"),
         }
     }
-    assert!(mclp_equal * 100 >= cases * 95, "MCLP: {mclp_equal} of {cases}");
+    assert!(
+        mclp_equal * 100 >= cases * 95,
+        "MCLP: {mclp_equal} of {cases}"
+    );
     assert!(
         median_equal * 100 >= cases * 95,
         "p-median: {median_equal} of {cases}"
@@ -336,7 +359,9 @@ fn bad_tables_are_refused() {
     ));
     let empty = CostTable::new(1, 0, 0, []).expect("table");
     assert_eq!(
-        LocationInstance::from_costs(vec![1.0], empty).map(|_| ()).unwrap_err(),
+        LocationInstance::from_costs(vec![1.0], empty)
+            .map(|_| ())
+            .unwrap_err(),
         LocationError::NoCandidates
     );
 }
@@ -375,12 +400,15 @@ fn certified_pmedian_and_lscp_match_exhaustive_search() {
         let exact = solve_exhaustive(&instance, &Objective::PMedian, &params).expect("exact");
         let optimum = exact.objective;
         let tol = 1e-9 * optimum.max(1.0);
-        let certified = solve(&instance, &Objective::PMedian, &params.clone().exact(true))
-            .expect("certified");
+        let certified =
+            solve(&instance, &Objective::PMedian, &params.clone().exact(true)).expect("certified");
         assert!(close(certified.objective, optimum), "case {case}");
         assert_eq!(certified.bound_kind, Some(BoundKind::Exact), "case {case}");
         let bound = certified.bound.expect("bound");
-        assert!(bound <= optimum + tol && bound >= optimum - 1e-8 * optimum.max(1.0), "case {case}");
+        assert!(
+            bound <= optimum + tol && bound >= optimum - 1e-8 * optimum.max(1.0),
+            "case {case}"
+        );
         // Stopped by a node limit: a feasible set and a bound on the right side of the optimum.
         for nodes in [1, 2, 5] {
             let stopped = solve(
@@ -389,7 +417,10 @@ fn certified_pmedian_and_lscp_match_exhaustive_search() {
                 &params.clone().exact(true).node_limit(nodes),
             )
             .expect("stopped");
-            assert!(stopped.objective >= optimum - tol, "case {case} nodes {nodes}");
+            assert!(
+                stopped.objective >= optimum - tol,
+                "case {case} nodes {nodes}"
+            );
             assert!(
                 stopped.bound.expect("bound") <= optimum + tol,
                 "case {case} nodes {nodes}: bound {:?} above {optimum}",
@@ -398,7 +429,11 @@ fn certified_pmedian_and_lscp_match_exhaustive_search() {
         }
         // LSCP.
         let objective = Objective::Lscp {
-            radius_m: if instance.costs().is_some() { 40.0 } else { 5_000.0 },
+            radius_m: if instance.costs().is_some() {
+                40.0
+            } else {
+                5_000.0
+            },
             target_share: [1.0, 0.9, 0.7][case % 3],
         };
         let params = SolveParams::new(0);
@@ -409,13 +444,15 @@ fn certified_pmedian_and_lscp_match_exhaustive_search() {
                 assert_eq!(certified.objective, exact.objective, "case {case}");
                 assert_eq!(certified.bound, Some(exact.objective), "case {case}");
                 assert!(
-                    certified.covered_share.expect("share")
-                        >= [1.0, 0.9, 0.7][case % 3] - 1e-9,
+                    certified.covered_share.expect("share") >= [1.0, 0.9, 0.7][case % 3] - 1e-9,
                     "case {case}"
                 );
                 let stopped = solve(&instance, &objective, &params.exact(true).node_limit(1))
                     .expect("stopped");
-                assert!(stopped.bound.expect("bound") <= exact.objective, "case {case}");
+                assert!(
+                    stopped.bound.expect("bound") <= exact.objective,
+                    "case {case}"
+                );
             }
             Err(LocationError::UnreachableTarget { .. }) => {}
             Err(e) => panic!("case {case}: {e}"),

@@ -248,9 +248,7 @@ impl Coverage {
         let baseline = det_sum(n, |i| if covered[i] { weight[i] } else { 0.0 });
         // Active points (positive weight, not covered yet), in Morton order (file order for a
         // cost table).
-        let active: Vec<usize> = (0..n)
-            .filter(|&i| weight[i] > 0.0 && !covered[i])
-            .collect();
+        let active: Vec<usize> = (0..n).filter(|&i| weight[i] > 0.0 && !covered[i]).collect();
         let reach = if let Some(costs) = instance.costs() {
             Reach::Table {
                 costs,

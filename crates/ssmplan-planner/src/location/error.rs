@@ -135,7 +135,9 @@ pub enum LocationError {
         site: super::Site,
     },
     /// A cost of a cost table is negative, NaN or infinite.
-    #[error("cost pair (demand point {demand}, {site:?}): cost {cost} is not a finite non-negative number")]
+    #[error(
+        "cost pair (demand point {demand}, {site:?}): cost {cost} is not a finite non-negative number"
+    )]
     InvalidCost {
         /// Index of the demand point.
         demand: usize,

@@ -187,9 +187,8 @@ impl Search<'_> {
                 }
             }
             let cap = self.cap;
-            let g = |d: usize| {
-                1.0 - f64::from(count[d]) - if cap[d] < lambda[d] { 1.0 } else { 0.0 }
-            };
+            let g =
+                |d: usize| 1.0 - f64::from(count[d]) - if cap[d] < lambda[d] { 1.0 } else { 0.0 };
             let [own, previous, dot] = det_sums(points, |d| {
                 [
                     lambda[d] + (cap[d] - lambda[d]).min(0.0),
@@ -427,10 +426,7 @@ pub(crate) fn pmedian_branch_and_bound(
             break;
         }
     }
-    let open_bound = stack
-        .iter()
-        .map(|n| n.bound)
-        .fold(f64::INFINITY, f64::min);
+    let open_bound = stack.iter().map(|n| n.bound).fold(f64::INFINITY, f64::min);
     let proven = !stopped || stack.iter().all(|n| search.prunable(n.bound));
     let bound = if proven {
         search.discarded.min(search.incumbent)

@@ -8,9 +8,9 @@ use rayon::prelude::*;
 use rstar::RTree;
 
 use super::bound::pmedian_lower_bound;
-use super::median_branch::pmedian_branch_and_bound;
 use super::error::LocationError;
 use super::instance::LocationInstance;
+use super::median_branch::pmedian_branch_and_bound;
 use super::numeric::{
     Draw, Lazy, SplitMix64, by_value_desc, det_sum, dist, dist_2, morton_order, relative_gap,
 };
@@ -58,8 +58,12 @@ impl Distances {
     ) -> Result<Self, LocationError> {
         if let Some(costs) = instance.costs() {
             let (rows, fixed_cost) = Rows::from_table(instance, costs, max_pairs)?;
-            let (col_offsets, col_demand, col_dist) =
-                transpose(&rows.offsets, &rows.candidate, &rows.dist, costs.candidate_count());
+            let (col_offsets, col_demand, col_dist) = transpose(
+                &rows.offsets,
+                &rows.candidate,
+                &rows.dist,
+                costs.candidate_count(),
+            );
             return Ok(Self {
                 weight: rows.weight,
                 base: rows.base,
