@@ -10,7 +10,7 @@
 //!   open site, p-median minimises the total weighted distance to the nearest open site, LSCP
 //!   finds the fewest new sites covering `target_share` of the weight;
 //! - ties go to the candidate that comes first in the candidates file;
-//! - with a cost table (`costs`: `origin,dest,cost`, the long form of PySAL `access` and
+//! - with a cost table (`costs`: `origin,dest,cost`, the long form of `PySAL` `access` and
 //!   spopt's `from_cost_matrix`), the table's costs replace the straight lines: the files need
 //!   only ids (and demand weights), a pair absent from the table is unreachable (it never
 //!   covers and never serves), the radius is in the table's unit and inclusive

@@ -1,6 +1,6 @@
 //! Abstract location instances for `ssmplan solve`: demand points (`id,x,y,weight`), candidate
 //! sites (`id,x,y`) and existing sites (`id,x,y`) in any planar unit, with no commune and no
-//! CRS; or, with a sparse cost table (`origin,dest,cost`, the long form of PySAL `access`),
+//! CRS; or, with a sparse cost table (`origin,dest,cost`, the long form of `PySAL` `access`),
 //! only the ids (and demand weights). Researchers bring them from their own benchmarks; the
 //! reader only checks that every value is usable and names the file, line and field of the
 //! first one that is not.

@@ -1,5 +1,5 @@
 //! A sparse table of travel costs (network distances, drive times) between demand points and
-//! sites, in place of straight lines: the long form `origin,dest,cost` of PySAL `access` and
+//! sites, in place of straight lines: the long form `origin,dest,cost` of `PySAL` `access` and
 //! spopt's `from_cost_matrix`. A pair absent from the table is unreachable.
 
 use super::error::{LocationError, PointSet};
@@ -118,7 +118,7 @@ impl CostTable {
             (&mut to_candidates, Site::Candidate as fn(usize) -> Site),
             (&mut to_existing, Site::Existing as fn(usize) -> Site),
         ] {
-            list.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            list.sort_unstable_by_key(|a| (a.0, a.1));
             if let Some(w) = list
                 .windows(2)
                 .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))

@@ -342,7 +342,7 @@ fn bad_tables_are_refused() {
             [(1, Site::Candidate(1), 1.0), (1, Site::Candidate(1), 2.0)]
         )
         .map(|_| ())
-        .unwrap_err(),
+        .expect_err("duplicate"),
         LocationError::DuplicatePair {
             demand: 1,
             site: Site::Candidate(1)
@@ -361,7 +361,7 @@ fn bad_tables_are_refused() {
     assert_eq!(
         LocationInstance::from_costs(vec![1.0], empty)
             .map(|_| ())
-            .unwrap_err(),
+            .expect_err("no candidate"),
         LocationError::NoCandidates
     );
 }

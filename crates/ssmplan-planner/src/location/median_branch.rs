@@ -320,16 +320,9 @@ impl Search<'_> {
     }
 }
 
-/// Branch-and-bound for p-median with `p` new sites over `data`, from the incumbent `start`
-/// (weighted distance, fixed cost excluded, and set).
-pub(crate) fn pmedian_branch_and_bound(
-    data: &Distances,
-    p: usize,
-    start: (f64, &[u32]),
-    limits: Limits,
-) -> MedianOutcome {
-    let m = data.candidates();
-    let weighted: Vec<Vec<f64>> = (0..m)
+/// Weighted costs `w_d c_dj` of every column.
+fn weighted_columns(data: &Distances) -> Vec<Vec<f64>> {
+    (0..data.candidates())
         .into_par_iter()
         .map(|j| {
             let (demand, dist) = data.column(j);
@@ -339,7 +332,36 @@ pub(crate) fn pmedian_branch_and_bound(
                 .map(|(&d, &c)| data.weight[d as usize] * c)
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// Root multipliers: each point's weighted distance to its nearest site of `set`.
+fn warm_start(data: &Distances, set: &[u32]) -> Vec<f64> {
+    let mut nearest = data.base.clone();
+    for &j in set {
+        let (demand, dist) = data.column(j as usize);
+        for (&d, &c) in demand.iter().zip(dist) {
+            let now = &mut nearest[d as usize];
+            if c < *now {
+                *now = c;
+            }
+        }
+    }
+    (0..nearest.len())
+        .map(|d| data.weight[d] * nearest[d])
+        .collect()
+}
+
+/// Branch-and-bound for p-median with `p` new sites over `data`, from the incumbent `start`
+/// (weighted distance, fixed cost excluded, and set).
+pub(crate) fn pmedian_branch_and_bound(
+    data: &Distances,
+    p: usize,
+    start: (f64, &[u32]),
+    limits: Limits,
+) -> MedianOutcome {
+    let m = data.candidates();
+    let weighted = weighted_columns(data);
     let cap: Vec<f64> = (0..data.weight.len())
         .map(|d| data.weight[d] * data.base[d])
         .collect();
@@ -364,22 +386,9 @@ pub(crate) fn pmedian_branch_and_bound(
             nodes: 0,
         };
     }
-    // Warm start: each point's multiplier at the cost of its assignment in the incumbent.
-    let mut nearest = data.base.clone();
-    for &j in start.1 {
-        let (demand, dist) = data.column(j as usize);
-        for (&d, &c) in demand.iter().zip(dist) {
-            let now = &mut nearest[d as usize];
-            if c < *now {
-                *now = c;
-            }
-        }
-    }
     let mut stack = vec![Pending {
         fixed: vec![0; m],
-        lambda: (0..nearest.len())
-            .map(|d| data.weight[d] * nearest[d])
-            .collect(),
+        lambda: warm_start(data, start.1),
         bound: f64::NEG_INFINITY,
     }];
     let stopped_at = |search: &Search<'_>| {
