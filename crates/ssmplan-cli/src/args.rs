@@ -279,8 +279,8 @@ pub struct SolveArgs {
     /// Add the time of each stage to the output (which then differs between runs).
     #[arg(long)]
     pub timings: bool,
-    /// Certified mode (mclp): a proven optimum, or at --time-limit-s the best solution with a
-    /// proven bound and its gap.
+    /// Certified mode (mclp, pmedian, lscp): a proven optimum, or at --time-limit-s the best
+    /// solution with a proven bound and its gap.
     #[arg(long)]
     pub exact: bool,
     /// Time limit of --exact, in seconds (default: run to the proof).
