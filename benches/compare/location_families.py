@@ -155,7 +155,7 @@ def main():
         ours = run_ours(binary, family, model, directory, p, radius_km, args.repeat, [])
         row = {"key": key, "family": family, "model": model, "size": f"{n} x {m}", "existing": existing,
                "p": p, "radius_km": radius_km, "ours": ours, "load": load}
-        if args.exact and model == "mclp":
+        if args.exact and model in ("mclp", "pmedian"):
             row["exact"] = run_ours(binary, family, model, directory, p, radius_km, 1,
                                     ["--exact", "--time-limit-s", "60"])
         if args.no_highs and key in reuse:

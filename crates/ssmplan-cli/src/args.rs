@@ -260,15 +260,20 @@ pub struct SolveArgs {
     /// Share of the weight to cover (lscp).
     #[arg(long, default_value_t = 0.95)]
     pub target_share: f64,
-    /// Demand points: CSV `id,x,y,weight`.
+    /// Demand points: CSV `id,x,y,weight` (`id,weight` with --costs).
     #[arg(long, value_name = "FILE")]
     pub demand: PathBuf,
-    /// Candidate sites: CSV `id,x,y`.
+    /// Candidate sites: CSV `id,x,y` (`id` with --costs).
     #[arg(long, value_name = "FILE")]
     pub candidates: PathBuf,
-    /// Existing sites, always open: CSV `id,x,y`.
+    /// Existing sites, always open: CSV `id,x,y` (`id` with --costs).
     #[arg(long, value_name = "FILE")]
     pub existing: Option<PathBuf>,
+    /// Sparse cost table, CSV `origin,dest,cost` (demand id, candidate or existing site id,
+    /// network distance or time in any unit) in place of straight lines: a pair absent is
+    /// unreachable; --radius is in the table's unit and --unit does not apply.
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
     /// Seed of the perturbation rounds.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -278,8 +283,8 @@ pub struct SolveArgs {
     /// Add the time of each stage to the output (which then differs between runs).
     #[arg(long)]
     pub timings: bool,
-    /// Certified mode (mclp): a proven optimum, or at --time-limit-s the best solution with a
-    /// proven bound and its gap.
+    /// Certified mode (mclp, pmedian, lscp): a proven optimum, or at --time-limit-s the best
+    /// solution with a proven bound and its gap.
     #[arg(long)]
     pub exact: bool,
     /// Time limit of --exact, in seconds (default: run to the proof).

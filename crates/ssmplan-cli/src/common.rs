@@ -231,6 +231,7 @@ pub fn solve_request(a: &SolveArgs) -> SolveRequest {
         demand: a.demand.clone(),
         candidates: a.candidates.clone(),
         existing: a.existing.clone(),
+        costs: a.costs.clone(),
         seed: a.seed,
         perturbations: a.perturbations,
         timings: a.timings,

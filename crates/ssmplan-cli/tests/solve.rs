@@ -181,6 +181,14 @@ fn solve_finds_the_exhaustive_optimum_and_a_valid_bound() {
                     "p-median bound {bound} above {median}"
                 );
             }
+            // Certified p-median: the optimum, proven.
+            let exact = run(&["--model", "pmedian", "--exact"]);
+            let r = result(&exact);
+            assert_eq!(r["status"], "optimal", "seed {seed} p {p}");
+            let objective = r["objective"].as_f64().expect("objective");
+            assert!((objective - median).abs() <= 1e-6 * median);
+            let bound = r["bound"].as_f64().expect("bound");
+            assert!(bound <= median * (1.0 + 1e-9) && bound >= median * (1.0 - 1e-8));
         }
     }
 }
@@ -283,8 +291,15 @@ fn bad_instances_name_file_line_and_field() {
     let cases: [(&str, &[&str], &str); 8] = [
         (
             "id,x,y,weight\na,0,0,1\n",
-            &["-p", "1", "--model", "pmedian", "--exact"],
-            "--exact: the certified mode is implemented for MCLP only",
+            &[
+                "-p",
+                "1",
+                "--model",
+                "pmedian",
+                "--exact",
+                "--time-limit-s=1e9",
+            ],
+            "--time-limit-s: 1000000000: the time limit must be between 0 and",
         ),
         (
             "id,x,y,weight\na,0,0,1\n",

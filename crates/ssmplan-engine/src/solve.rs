@@ -10,6 +10,15 @@
 //!   open site, p-median minimises the total weighted distance to the nearest open site, LSCP
 //!   finds the fewest new sites covering `target_share` of the weight;
 //! - ties go to the candidate that comes first in the candidates file;
+//! - with a cost table (`costs`: `origin,dest,cost`, the long form of `PySAL` `access` and
+//!   spopt's `from_cost_matrix`), the table's costs replace the straight lines: the files need
+//!   only ids (and demand weights), a pair absent from the table is unreachable (it never
+//!   covers and never serves), the radius is in the table's unit and inclusive
+//!   (`cost <= radius`); p-median refuses a demand point of positive weight that no site
+//!   reaches at all, and charges one that the chosen sites do not reach the unreached cost
+//!   (see [`LocationInstance::from_costs`]), which makes the optimum the strict p-median of
+//!   the table's pairs whenever some choice reaches everyone; the output counts the demand
+//!   left unreached;
 //! - the same files and parameters give the same output, byte for byte (the stage times, shown
 //!   only with `timings`, are the one exception).
 
@@ -18,10 +27,15 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use ssmplan_io::CsvError;
 use ssmplan_io::dataset::InputFile;
-use ssmplan_io::instance::{InstancePoints, parse_instance_points};
+use ssmplan_io::instance::{
+    CostDest, InstancePoints, parse_cost_table, parse_instance_ids, parse_instance_points,
+};
 use ssmplan_io::manifest::{Verified, sha256_bytes};
-use ssmplan_planner::location::{LocationInstance, Objective, Solution, SolveParams};
+use ssmplan_planner::location::{
+    BoundKind, CostTable, LocationInstance, Objective, Site, Solution, SolveParams,
+};
 
 use crate::report::{Cell, Report, Table};
 use crate::request::{Model, Validate};
@@ -75,14 +89,18 @@ pub struct SolveRequest {
     pub candidates: PathBuf,
     /// Existing sites, always open: `id,x,y`.
     pub existing: Option<PathBuf>,
+    /// Sparse cost table `origin,dest,cost` (demand id, candidate or existing site id, cost in
+    /// any unit) replacing straight lines; the point files then need only `id` (and `weight`).
+    #[serde(default)]
+    pub costs: Option<PathBuf>,
     /// Seed of the perturbation rounds.
     pub seed: u64,
     /// Perturbation rounds after the local search.
     pub perturbations: usize,
     /// Report the time of each stage (makes the output differ between runs).
     pub timings: bool,
-    /// Certified mode (MCLP): a proven optimum, or the best solution with a proven bound and
-    /// its gap when `time_limit_s` stops it.
+    /// Certified mode (MCLP, p-median, LSCP): a proven optimum, or the best solution with a
+    /// proven bound and its gap when `time_limit_s` stops it.
     pub exact: bool,
     /// Time limit of the certified mode.
     pub time_limit_s: Option<f64>,
@@ -115,12 +133,6 @@ impl Validate for SolveRequest {
             return Err(EngineError::parameter(
                 "target_share",
                 format!("must be in (0, 1] (found {})", self.target_share),
-            ));
-        }
-        if self.exact && self.model != Model::Mclp {
-            return Err(EngineError::parameter(
-                "exact",
-                "the certified mode is implemented for MCLP only",
             ));
         }
         if let Some(s) = self.time_limit_s {
@@ -161,24 +173,108 @@ pub struct SolveResult {
     pub report: Report,
 }
 
-/// Reads an instance file once: its points and its record (sha256) among the inputs.
-fn read(
+/// Reads a file once: its bytes and its record (sha256) among the inputs.
+fn read_bytes(
     role: &'static str,
     path: &std::path::Path,
-    weighted: bool,
-) -> Result<(InstancePoints, InputFile), EngineError> {
-    let bytes = std::fs::read(path).map_err(|source| ssmplan_io::CsvError::Open {
+) -> Result<(Vec<u8>, InputFile), EngineError> {
+    let bytes = std::fs::read(path).map_err(|source| CsvError::Open {
         path: path.to_path_buf(),
         source,
     })?;
-    let points = parse_instance_points(path, &bytes, weighted)?;
     let record = InputFile {
         role,
         path: path.to_path_buf(),
         sha256: sha256_bytes(&bytes),
         verified: Verified::NotListed,
     };
+    Ok((bytes, record))
+}
+
+/// Reads an instance file once: its points (only the ids and weights with `coordinates` off)
+/// and its record (sha256) among the inputs.
+fn read(
+    role: &'static str,
+    path: &std::path::Path,
+    weighted: bool,
+    coordinates: bool,
+) -> Result<(InstancePoints, InputFile), EngineError> {
+    let (bytes, record) = read_bytes(role, path)?;
+    let points = if coordinates {
+        parse_instance_points(path, &bytes, weighted)?
+    } else {
+        parse_instance_ids(path, &bytes, weighted)?
+    };
     Ok((points, record))
+}
+
+/// The planner's cost table from the pairs of a cost file; for p-median, refuses a demand point
+/// of positive weight that no site reaches (naming it).
+fn cost_table(
+    model: Model,
+    demand: &InstancePoints,
+    candidates: &InstancePoints,
+    existing: Option<&InstancePoints>,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> Result<CostTable, EngineError> {
+    let parsed = parse_cost_table(path, bytes, demand, candidates, existing)?;
+    if model == Model::Pmedian {
+        let mut reached = vec![false; demand.ids.len()];
+        for &(d, _, _) in &parsed.pairs {
+            reached[d] = true;
+        }
+        if let Some(d) = (0..reached.len()).find(|&d| !reached[d] && demand.weights[d] > 0.0) {
+            return Err(CsvError::BadValue {
+                path: demand.path.clone(),
+                line: demand.lines[d],
+                field: "id".into(),
+                found: demand.ids[d].clone(),
+                problem: format!(
+                    "p-median: no candidate or existing site reaches this demand point (no pair \
+                     with it as origin in {}); add its pairs, or give it weight 0",
+                    path.display()
+                ),
+            }
+            .into());
+        }
+    }
+    Ok(CostTable::new(
+        demand.ids.len(),
+        candidates.ids.len(),
+        existing.map_or(0, |e| e.ids.len()),
+        parsed.pairs.into_iter().map(|(d, dest, c)| {
+            (
+                d,
+                match dest {
+                    CostDest::Candidate(j) => Site::Candidate(j),
+                    CostDest::Existing(k) => Site::Existing(k),
+                },
+                c,
+            )
+        }),
+    )?)
+}
+
+/// With a cost table: the demand points of positive weight that neither the existing sites nor
+/// the chosen candidates reach, and their weight.
+fn unreached(instance: &LocationInstance, chosen: &[usize]) -> Option<(usize, f64)> {
+    let costs = instance.costs()?;
+    let mut open = vec![false; costs.candidate_count()];
+    for &j in chosen {
+        open[j] = true;
+    }
+    let (mut count, mut weight) = (0, 0.0);
+    for (d, &w) in instance.weight().iter().enumerate() {
+        if w > 0.0
+            && costs.existing_costs(d).0.is_empty()
+            && !costs.candidate_costs(d).0.iter().any(|&j| open[j as usize])
+        {
+            count += 1;
+            weight += w;
+        }
+    }
+    Some((count, weight))
 }
 
 /// Solves a location model on instance files.
@@ -195,19 +291,37 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
     let mut times: Vec<(&'static str, f64)> = Vec::new();
     let clock = Instant::now();
     progress.stage("reading the instance");
-    let (demand, demand_input) = read("demand points", &request.demand, true)?;
-    let (candidates, candidates_input) = read("candidate sites", &request.candidates, false)?;
+    let planar = request.costs.is_none();
+    let (demand, demand_input) = read("demand points", &request.demand, true, planar)?;
+    let (candidates, candidates_input) =
+        read("candidate sites", &request.candidates, false, planar)?;
     let mut inputs = vec![demand_input, candidates_input];
     let existing = match &request.existing {
         Some(path) => {
-            let (e, i) = read("existing sites", path, false)?;
+            let (e, i) = read("existing sites", path, false, planar)?;
             inputs.push(i);
             Some(e)
         }
         None => None,
     };
+    let table = match &request.costs {
+        Some(path) => {
+            let (bytes, record) = read_bytes("cost table", path)?;
+            inputs.push(record);
+            Some(cost_table(
+                request.model,
+                &demand,
+                &candidates,
+                existing.as_ref(),
+                path,
+                &bytes,
+            )?)
+        }
+        None => None,
+    };
     times.push(("read", clock.elapsed().as_secs_f64()));
-    let scale = request.unit.metres();
+    // A cost table is used in its own unit.
+    let scale = if planar { request.unit.metres() } else { 1.0 };
     let metres = |p: &InstancePoints| -> Vec<geo::Coord<f64>> {
         p.coords
             .iter()
@@ -218,12 +332,15 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
             .collect()
     };
     let clock = Instant::now();
-    let instance = LocationInstance::new(
-        metres(&demand),
-        demand.weights.clone(),
-        metres(&candidates),
-        existing.as_ref().map(&metres).unwrap_or_default(),
-    )?;
+    let instance = match table {
+        Some(table) => LocationInstance::from_costs(demand.weights.clone(), table)?,
+        None => LocationInstance::new(
+            metres(&demand),
+            demand.weights.clone(),
+            metres(&candidates),
+            existing.as_ref().map(&metres).unwrap_or_default(),
+        )?,
+    };
     times.push(("instance", clock.elapsed().as_secs_f64()));
     let radius_m = request.radius.unwrap_or(0.0) * scale;
     let objective = match request.model {
@@ -257,7 +374,9 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
             v
         }
     };
-    let status = if solution.gap.is_some_and(|g| g <= 1e-12) {
+    let status = if solution.bound_kind == Some(BoundKind::Exact)
+        || solution.gap.is_some_and(|g| g <= 1e-12)
+    {
         "optimal"
     } else {
         "feasible"
@@ -267,6 +386,7 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
         .iter()
         .map(|&i| candidates.ids[i].clone())
         .collect();
+    let unreached_demand = unreached(&instance, &solution.chosen);
     let result_row = vec![
         model_name(request.model).into(),
         chosen.len().into(),
@@ -277,6 +397,8 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
         crate::describe::bound(solution.bound_kind).into(),
         Cell::opt(solution.covered_share, 9),
         Cell::Num(value(solution.baseline_objective), 6),
+        unreached_demand.map_or(Cell::Empty, |(n, _)| n.into()),
+        Cell::opt(unreached_demand.map(|(_, w)| w), 6),
     ];
     let chosen_rows = solution
         .chosen
@@ -287,8 +409,8 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
             vec![
                 (rank + 1).into(),
                 candidates.ids[i].clone().into(),
-                Cell::Num(candidates.coords[i].x, 6),
-                Cell::Num(candidates.coords[i].y, 6),
+                Cell::opt(candidates.coords.get(i).map(|c| c.x), 6),
+                Cell::opt(candidates.coords.get(i).map(|c| c.y), 6),
                 Cell::Num(value(gain), 6),
             ]
         })
@@ -307,6 +429,8 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
                 "bound_source",
                 "covered_share",
                 "baseline_objective",
+                "unreached_points",
+                "unreached_weight",
             ],
             rows: vec![result_row],
         },
@@ -328,7 +452,11 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
                 .collect(),
         });
     }
-    let unit = request.unit.key();
+    let unit = if planar {
+        request.unit.key()
+    } else {
+        "the cost table's unit"
+    };
     let mut parameters = vec![
         ("model", json!(model_name(request.model))),
         ("unit", json!(unit)),
@@ -350,6 +478,15 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
             parameters.push(("target_share", json!(request.target_share)));
         }
     }
+    if !planar {
+        parameters.push((
+            "cost_pairs",
+            json!(instance.costs().map_or(0, CostTable::pairs)),
+        ));
+        if request.model == Model::Pmedian {
+            parameters.push(("unreached_cost", json!(instance.unreached_cost())));
+        }
+    }
     if request.exact {
         parameters.push(("exact", json!(true)));
         parameters.push(("time_limit_s", json!(request.time_limit_s)));
@@ -360,7 +497,12 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
         (
             "semantics",
             json!(format!(
-                "straight-line distances in {unit}; radius inclusive; existing sites always open; ties to the candidate first in the file; objective and bound: {}",
+                "{}; radius inclusive; existing sites always open; ties to the candidate first in the file; objective and bound: {}",
+                if planar {
+                    format!("straight-line distances in {unit}")
+                } else {
+                    "costs from the cost table, a pair absent from it unreachable (p-median: demand no open site reaches costs unreached_cost per unit of weight)".to_owned()
+                },
                 match request.model {
                     Model::Mclp => "weight within the radius of an open site",
                     Model::Pmedian => "total weight x distance to the nearest open site",

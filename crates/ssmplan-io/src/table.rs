@@ -145,7 +145,7 @@ impl<'b> Lines<'b> {
 pub(crate) struct Row<'a> {
     pub(crate) path: &'a Path,
     pub(crate) line: u64,
-    record: csv::StringRecord,
+    record: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
 }
 
@@ -309,7 +309,7 @@ impl<'a> Table<'a> {
         self.records.iter().map(|(line, record)| Row {
             path: self.path,
             line: *line,
-            record: record.clone(),
+            record,
             columns: &self.columns,
         })
     }

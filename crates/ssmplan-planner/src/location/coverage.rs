@@ -1,6 +1,7 @@
 //! Sparse coverage lists for MCLP and LSCP: for each candidate, the demand within the radius that
 //! no existing site covers (compressed sparse rows, 32-bit indices), built with one R-tree query
-//! per demand point; demand points with the same candidate set are merged. No dense matrix.
+//! per demand point (or from the pairs of a cost table with `cost <= radius`); demand points with
+//! the same candidate set are merged. No dense matrix.
 
 use rayon::prelude::*;
 use rstar::RTree;
@@ -139,8 +140,15 @@ impl Groups {
     }
 }
 
-/// Whether each demand point is within `sqrt(radius_2)` of an existing site.
-fn covered_by_existing(instance: &LocationInstance, radius_2: f64) -> Vec<bool> {
+/// Whether each demand point is within `sqrt(radius_2)` of an existing site (cost table: within
+/// `radius_m`).
+fn covered_by_existing(instance: &LocationInstance, radius_m: f64, radius_2: f64) -> Vec<bool> {
+    if let Some(costs) = instance.costs() {
+        return (0..instance.demand_count())
+            .into_par_iter()
+            .map(|d| costs.existing_costs(d).1.iter().any(|&c| c <= radius_m))
+            .collect();
+    }
     let demand = instance.demand();
     if instance.existing().is_empty() {
         return vec![false; demand.len()];
@@ -160,6 +168,52 @@ fn covered_by_existing(instance: &LocationInstance, radius_2: f64) -> Vec<bool> 
                 .is_some()
         })
         .collect()
+}
+
+/// Where the candidates within the radius of a demand point come from.
+enum Reach<'a> {
+    /// Straight lines: an R-tree of the candidates.
+    Planar {
+        demand: &'a [geo::Coord<f64>],
+        tree: RTree<GeomWithData<[f64; 2], u32>>,
+        radius_2: f64,
+    },
+    /// The pairs of a cost table with `cost <= radius`.
+    Table {
+        costs: &'a super::CostTable,
+        radius: f64,
+    },
+}
+
+impl Reach<'_> {
+    /// Appends the candidates within the radius of demand point `i`, in increasing order.
+    fn extend(&self, i: usize, items: &mut Vec<u32>) {
+        match self {
+            Self::Planar {
+                demand,
+                tree,
+                radius_2,
+            } => {
+                let q = demand[i];
+                let start = items.len();
+                items.extend(
+                    tree.locate_within_distance([q.x, q.y], *radius_2)
+                        .map(|g| g.data),
+                );
+                items[start..].sort_unstable();
+            }
+            Self::Table { costs, radius } => {
+                let (sites, cost) = costs.candidate_costs(i);
+                items.extend(
+                    sites
+                        .iter()
+                        .zip(cost)
+                        .filter(|&(_, &c)| c <= *radius)
+                        .map(|(&j, _)| j),
+                );
+            }
+        }
+    }
 }
 
 /// Coverage of an instance for one radius.
@@ -188,27 +242,41 @@ impl Coverage {
     /// Builds the lists for `radius_m` (validated by the caller: finite, positive).
     pub(crate) fn build(instance: &LocationInstance, radius_m: f64) -> Self {
         let radius_2 = radius_m * radius_m;
-        let demand = instance.demand();
+        let n = instance.demand_count();
         let weight = instance.weight();
-        let covered = covered_by_existing(instance, radius_2);
-        let baseline = det_sum(demand.len(), |i| if covered[i] { weight[i] } else { 0.0 });
-        // Active points (positive weight, not covered yet), in Morton order.
-        let active: Vec<usize> = (0..demand.len())
-            .filter(|&i| weight[i] > 0.0 && !covered[i])
-            .collect();
-        let points: Vec<_> = active.iter().map(|&i| demand[i]).collect();
-        let active: Vec<usize> = morton_order(&points)
-            .into_iter()
-            .map(|k| active[k])
-            .collect();
-        let candidates = instance.candidates();
-        let tree = RTree::bulk_load(
-            candidates
-                .iter()
-                .enumerate()
-                .map(|(j, c)| GeomWithData::new([c.x, c.y], j as u32))
-                .collect(),
-        );
+        let covered = covered_by_existing(instance, radius_m, radius_2);
+        let baseline = det_sum(n, |i| if covered[i] { weight[i] } else { 0.0 });
+        // Active points (positive weight, not covered yet), in Morton order (file order for a
+        // cost table).
+        let active: Vec<usize> = (0..n).filter(|&i| weight[i] > 0.0 && !covered[i]).collect();
+        let reach = if let Some(costs) = instance.costs() {
+            Reach::Table {
+                costs,
+                radius: radius_m,
+            }
+        } else {
+            Reach::Planar {
+                demand: instance.demand(),
+                tree: RTree::bulk_load(
+                    instance
+                        .candidates()
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| GeomWithData::new([c.x, c.y], j as u32))
+                        .collect(),
+                ),
+                radius_2,
+            }
+        };
+        let active: Vec<usize> = if instance.costs().is_some() {
+            active
+        } else {
+            let points: Vec<_> = active.iter().map(|&i| instance.demand()[i]).collect();
+            morton_order(&points)
+                .into_iter()
+                .map(|k| active[k])
+                .collect()
+        };
         // For each point, the candidates within the radius; points with the same candidate set
         // are merged into one group, numbered in order of first occurrence.
         let mut groups = Groups::default();
@@ -223,13 +291,8 @@ impl Coverage {
                     let mut ends = Vec::with_capacity(points.len());
                     let mut items = Vec::new();
                     for &i in points {
-                        let q = demand[i];
                         let start = items.len();
-                        items.extend(
-                            tree.locate_within_distance([q.x, q.y], radius_2)
-                                .map(|g| g.data),
-                        );
-                        items[start..].sort_unstable();
+                        reach.extend(i, &mut items);
                         hashes.push(hash_row(&items[start..]));
                         ends.push(items.len());
                     }
@@ -264,7 +327,7 @@ impl Coverage {
             rows,
             ..
         } = groups;
-        let by_candidate = rows.transpose(candidates.len());
+        let by_candidate = rows.transpose(instance.candidate_count());
         Self {
             weight: group_weight,
             by_candidate,

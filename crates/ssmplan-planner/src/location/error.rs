@@ -126,6 +126,42 @@ pub enum LocationError {
         /// The limit in force.
         limit: u64,
     },
+    /// A pair of a cost table refers to a demand point or a site beyond its set.
+    #[error("cost pair (demand point {demand}, {site:?}): index out of range")]
+    PairOutOfRange {
+        /// Index of the demand point.
+        demand: usize,
+        /// The site.
+        site: super::Site,
+    },
+    /// A cost of a cost table is negative, NaN or infinite.
+    #[error(
+        "cost pair (demand point {demand}, {site:?}): cost {cost} is not a finite non-negative number"
+    )]
+    InvalidCost {
+        /// Index of the demand point.
+        demand: usize,
+        /// The site.
+        site: super::Site,
+        /// The cost found.
+        cost: f64,
+    },
+    /// A pair of a cost table is given twice.
+    #[error("cost pair (demand point {demand}, {site:?}) given twice")]
+    DuplicatePair {
+        /// Index of the demand point.
+        demand: usize,
+        /// The site.
+        site: super::Site,
+    },
+    /// The weights and the cost table do not have the same number of demand points.
+    #[error("{weights} weights for a cost table of {demand} demand points")]
+    CostTableSize {
+        /// Demand points of the table.
+        demand: usize,
+        /// Number of weights given.
+        weights: usize,
+    },
     /// Exhaustive search refused: too many subsets to enumerate.
     #[error("exhaustive search would enumerate {subsets} subsets, more than the limit of {limit}")]
     ExhaustiveTooLarge {

@@ -33,7 +33,7 @@ pub fn solve_exhaustive(
     params: &SolveParams,
 ) -> Result<Solution, LocationError> {
     objective.validate()?;
-    let m = instance.candidates().len();
+    let m = instance.candidate_count();
     let model = Model::new(instance, objective);
     match *objective {
         Objective::Mclp { .. } | Objective::PMedian => {
@@ -41,7 +41,7 @@ pub fn solve_exhaustive(
             if p > m {
                 return Err(LocationError::TooManySites { p, candidates: m });
             }
-            if p == 0 && instance.existing().is_empty() && !objective.is_maximisation() {
+            if p == 0 && instance.existing_count() == 0 && !objective.is_maximisation() {
                 return Err(LocationError::NoOpenSite);
             }
             let subsets = binomial(m, p);
@@ -122,7 +122,8 @@ enum Model {
         m: usize,
     },
     /// Distances: for each demand point, its weight, its distance to the nearest existing site
-    /// (infinite without any) and its distance to every candidate.
+    /// (infinite without any; on a cost table the unreached cost at most) and its distance to
+    /// every candidate (infinite for a pair absent from a cost table).
     Median {
         weight: Vec<f64>,
         base: Vec<f64>,
@@ -133,6 +134,9 @@ enum Model {
 
 impl Model {
     fn new(instance: &LocationInstance, objective: &Objective) -> Self {
+        if let Some(costs) = instance.costs() {
+            return Self::from_table(instance, costs, objective);
+        }
         let demand = instance.demand();
         let weight = instance.weight();
         let candidates = instance.candidates();
@@ -175,6 +179,63 @@ impl Model {
                     .iter()
                     .map(|&q| candidates.iter().map(|&c| dist(c, q)).collect())
                     .collect(),
+                m,
+            },
+        }
+    }
+
+    /// Dense matrices from a cost table: absent pairs never cover and cost the unreached cost.
+    fn from_table(
+        instance: &LocationInstance,
+        costs: &super::CostTable,
+        objective: &Objective,
+    ) -> Self {
+        let weight = instance.weight();
+        let m = costs.candidate_count();
+        let unreached = instance.unreached_cost();
+        let dense = |d: usize| -> Vec<f64> {
+            let mut row = vec![f64::INFINITY; m];
+            let (sites, cost) = costs.candidate_costs(d);
+            for (&j, &c) in sites.iter().zip(cost) {
+                row[j as usize] = c;
+            }
+            row
+        };
+        let nearest_existing = |d: usize| {
+            costs
+                .existing_costs(d)
+                .1
+                .iter()
+                .fold(f64::INFINITY, |a, &c| a.min(c))
+        };
+        match *objective {
+            Objective::Mclp { radius_m } | Objective::Lscp { radius_m, .. } => {
+                let mut model_weight = Vec::new();
+                let mut covering = Vec::new();
+                let mut baseline = 0.0;
+                for (d, &w) in weight.iter().enumerate() {
+                    if nearest_existing(d) <= radius_m {
+                        baseline += w;
+                    } else {
+                        let row = dense(d);
+                        model_weight.push(w);
+                        covering.push((0..m).filter(|&j| row[j] <= radius_m).collect());
+                    }
+                }
+                Self::Cover {
+                    weight: model_weight,
+                    covering,
+                    baseline,
+                    total: instance.total_weight(),
+                    m,
+                }
+            }
+            Objective::PMedian => Self::Median {
+                weight: weight.to_vec(),
+                base: (0..weight.len())
+                    .map(|d| nearest_existing(d).min(unreached))
+                    .collect(),
+                cost: (0..weight.len()).map(dense).collect(),
                 m,
             },
         }

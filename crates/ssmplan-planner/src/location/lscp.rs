@@ -2,7 +2,10 @@
 //! redundancy removal, then "one site fewer" attempts by MCLP swap search; lower bounds from the
 //! largest single covers and from the MCLP Lagrangian bound.
 
+use std::time::{Duration, Instant};
+
 use super::bound::mclp_upper_bound;
+use super::branch::{Limits, mclp_branch_and_bound};
 use super::coverage::{CoverState, Coverage};
 use super::error::LocationError;
 use super::instance::LocationInstance;
@@ -90,6 +93,45 @@ fn top_covers_bound(cov: &Coverage, needed: f64) -> usize {
     lower
 }
 
+/// Certified mode: MCLP's optimum grows with the number of sites, so the count found is optimal
+/// once the certified MCLP with one site fewer proves it covers less than `needed`; a set with
+/// one site fewer that meets it replaces `state` and the search goes on. Returns whether the
+/// count left in `state` is proven optimal (false when a limit stopped the search).
+fn certify<'a>(
+    cov: &'a Coverage,
+    state: &mut CoverState<'a>,
+    needed: f64,
+    params: &SolveParams,
+    work: &mut Work,
+) -> bool {
+    let limits = Limits {
+        deadline: params
+            .time_limit_s
+            .map(|s| Instant::now() + Duration::from_secs_f64(s)),
+        nodes: params.node_limit,
+    };
+    while !state.chosen.is_empty() {
+        let k = state.chosen.len() - 1;
+        let mut start = state.clone();
+        if let Some(drop) = least_unique(&start) {
+            start.remove(drop);
+        }
+        let out = mclp_branch_and_bound(cov, k, (start.covered(), &start.chosen), limits);
+        work.iterations += usize::try_from(out.nodes).unwrap_or(usize::MAX);
+        if out.value >= needed {
+            let mut fewer = CoverState::new(cov);
+            for &j in &out.set {
+                fewer.add(j as usize);
+            }
+            *state = fewer;
+            work.iterations += remove_redundant(state, needed);
+            continue;
+        }
+        return out.proven;
+    }
+    true
+}
+
 /// Solves LSCP (radius and target share validated by the caller).
 pub(super) fn solve(
     instance: &LocationInstance,
@@ -173,6 +215,13 @@ pub(super) fn solve(
             }
             _ => break,
         }
+    }
+    if params.exact
+        && lower < state.chosen.len()
+        && certify(&cov, &mut state, needed, params, &mut work)
+    {
+        lower = state.chosen.len();
+        kind = BoundKind::Exact;
     }
     let found = state.chosen.len();
     let lower = lower.min(found);

@@ -350,7 +350,7 @@ pub(super) fn solve(
     radius_m: f64,
     params: &SolveParams,
 ) -> Result<Solution, LocationError> {
-    let m = instance.candidates().len();
+    let m = instance.candidate_count();
     let p = params.p;
     if p > m {
         return Err(LocationError::TooManySites { p, candidates: m });

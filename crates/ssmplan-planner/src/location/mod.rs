@@ -25,6 +25,9 @@
 //!    ([`BoundKind::Exact`], gap 0 with weights on a grid of `2^-k`, else within 1e-9 of the
 //!    total weight) or, when [`SolveParams::time_limit_s`] or [`SolveParams::node_limit`] stops
 //!    it, returns the best set with the largest bound of the unexplored nodes.
+//!    p-median has the mirror search (`median_branch.rs`: assignment constraints relaxed, the
+//!    bound proven within a relative 1e-9); LSCP certifies its count by proving with the MCLP
+//!    search that one site fewer cannot meet the target.
 //!
 //! Every solution carries a bound on the optimum and the relative gap to it ([`BoundKind`]):
 //! for MCLP the smallest of the submodularity bound, the reachable weight and the Lagrangian
@@ -34,6 +37,10 @@
 //! candidates, for tests and small certifications. [`family_instance`] generates seeded
 //! instances of the benchmark families ([`Family`]: uniform, clustered, Gaussian spreads,
 //! skewed weights) for tests, benches and the comparison with `HiGHS`.
+//!
+//! Instances come from coordinates (straight lines) or from a sparse [`CostTable`] (network
+//! distances, travel times; a pair absent is unreachable, see
+//! [`LocationInstance::from_costs`] for the p-median rule on unreached demand).
 //!
 //! Nothing is dense: MCLP and LSCP coverage lists come from one R-tree query per demand point,
 //! and demand points with the same candidate set are merged (compressed sparse rows, 32-bit
@@ -62,6 +69,9 @@
 
 mod bound;
 mod branch;
+mod costs;
+#[cfg(test)]
+mod costs_tests;
 mod coverage;
 mod error;
 mod exhaustive;
@@ -69,6 +79,7 @@ mod families;
 mod instance;
 mod lscp;
 mod mclp;
+mod median_branch;
 mod numeric;
 mod params;
 mod pmedian;
@@ -77,6 +88,7 @@ mod synthetic;
 #[cfg(test)]
 mod tests;
 
+pub use costs::{CostTable, Site};
 pub use error::{LocationError, PointSet};
 pub use exhaustive::{MAX_EXHAUSTIVE_SUBSETS, solve_exhaustive};
 pub use families::{Family, FamilyParams, Layout, UnknownFamily, WeightLaw, family_instance};

@@ -10,6 +10,7 @@ use rstar::RTree;
 use super::bound::pmedian_lower_bound;
 use super::error::LocationError;
 use super::instance::LocationInstance;
+use super::median_branch::pmedian_branch_and_bound;
 use super::numeric::{
     Draw, Lazy, SplitMix64, by_value_desc, det_sum, dist, dist_2, morton_order, relative_gap,
 };
@@ -55,6 +56,26 @@ impl Distances {
         instance: &LocationInstance,
         max_pairs: u64,
     ) -> Result<Self, LocationError> {
+        if let Some(costs) = instance.costs() {
+            let (rows, fixed_cost) = Rows::from_table(instance, costs, max_pairs)?;
+            let (col_offsets, col_demand, col_dist) = transpose(
+                &rows.offsets,
+                &rows.candidate,
+                &rows.dist,
+                costs.candidate_count(),
+            );
+            return Ok(Self {
+                weight: rows.weight,
+                base: rows.base,
+                fixed_cost,
+                has_existing: costs.existing_count() > 0,
+                #[cfg(test)]
+                origin: rows.origin,
+                col_offsets,
+                col_demand,
+                col_dist,
+            });
+        }
         let demand = instance.demand();
         let weight = instance.weight();
         let candidates = instance.candidates();
@@ -162,6 +183,56 @@ struct Rows {
 }
 
 impl Rows {
+    /// From a cost table: for each demand point (file order) the candidates strictly cheaper
+    /// than its cheapest existing site, or than the unreached cost when it reaches none; points
+    /// with none go to the fixed cost.
+    fn from_table(
+        instance: &LocationInstance,
+        costs: &super::CostTable,
+        max_pairs: u64,
+    ) -> Result<(Self, f64), LocationError> {
+        let weight = instance.weight();
+        let unreached = instance.unreached_cost();
+        let mut rows = Self {
+            origin: Vec::new(),
+            weight: Vec::new(),
+            base: Vec::new(),
+            offsets: vec![0],
+            candidate: Vec::new(),
+            dist: Vec::new(),
+        };
+        let mut fixed: Vec<f64> = Vec::new();
+        for (d, &w) in weight.iter().enumerate() {
+            if w <= 0.0 {
+                continue;
+            }
+            let base = costs.nearest_existing(d).min(unreached);
+            let (sites, cost) = costs.candidate_costs(d);
+            let before = rows.candidate.len();
+            for (&j, &c) in sites.iter().zip(cost) {
+                if c < base {
+                    rows.candidate.push(j);
+                    rows.dist.push(c);
+                }
+            }
+            if rows.candidate.len() == before {
+                fixed.push(w * base);
+                continue;
+            }
+            if rows.candidate.len() as u64 > max_pairs {
+                return Err(LocationError::TooManyPairs {
+                    pairs: rows.candidate.len() as u64,
+                    limit: max_pairs,
+                });
+            }
+            rows.origin.push(d as u32);
+            rows.weight.push(w);
+            rows.base.push(base);
+            rows.offsets.push(rows.candidate.len());
+        }
+        Ok((rows, det_sum(fixed.len(), |i| fixed[i])))
+    }
+
     /// With existing sites: for each demand point the candidates strictly nearer than its
     /// nearest existing site (R-tree queries); points with none go to the fixed cost.
     fn sparse(
@@ -580,12 +651,12 @@ pub(super) fn solve(
     instance: &LocationInstance,
     params: &SolveParams,
 ) -> Result<Solution, LocationError> {
-    let m = instance.candidates().len();
+    let m = instance.candidate_count();
     let p = params.p;
     if p > m {
         return Err(LocationError::TooManySites { p, candidates: m });
     }
-    if p == 0 && instance.existing().is_empty() {
+    if p == 0 && instance.existing_count() == 0 {
         return Err(LocationError::NoOpenSite);
     }
     let data = Distances::build(instance, params.max_pairs)?;
@@ -627,6 +698,31 @@ pub(super) fn solve(
             variable = state.cost(&state.assignments());
         }
     }
+    let mut kind = BoundKind::Lagrangian;
+    if params.exact {
+        let limits = super::branch::Limits {
+            deadline: params
+                .time_limit_s
+                .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s)),
+            nodes: params.node_limit,
+        };
+        let out = pmedian_branch_and_bound(&data, p, (variable, &state.chosen), limits);
+        iterations += usize::try_from(out.nodes).unwrap_or(usize::MAX);
+        if out.value < variable {
+            let mut found = MedianState::new(&data);
+            for &j in &out.set {
+                found.add(j as usize);
+            }
+            state = found;
+            variable = state.cost(&state.assignments());
+        }
+        if out.proven {
+            lower = Some(out.bound);
+            kind = BoundKind::Exact;
+        } else if lower.is_none_or(|l| out.bound > l) {
+            lower = Some(out.bound);
+        }
+    }
     let objective = data.fixed_cost + variable;
     let baseline_objective = if data.has_existing {
         data.fixed_cost + det_sum(data.weight.len(), |d| data.weight[d] * data.base[d])
@@ -641,7 +737,7 @@ pub(super) fn solve(
         chosen,
         objective,
         bound,
-        bound_kind: bound.map(|_| BoundKind::Lagrangian),
+        bound_kind: bound.map(|_| kind),
         gap: bound.map(|b| relative_gap(objective, b)),
         baseline_objective,
         marginal,
