@@ -28,6 +28,9 @@ pub enum EngineError {
     /// The demand could not be built.
     #[error(transparent)]
     Demand(#[from] DemandError),
+    /// The road network (`--network`) could not be read.
+    #[error(transparent)]
+    Network(#[from] ssmplan_network::OsmError),
     /// Floating-catchment parameters or inputs are invalid.
     #[error(transparent)]
     Accessibility(#[from] AccessibilityError),

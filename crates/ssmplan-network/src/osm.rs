@@ -24,7 +24,7 @@ use crate::{Edge, RoadGraph};
 #[derive(Debug, thiserror::Error)]
 pub enum OsmError {
     /// The file cannot be read.
-    #[error("{}: cannot read the road network: {source}", path.display())]
+    #[error("{}: cannot read the road network", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -33,7 +33,7 @@ pub enum OsmError {
         source: std::io::Error,
     },
     /// The bytes are not an OpenStreetMap PBF file (or a damaged one).
-    #[error("{}: not an OpenStreetMap PBF file (.osm.pbf): {source}", path.display())]
+    #[error("{}: not an OpenStreetMap PBF file (.osm.pbf)", path.display())]
     NotPbf {
         /// The file.
         path: PathBuf,
