@@ -131,8 +131,8 @@ pub fn network(
         .clone()
         .unwrap_or_else(|| dataset.data_dir.join(DEFAULT_PARAMS));
     let (params, model_mae) = read_params_file(&params_path)?;
-    let model = DriveTime::new(params)
-        .map_err(|e| EngineError::parameter("params", e.to_string()))?;
+    let model =
+        DriveTime::new(params).map_err(|e| EngineError::parameter("params", e.to_string()))?;
     let spec = DemandSpec::parse(&request.demand)?;
     progress.stage(&format!("building demand ({})", spec.describe()));
     let demand = engine.demand(&mut dataset, &spec, progress)?;
@@ -185,8 +185,8 @@ pub fn network(
         sites.len(),
         origins.len()
     ));
-    let time_params = TimeParams::new(1, request.cutoff_min * 60.0)
-        .access_speed_kmh(request.access_speed_kmh);
+    let time_params =
+        TimeParams::new(1, request.cutoff_min * 60.0).access_speed_kmh(request.access_speed_kmh);
     let times = nearest_times(graph, &sites, &origins, time_params);
     let straight = nearest_sites(&demand.points, &dataset.site_locations(), &StraightLine);
 
@@ -335,6 +335,9 @@ mod tests {
             cutoff_min: 0.0,
             ..NetworkRequest::default()
         };
-        assert!(r.validate().is_err_and(|e| e.to_string().starts_with("cutoff_min")));
+        assert!(
+            r.validate()
+                .is_err_and(|e| e.to_string().starts_with("cutoff_min"))
+        );
     }
 }

@@ -142,7 +142,13 @@ pub fn parse_pbf(path: &Path, bytes: &[u8]) -> Result<OsmGraph, OsmError> {
             });
         })
         .map_err(not_pbf)?;
-    let mut xy = vec![Coord { x: f64::NAN, y: f64::NAN }; index.len()];
+    let mut xy = vec![
+        Coord {
+            x: f64::NAN,
+            y: f64::NAN
+        };
+        index.len()
+    ];
     ElementReader::new(Cursor::new(bytes))
         .for_each(|element| {
             let (id, lon, lat) = match element {

@@ -105,6 +105,13 @@ mod tests {
             assert_eq!(s.node, node, "{p:?}");
             assert!((s.distance_m - best).abs() < 1e-9);
         }
-        assert!(snapper.snap(Coord { x: f64::NAN, y: 0.0 }).is_none());
+        assert!(
+            snapper
+                .snap(Coord {
+                    x: f64::NAN,
+                    y: 0.0
+                })
+                .is_none()
+        );
     }
 }

@@ -193,7 +193,13 @@ pub fn car_way<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option
         }
     }
     let highway = highway?;
-    if area || access.iter().flatten().next().is_some_and(|v| CLOSED.contains(v)) {
+    if area
+        || access
+            .iter()
+            .flatten()
+            .next()
+            .is_some_and(|v| CLOSED.contains(v))
+    {
         return None;
     }
     let implied = matches!(junction, Some("roundabout" | "circular")) || highway == "motorway";
@@ -253,7 +259,11 @@ mod tests {
         assert!(way(&[("highway", "residential"), ("motor_vehicle", "no")]).is_none());
         assert!(way(&[("highway", "service"), ("area", "yes")]).is_none());
         // The most specific tag wins: cars allowed on a way closed to other traffic.
-        let open = way(&[("highway", "service"), ("access", "no"), ("motorcar", "yes")]);
+        let open = way(&[
+            ("highway", "service"),
+            ("access", "no"),
+            ("motorcar", "yes"),
+        ]);
         assert_eq!(open.map(|w| w.speed_kmh), Some(20.0));
     }
 
@@ -273,8 +283,12 @@ mod tests {
         assert_eq!(w.direction, Direction::Backward);
         let w = way(&[("highway", "primary"), ("zone:traffic", "BE-WAL:urban")]).expect("car");
         assert_eq!(w.speed_kmh, 50.0);
-        let w = way(&[("highway", "primary"), ("maxspeed", "70"), ("zone:traffic", "BE:urban")])
-            .expect("car way");
+        let w = way(&[
+            ("highway", "primary"),
+            ("maxspeed", "70"),
+            ("zone:traffic", "BE:urban"),
+        ])
+        .expect("car way");
         assert_eq!(w.speed_kmh, 70.0, "a signed limit beats the zone");
         assert!(way(&[("highway", "primary"), ("oneway", "reversible")]).is_none());
     }

@@ -108,8 +108,16 @@ pub fn grid(params: GridParams) -> RoadGraph {
                 let kmh = if fast { params.motorway_kmh } else { street };
                 let (a, b) = (xy[u as usize], xy[v as usize]);
                 let secs = (a.x - b.x).hypot(a.y - b.y) / (kmh / 3.6);
-                edges.push(Edge { from: u, to: v, secs });
-                edges.push(Edge { from: v, to: u, secs });
+                edges.push(Edge {
+                    from: u,
+                    to: v,
+                    secs,
+                });
+                edges.push(Edge {
+                    from: v,
+                    to: u,
+                    secs,
+                });
             }
         }
     }

@@ -85,12 +85,23 @@ fn bad_files_are_named() {
 
     let e = read_pbf(&fixture("not_pbf.osm.pbf")).expect_err("text");
     assert!(matches!(e, OsmError::NotPbf { .. }), "{e}");
-    assert!(e.to_string().contains("not_pbf.osm.pbf: not an OpenStreetMap PBF"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("not_pbf.osm.pbf: not an OpenStreetMap PBF"),
+        "{e}"
+    );
 
     // A valid PBF with a footway only (tests/fixtures/no_roads.osm).
     let e = read_pbf(&fixture("no_roads.osm.pbf")).expect_err("no road");
     assert!(
-        matches!(e, OsmError::NoCarWay { ways: 1, nodes: 2, .. }),
+        matches!(
+            e,
+            OsmError::NoCarWay {
+                ways: 1,
+                nodes: 2,
+                ..
+            }
+        ),
         "{e}"
     );
     assert!(e.to_string().contains("no way usable by car"), "{e}");

@@ -70,11 +70,22 @@ fn one_way_ring_goes_around() {
         &[Some(snap(3)), Some(snap(1)), None],
         TimeParams::new(2, 1e9),
     );
-    assert_eq!(t[0].iter().map(|s| (s.site, s.secs)).collect::<Vec<_>>(), [(1, 10.0), (0, 50.0)]);
-    assert_eq!(t[1].iter().map(|s| (s.site, s.secs)).collect::<Vec<_>>(), [(0, 10.0), (1, 30.0)]);
+    assert_eq!(
+        t[0].iter().map(|s| (s.site, s.secs)).collect::<Vec<_>>(),
+        [(1, 10.0), (0, 50.0)]
+    );
+    assert_eq!(
+        t[1].iter().map(|s| (s.site, s.secs)).collect::<Vec<_>>(),
+        [(0, 10.0), (1, 30.0)]
+    );
     assert!(t[2].is_empty());
     // Within a 20 s cutoff, origin 3 reaches only the site at node 4.
-    let t = nearest_times(&g, &[snap(2), snap(4)], &[Some(snap(3))], TimeParams::new(2, 20.0));
+    let t = nearest_times(
+        &g,
+        &[snap(2), snap(4)],
+        &[Some(snap(3))],
+        TimeParams::new(2, 20.0),
+    );
     assert_eq!(t[0].len(), 1);
     assert_eq!(t[0][0].site, 1);
 }
@@ -112,9 +123,21 @@ fn largest_component_drops_the_rest() {
             secs: 10.0,
         })
         .collect();
-    edges.push(Edge { from: 3, to: 6, secs: 1.0 });
-    edges.push(Edge { from: 7, to: 8, secs: 1.0 });
-    edges.push(Edge { from: 8, to: 7, secs: 1.0 });
+    edges.push(Edge {
+        from: 3,
+        to: 6,
+        secs: 1.0,
+    });
+    edges.push(Edge {
+        from: 7,
+        to: 8,
+        secs: 1.0,
+    });
+    edges.push(Edge {
+        from: 8,
+        to: 7,
+        secs: 1.0,
+    });
     let g = RoadGraph::new(xy, &edges);
     let (component, largest) = g.strong_components();
     assert_eq!(component.iter().filter(|&&c| c == largest).count(), 6);
@@ -190,7 +213,12 @@ fn dijkstra_matches_floyd_warshall_on_random_graphs() {
             })
             .collect();
         let origins: Vec<Option<Snapped>> = (0..n as u32)
-            .map(|node| Some(Snapped { node, distance_m: 0.0 }))
+            .map(|node| {
+                Some(Snapped {
+                    node,
+                    distance_m: 0.0,
+                })
+            })
             .collect();
         let got = nearest_times(&g, &sites, &origins, TimeParams::new(3, cutoff));
         for (o, list) in got.iter().enumerate() {
