@@ -542,7 +542,7 @@ pub struct NetworkArgs {
     /// Speed of the straight leg between a point and its nearest road node.
     #[arg(long, default_value_t = 20.0)]
     pub access_speed_kmh: f64,
-    /// Drive-time model parameters [default: accessibility/drivetime_2020.json of the dataset].
+    /// Drive-time model parameters [default: `accessibility/drivetime_2020.json` of the dataset].
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
 }

@@ -54,7 +54,8 @@ impl Snapper {
         for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&query) {
             match best {
                 Some((b2, _)) if d2 > b2 => break,
-                Some((b2, b)) if d2 == b2 && b <= item.data => {}
+                // Distances come in nondecreasing order: here `d2` equals the best's.
+                Some((_, b)) if b <= item.data => {}
                 _ => best = Some((d2, item.data)),
             }
         }

@@ -94,7 +94,8 @@ pub fn grid(params: GridParams) -> RoadGraph {
             }
         })
         .collect();
-    let motorway = |line: u32| params.motorway_every > 0 && line % params.motorway_every == 0;
+    let motorway =
+        |line: u32| params.motorway_every > 0 && line.is_multiple_of(params.motorway_every);
     let mut edges = Vec::with_capacity(4 * (n * n) as usize);
     for row in 0..n {
         for col in 0..n {
