@@ -140,6 +140,12 @@ pub enum Command {
         after_help = "Example:\n  ssmplan coverage --level province --level arrondissement --format csv --out coverage.csv"
     )]
     Coverage(CoverageArgs),
+    /// Drive times on an OpenStreetMap road network to the nearest site, per commune, beside the
+    /// calibrated drive-time model.
+    #[command(
+        after_help = "Example (a Belgium extract, e.g. Geofabrik's belgium-latest.osm.pbf):\n  ssmplan network --network belgium-latest.osm.pbf --format csv --out network.csv"
+    )]
+    Network(NetworkArgs),
     /// Catchment of every site (nearest-site allocation) with its polygon.
     #[command(
         after_help = "Example:\n  ssmplan catchments --format geojson --out catchments.geojson"
@@ -556,4 +562,28 @@ pub struct UrbanisationArgs {
 pub enum ExtentArg {
     Context,
     StudyArea,
+}
+
+/// `ssmplan network`.
+#[derive(Args, Debug, Clone)]
+pub struct NetworkArgs {
+    /// The OpenStreetMap extract (.osm.pbf) covering the communes and the sites.
+    #[arg(long, value_name = "FILE.osm.pbf")]
+    pub network: PathBuf,
+    /// Demand model, as in coverage (`communes`: one point per commune; `popgrid`: 1 km cells).
+    #[arg(long, default_value = "communes")]
+    pub demand: String,
+    /// A site farther than this from every road node is an error; demand points that far are
+    /// left out (counted).
+    #[arg(long, default_value_t = 2.0)]
+    pub max_snap_km: f64,
+    /// Times beyond this are "not reached".
+    #[arg(long, default_value_t = 180.0)]
+    pub cutoff_min: f64,
+    /// Speed of the straight leg between a point and its nearest road node.
+    #[arg(long, default_value_t = 20.0)]
+    pub access_speed_kmh: f64,
+    /// Drive-time model parameters [default: `accessibility/drivetime_2020.json` of the dataset].
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
 }

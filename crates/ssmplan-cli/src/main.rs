@@ -96,11 +96,14 @@ fn run(cli: &Cli) -> Result<Report> {
     if cli.data.facilities.is_some()
         && !matches!(
             command,
-            Command::Coverage(_) | Command::Catchments(_) | Command::Accessibility(_)
+            Command::Coverage(_)
+                | Command::Catchments(_)
+                | Command::Accessibility(_)
+                | Command::Network(_)
         )
     {
         anyhow::bail!(
-            "--facilities applies to coverage, catchments and accessibility only (the other commands plan SSM sites)"
+            "--facilities applies to coverage, catchments, accessibility and network only (the other commands plan SSM sites)"
         );
     }
     let engine = load(cli, &progress)?;
@@ -110,6 +113,19 @@ fn run(cli: &Cli) -> Result<Report> {
             ssmplan_engine::coverage(&engine, &common::coverage_request(a), layer, p)
                 .map(|r| r.report)
         }
+        Command::Network(a) => ssmplan_engine::network(
+            &engine,
+            &ssmplan_engine::NetworkRequest {
+                network: a.network.clone(),
+                demand: a.demand.clone(),
+                max_snap_km: a.max_snap_km,
+                cutoff_min: a.cutoff_min,
+                access_speed_kmh: a.access_speed_kmh,
+                params: a.params.clone(),
+            },
+            p,
+        )
+        .map(|r| r.report),
         Command::Catchments(a) => {
             ssmplan_engine::catchments(&engine, &common::catchments_request(a), layer, p)
                 .map(|r| r.report)

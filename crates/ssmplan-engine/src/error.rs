@@ -31,6 +31,9 @@ pub enum EngineError {
     /// The drive-time parameters file cannot be used.
     #[error(transparent)]
     DriveParams(#[from] ssmplan_io::drivetime::DriveParamsError),
+    /// The road network (`--network`) could not be read.
+    #[error(transparent)]
+    Network(#[from] ssmplan_network::OsmError),
     /// Floating-catchment parameters or inputs are invalid.
     #[error(transparent)]
     Accessibility(#[from] AccessibilityError),

@@ -39,6 +39,7 @@ mod engine;
 mod error;
 mod expand;
 pub mod map;
+mod network;
 mod recommend;
 pub mod report;
 pub mod request;
@@ -62,6 +63,7 @@ pub use degurba::{
 pub use engine::{Engine, Progress, Silent};
 pub use error::EngineError;
 pub use expand::{CoordinatorResult, ExpandResult, coordinators, expand};
+pub use network::{NETWORK_COLUMNS, NetworkRequest, NetworkResult, network};
 pub use recommend::{RECOMMEND_COLUMNS, RecommendResult, recommend};
 pub use report::{Cell, Feature, GpkgRenderError, MapLayer, RenderError, Report, Table};
 pub use request::{
