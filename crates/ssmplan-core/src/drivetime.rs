@@ -318,6 +318,8 @@ pub fn zone_shares(
 pub struct Target {
     /// Zone index.
     pub zone: usize,
+    /// Degree of urbanisation of the residents counted (`None`: all of the zone's).
+    pub class: Option<crate::AreaClass>,
     /// Indicator.
     pub indicator: Indicator,
     /// Index in [`THRESHOLDS_MIN`].

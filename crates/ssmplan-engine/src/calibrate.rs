@@ -22,19 +22,23 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use geo::Coord;
+use geo::{Coord, Rect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use ssmplan_core::drivetime::{
     AccessSample, DistanceCdf, Fit, FitParams, Indicator, THRESHOLDS_MIN, Target, ZoneShares,
     cell_sub_points, fit, fit_threshold, leave_one_out, zone_shares,
 };
-use ssmplan_core::{DriveTime, DriveTimeParams, Nis, PointIndex, WALLOON_NUTS3, nuts3_of};
-use ssmplan_io::CsvError;
+use ssmplan_core::{
+    CommuneLocator, DEGURBA_CELL_M, DriveTime, DriveTimeParams, Nis, PointIndex, nuts3_of,
+};
 use ssmplan_io::DatasetError;
+use ssmplan_io::accessibility::{District, read_access_figures, read_districts};
 use ssmplan_io::crs::{Crs, project_coord};
 use ssmplan_io::dataset::InputFile;
+use ssmplan_io::facilities::read_facilities;
 use ssmplan_io::manifest::Manifest;
+use ssmplan_io::popgrid::{LatticeGrid, read_lattice_grid};
 
 use crate::report::{Cell, Report, Table};
 use crate::request::Validate;
@@ -143,215 +147,49 @@ pub struct CalibrateResult {
     pub report: Report,
 }
 
-/// A CSV file read whole, with its header.
-struct CsvFile {
-    path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<(u64, csv::StringRecord)>,
-}
-
-impl CsvFile {
-    fn read(path: &Path) -> Result<Self, CsvError> {
-        let bytes = std::fs::read(path).map_err(|source| CsvError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::parse(path, &bytes)
-    }
-
-    fn parse(path: &Path, bytes: &[u8]) -> Result<Self, CsvError> {
-        let malformed = |line, source| CsvError::Malformed {
-            path: path.to_path_buf(),
-            line,
-            source,
-        };
-        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| malformed(1, e))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
-            .collect();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, csv::Position::line);
-                malformed(line, e)
-            })?;
-            let line = record.position().map_or(0, csv::Position::line);
-            rows.push((line, record));
-        }
-        if rows.is_empty() {
-            return Err(CsvError::Empty {
-                path: path.to_path_buf(),
-                what: "data row",
-            });
-        }
-        Ok(Self {
-            path: path.to_path_buf(),
-            header,
-            rows,
-        })
-    }
-
-    fn column(&self, name: &str) -> Result<usize, CsvError> {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| CsvError::MissingColumn {
-                path: self.path.clone(),
-                column: name.to_owned(),
-                header: self.header.join(","),
-            })
-    }
-
-    fn bad(&self, line: u64, field: &str, found: &str, problem: &str) -> CsvError {
-        CsvError::BadValue {
-            path: self.path.clone(),
-            line,
-            field: field.to_owned(),
-            found: found.to_owned(),
-            problem: problem.to_owned(),
-        }
-    }
-
-    fn text(row: &(u64, csv::StringRecord), column: usize) -> &str {
-        row.1.get(column).unwrap_or("").trim()
-    }
-
-    fn number(
-        &self,
-        row: &(u64, csv::StringRecord),
-        column: usize,
-        name: &str,
-    ) -> Result<f64, CsvError> {
-        let text = Self::text(row, column);
-        text.parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| self.bad(row.0, name, text, "expected a finite number"))
-    }
-}
-
-/// A Walloon NUTS 3 district as read from the district table.
-#[derive(Clone, Debug, PartialEq)]
-struct District {
-    code: String,
-    name: String,
-}
-
-fn read_districts(path: &Path) -> Result<Vec<District>, CsvError> {
-    let file = CsvFile::read(path)?;
-    let code = file.column("nuts3")?;
-    let arr = file.column("arrondissement_nis")?;
-    let name = file.column("name")?;
-    let mut out: Vec<District> = Vec::new();
-    for row in &file.rows {
-        let c = CsvFile::text(row, code);
-        let known = WALLOON_NUTS3
-            .iter()
-            .find(|(k, _, _)| *k == c)
-            .ok_or_else(|| file.bad(row.0, "nuts3", c, "not a Walloon NUTS 3 code (NUTS 2024)"))?;
-        let a = CsvFile::text(row, arr);
-        if known.2 != a {
-            return Err(file.bad(
-                row.0,
-                "arrondissement_nis",
-                a,
-                &format!("NUTS 2024 puts {c} in arrondissement {}", known.2),
-            ));
-        }
-        if out.iter().any(|d| d.code == c) {
-            return Err(file.bad(row.0, "nuts3", c, "duplicate district"));
-        }
-        out.push(District {
-            code: c.to_owned(),
-            name: CsvFile::text(row, name).to_owned(),
-        });
-    }
-    if out.len() != WALLOON_NUTS3.len() {
-        return Err(file.bad(
-            0,
-            "nuts3",
-            &out.len().to_string(),
-            &format!("expected the {} Walloon districts", WALLOON_NUTS3.len()),
-        ));
-    }
-    Ok(out)
-}
-
-fn read_hospitals(path: &Path) -> Result<Vec<Coord<f64>>, CsvError> {
-    let file = CsvFile::read(path)?;
-    let lat = file.column("lat")?;
-    let lon = file.column("lon")?;
-    file.rows
-        .iter()
-        .map(|row| {
-            let la = file.number(row, lat, "lat")?;
-            let lo = file.number(row, lon, "lon")?;
-            if !(49.0..=52.0).contains(&la) || !(2.0..=7.0).contains(&lo) {
-                return Err(file.bad(
-                    row.0,
-                    "lat/lon",
-                    &format!("{la}, {lo}"),
-                    "not in Belgium (WGS84 degrees expected)",
-                ));
-            }
-            Ok(project_coord(Crs::Wgs84, Coord { x: lo, y: la }))
-        })
-        .collect()
-}
-
 /// Population samples: each cell spread evenly over `n` x `n` sub-points of its projected
-/// outline; with the straight-line distances to the 3 nearest hospitals.
-fn read_samples(
-    path: &Path,
+/// outline (cells without residents left out); with the straight-line distances to the 3
+/// nearest hospitals.
+fn samples_of(
+    grid: &LatticeGrid,
     districts: &[District],
     hospitals: &PointIndex,
     n: u32,
-) -> Result<Vec<AccessSample>, CsvError> {
-    let file = CsvFile::read(path)?;
-    let xm = file.column("x_mollweide")?;
-    let ym = file.column("y_mollweide")?;
-    let nis_col = file.column("nis_2025")?;
-    let pop = file.column("pop_ghs_2020")?;
-    let mollweide = Crs::from_esri(54_009)
-        .map_err(|e| file.bad(0, "x_mollweide", "ESRI:54009", &e.to_string()))?;
+) -> Result<Vec<AccessSample>, EngineError> {
+    let bad =
+        |what: String| EngineError::parameter("grid", format!("{}: {what}", grid.path.display()));
+    let mollweide = Crs::from_esri(54_009).map_err(|e| bad(e.to_string()))?;
     let share = 1.0 / f64::from(n * n);
-    let mut out = Vec::with_capacity(file.rows.len() * (n * n) as usize);
-    for row in &file.rows {
-        let text = CsvFile::text(row, nis_col);
-        let nis = Nis::try_from(text)
-            .map_err(|_| file.bad(row.0, "nis_2025", text, "expected a 5-digit NIS code"))?;
-        let arrondissement = Nis::try_from(format!("{}000", &text[..2]).as_str())
-            .map_err(|_| file.bad(row.0, "nis_2025", text, "expected a 5-digit NIS code"))?;
+    let mut out = Vec::with_capacity(grid.cells.len() * (n * n) as usize);
+    for (k, c) in grid.cells.iter().enumerate() {
+        let Some(nis) = c.nis else {
+            return Err(bad("column `nis_2025` missing".to_owned()));
+        };
+        let text = nis.as_str();
+        let arrondissement =
+            Nis::try_from(format!("{}000", &text[..2]).as_str()).map_err(|_| {
+                bad(format!(
+                    "cell {}: NIS code {text} has no arrondissement",
+                    k + 1
+                ))
+            })?;
         let (code, _) = nuts3_of(nis, arrondissement)
-            .ok_or_else(|| file.bad(row.0, "nis_2025", text, "not a Walloon commune"))?;
+            .ok_or_else(|| bad(format!("cell {}: {text} is not a Walloon commune", k + 1)))?;
         let zone = districts
             .iter()
             .position(|d| d.code == code)
             .ok_or_else(|| {
-                file.bad(
-                    row.0,
-                    "nis_2025",
-                    text,
-                    "district missing from the NUTS 3 table",
-                )
+                bad(format!(
+                    "cell {}: district {code} of {text} missing from the NUTS 3 table",
+                    k + 1
+                ))
             })?;
-        let weight = file.number(row, pop, "pop_ghs_2020")?;
-        if weight < 0.0 {
-            return Err(file.bad(
-                row.0,
-                "pop_ghs_2020",
-                &weight.to_string(),
-                "must be zero or positive",
-            ));
-        }
+        let weight = c.cell.population;
         if weight == 0.0 {
             continue;
         }
-        let x = file.number(row, xm, "x_mollweide")?;
-        let y = file.number(row, ym, "y_mollweide")?;
+        let x = (c.cell.col as f64 + 0.5) * DEGURBA_CELL_M;
+        let y = (c.cell.row as f64 + 0.5) * DEGURBA_CELL_M;
         let centre = project_coord(mollweide, Coord { x, y });
         let east = project_coord(mollweide, Coord { x: x + 500.0, y });
         let north = project_coord(mollweide, Coord { x, y: y + 500.0 });
@@ -364,12 +202,10 @@ fn read_samples(
             y: 2.0 * (north.y - centre.y),
         };
         if !(centre.x.is_finite() && col_step.x.is_finite() && row_step.y.is_finite()) {
-            return Err(file.bad(
-                row.0,
-                "x_mollweide/y_mollweide",
-                &format!("{x}, {y}"),
-                "cannot be projected to EPSG:3812",
-            ));
+            return Err(bad(format!(
+                "cell {} ({x}, {y}) cannot be projected to EPSG:3812",
+                k + 1
+            )));
         }
         for p in cell_sub_points(centre, col_step, row_step, n) {
             let near = hospitals.k_nearest(p, 3);
@@ -388,77 +224,35 @@ fn read_samples(
     Ok(out)
 }
 
-fn threshold_key(t: usize) -> &'static str {
-    ["GT_5_MIN", "GT_20_MIN", "GT_45_MIN"][t]
-}
-
-/// Observed shares (targets) and Eurostat's population per district.
-fn read_targets(
-    path: &Path,
-    districts: &[District],
-) -> Result<(Vec<Target>, BTreeMap<usize, f64>), CsvError> {
-    let file = CsvFile::read(path)?;
-    let cols: Vec<usize> = [
-        "nuts",
-        "age",
-        "deg_urb",
-        "indicator",
-        "threshold",
-        "unit",
-        "v2020",
-    ]
-    .iter()
-    .map(|c| file.column(c))
-    .collect::<Result<_, _>>()?;
-    let mut targets = Vec::new();
-    let mut population = BTreeMap::new();
-    for row in &file.rows {
-        let f = |i: usize| CsvFile::text(row, cols[i]);
-        let Some(zone) = districts.iter().position(|d| d.code == f(0)) else {
-            continue;
-        };
-        if f(1) != "T" || f(2) != "TOTAL" {
-            continue;
-        }
-        let indicator = match f(3) {
-            "N1" => Indicator::N1,
-            "AN3" => Indicator::AN3,
-            other => return Err(file.bad(row.0, "indicator", other, "expected N1 or AN3")),
-        };
-        let value = file.number(row, cols[6], "v2020")?;
-        match (f(4), f(5)) {
-            ("NONE", "NR") if indicator == Indicator::N1 => {
-                population.insert(zone, value);
-            }
-            (threshold, "PC") => {
-                let Some(t) = (0..3).find(|t| threshold_key(*t) == threshold) else {
-                    return Err(file.bad(
-                        row.0,
-                        "threshold",
-                        threshold,
-                        "expected GT_5_MIN, GT_20_MIN or GT_45_MIN",
-                    ));
-                };
-                if !(0.0..=100.0).contains(&value) {
-                    return Err(file.bad(row.0, "v2020", &value.to_string(), "not a percentage"));
-                }
-                if targets.iter().any(|x: &Target| {
-                    x.zone == zone && x.indicator == indicator && x.threshold == t
-                }) {
-                    return Err(file.bad(row.0, "nuts", f(0), "duplicate row"));
-                }
-                targets.push(Target {
-                    zone,
-                    indicator,
-                    threshold: t,
-                    observed_pct: value,
-                });
-            }
-            _ => {}
-        }
-    }
-    targets.sort_by_key(|t| (t.zone, t.indicator, t.threshold));
-    Ok((targets, population))
+/// The bounding box (EPSG:3812) of the grid's cell centres.
+fn grid_extent(grid: &LatticeGrid) -> Option<Rect> {
+    let mollweide = Crs::from_esri(54_009).ok()?;
+    let points: Vec<Coord<f64>> = grid
+        .cells
+        .iter()
+        .map(|c| {
+            project_coord(
+                mollweide,
+                Coord {
+                    x: (c.cell.col as f64 + 0.5) * DEGURBA_CELL_M,
+                    y: (c.cell.row as f64 + 0.5) * DEGURBA_CELL_M,
+                },
+            )
+        })
+        .collect();
+    let first = *points.first()?;
+    Some(points.iter().fold(Rect::new(first, first), |r, p| {
+        Rect::new(
+            Coord {
+                x: r.min().x.min(p.x),
+                y: r.min().y.min(p.y),
+            },
+            Coord {
+                x: r.max().x.max(p.x),
+                y: r.max().y.max(p.y),
+            },
+        )
+    }))
 }
 
 fn verify(manifest: &Manifest, role: &'static str, path: &Path) -> Result<InputFile, EngineError> {
@@ -517,8 +311,30 @@ pub fn calibrate(
     ];
     progress.stage("reading districts, hospitals and figures");
     let districts = read_districts(&nuts3_path)?;
-    let hospitals = read_hospitals(&hospitals_path)?;
-    let (targets, eurostat_population) = read_targets(&eurostat_path, &districts)?;
+    let figures = read_access_figures(&eurostat_path, &districts)?;
+    let targets: Vec<Target> = figures
+        .targets
+        .iter()
+        .filter(|t| t.class.is_none())
+        .copied()
+        .collect();
+    let eurostat_population: BTreeMap<usize, f64> = figures
+        .population
+        .iter()
+        .filter(|((_, class), _)| class.is_none())
+        .map(|((zone, _), v)| (*zone, *v))
+        .collect();
+    let grid = read_lattice_grid(&grid_path, None)?;
+    let hospitals: Vec<Coord<f64>> = read_facilities(
+        &hospitals_path,
+        &CommuneLocator::new(&[]),
+        grid_extent(&grid),
+    )?
+    .table
+    .sites
+    .iter()
+    .map(|s| s.location)
+    .collect();
     let zones = districts.len();
     let fitted_zone = |z: usize| targets.iter().any(|t| t.zone == z);
     let held_out: Vec<&District> = (0..zones)
@@ -540,7 +356,7 @@ pub fn calibrate(
         hospitals.len()
     ));
     let index = PointIndex::new(&hospitals);
-    let samples = read_samples(&grid_path, &districts, &index, request.subdivision)?;
+    let samples = samples_of(&grid, &districts, &index, request.subdivision)?;
 
     let fitted_targets: Vec<Target> = targets
         .iter()
@@ -874,20 +690,6 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
-
-    #[test]
-    fn district_table_is_checked() {
-        let path = Path::new("nuts3.csv");
-        let file =
-            CsvFile::parse(path, b"nuts3,arrondissement_nis,name\nBE310,25000,x\n").expect("parse");
-        assert_eq!(file.rows.len(), 1);
-        assert!(matches!(
-            CsvFile::parse(path, b"nuts3\n"),
-            Err(CsvError::Empty { .. })
-        ));
-        let e = file.number(&file.rows[0], 2, "name").expect_err("text");
-        assert!(e.to_string().contains("line 2, field `name`"), "{e}");
-    }
 
     #[test]
     fn request_validation_names_the_field() {

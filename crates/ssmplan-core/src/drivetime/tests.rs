@@ -188,12 +188,14 @@ fn hand_made_grid_shares() {
     assert_eq!(shares[2], ZoneShares::default());
     let targets = [
         Target {
+            class: None,
             zone: 0,
             indicator: Indicator::N1,
             threshold: 1,
             observed_pct: 58.0,
         },
         Target {
+            class: None,
             zone: 1,
             indicator: Indicator::AN3,
             threshold: 0,
@@ -249,6 +251,7 @@ fn fit_recovers_known_parameters() {
         for indicator in [Indicator::N1, Indicator::AN3] {
             for threshold in 0..3 {
                 targets.push(Target {
+                    class: None,
                     zone,
                     indicator,
                     threshold,
@@ -281,6 +284,7 @@ fn fit_recovers_known_parameters() {
 #[test]
 fn leave_one_out_leaves_out_exactly_one_zone() {
     let t = |zone| Target {
+        class: None,
         zone,
         indicator: Indicator::N1,
         threshold: 0,
@@ -310,6 +314,7 @@ fn threshold_baseline_finds_the_radius() {
     let cdf = DistanceCdf::per_zone(&samples, 1, Indicator::N1);
     // 30 % beyond: distances 7000..9900 are beyond 6950 → first multiple of 50 with 30 %: 6900.
     let target = [Target {
+        class: None,
         zone: 0,
         indicator: Indicator::N1,
         threshold: 0,
