@@ -229,6 +229,8 @@ pub struct AccessSample {
     pub weight: f64,
     /// Zone index.
     pub zone: usize,
+    /// Degree of urbanisation of the sample's cell, when classified.
+    pub class: Option<crate::AreaClass>,
 }
 
 /// Eurostat's two indicators.
@@ -646,6 +648,8 @@ pub fn leave_one_out<T>(
         })
         .collect()
 }
+
+pub mod by_class;
 
 #[cfg(test)]
 mod tests;

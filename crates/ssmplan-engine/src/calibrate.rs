@@ -25,10 +25,12 @@ use std::path::{Path, PathBuf};
 use geo::{Coord, Rect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use ssmplan_core::drivetime::by_class::ClassModel;
 use ssmplan_core::drivetime::{
     AccessSample, DistanceCdf, Fit, FitParams, Indicator, THRESHOLDS_MIN, Target, ZoneShares,
     cell_sub_points, fit, fit_threshold, leave_one_out, zone_shares,
 };
+use ssmplan_core::{AreaClass, CellClass, DegurbaParams, GridCell, classify_grid};
 use ssmplan_core::{
     CommuneLocator, DEGURBA_CELL_M, DriveTime, DriveTimeParams, Nis, PointIndex, nuts3_of,
 };
@@ -41,8 +43,11 @@ use ssmplan_io::manifest::Manifest;
 use ssmplan_io::popgrid::{LatticeGrid, read_lattice_grid};
 
 use crate::report::{Cell, Report, Table};
+
+mod by_class;
 use crate::request::Validate;
 use crate::{EngineError, Progress};
+use by_class::by_degurba;
 
 /// Default files, relative to the dataset directory.
 pub const DEFAULT_GRID: &str = "sectors/wallonia_ghs_pop_2020_1km_cells.csv";
@@ -85,6 +90,14 @@ pub struct CalibrateRequest {
     pub subdivision: u32,
     /// Indicators fitted.
     pub indicators: FitIndicators,
+    /// Parameters that depend on the degree of urbanisation of the origin (fitted on the
+    /// figures per class as well, and compared with the shared model).
+    #[serde(default)]
+    pub by_degurba: ClassModel,
+    /// Penalty on the spread of the class parameters (points per minute of access time, per
+    /// 10 km/h of near speed).
+    #[serde(default)]
+    pub shrink_pts: f64,
 }
 
 impl Default for CalibrateRequest {
@@ -97,6 +110,8 @@ impl Default for CalibrateRequest {
             nuts3: None,
             subdivision: 5,
             indicators: FitIndicators::N1,
+            by_degurba: ClassModel::Shared,
+            shrink_pts: 0.0,
         }
     }
 }
@@ -152,6 +167,7 @@ pub struct CalibrateResult {
 /// nearest hospitals.
 fn samples_of(
     grid: &LatticeGrid,
+    classes: &[Option<AreaClass>],
     districts: &[District],
     hospitals: &PointIndex,
     n: u32,
@@ -218,10 +234,53 @@ fn samples_of(
                 nearest_m: [d(0), d(1), d(2)],
                 weight: weight * share,
                 zone,
+                class: classes.get(k).copied().flatten(),
             });
         }
     }
     Ok(out)
+}
+
+/// The degree of urbanisation of each cell of `grid` (as Eurostat classifies the residents of
+/// its figures: by the class of their grid cell; `DEG1` urban centre, `DEG2` urban cluster,
+/// `DEG3` rural), from the grid stage run on the whole grid around Belgium when the dataset
+/// has it (settlements crossing the Walloon border stay whole), else on `grid` alone.
+fn cell_classes(
+    manifest: &Manifest,
+    data: &Path,
+    grid: &LatticeGrid,
+) -> Result<(Vec<Option<AreaClass>>, Option<InputFile>), EngineError> {
+    let context_path = data.join(crate::degurba::CONTEXT_GRID);
+    let (cells, input): (Vec<GridCell>, Option<InputFile>) = if context_path.is_file() {
+        let input = verify(
+            manifest,
+            "population grid around Belgium (GHS-POP 2020, 1 km; degree of urbanisation)",
+            &context_path,
+        )?;
+        let context = read_lattice_grid(&context_path, None)?;
+        (context.cells.iter().map(|c| c.cell).collect(), Some(input))
+    } else {
+        (grid.cells.iter().map(|c| c.cell).collect(), None)
+    };
+    let found = classify_grid(&cells, &DegurbaParams::default())
+        .map_err(|e| EngineError::parameter("grid", e.to_string()))?;
+    let at: BTreeMap<(i64, i64), CellClass> = cells
+        .iter()
+        .zip(&found.classes)
+        .map(|(c, k)| ((c.col, c.row), *k))
+        .collect();
+    let classes = grid
+        .cells
+        .iter()
+        .map(|c| {
+            at.get(&(c.cell.col, c.cell.row)).map(|k| match k {
+                CellClass::UrbanCentre => AreaClass::City,
+                CellClass::UrbanCluster => AreaClass::TownsSemiDense,
+                CellClass::Rural => AreaClass::Rural,
+            })
+        })
+        .collect();
+    Ok((classes, input))
 }
 
 /// The bounding box (EPSG:3812) of the grid's cell centres.
@@ -356,7 +415,11 @@ pub fn calibrate(
         hospitals.len()
     ));
     let index = PointIndex::new(&hospitals);
-    let samples = samples_of(&grid, &districts, &index, request.subdivision)?;
+    progress.stage("degree of urbanisation of the grid cells");
+    let (classes, context_input) = cell_classes(&manifest, &request.data, &grid)?;
+    let mut report_inputs = inputs.clone();
+    report_inputs.extend(context_input);
+    let samples = samples_of(&grid, &classes, &districts, &index, request.subdivision)?;
 
     let fitted_targets: Vec<Target> = targets
         .iter()
@@ -428,6 +491,22 @@ pub fn calibrate(
             });
         }
     }
+
+    // By degree of urbanisation: the shared model's shares per class, the per-class model
+    // when asked, and one straight-line threshold per class.
+    progress.stage("by degree of urbanisation");
+    let by_class = by_degurba(
+        request,
+        &samples,
+        zones,
+        &figures.targets,
+        &options,
+        all.params,
+        &loo_fits
+            .iter()
+            .filter_map(|(c, p)| districts.iter().position(|d| d.code == *c).map(|z| (z, *p)))
+            .collect::<Vec<_>>(),
+    )?;
 
     // Tables.
     let mut rows = Vec::new();
@@ -642,7 +721,7 @@ pub fn calibrate(
             ("age", json!("T")),
             ("deg_urb", json!("TOTAL")),
         ],
-        inputs,
+        inputs: report_inputs,
         caveats: vec![
             "modelled drive time, not a routing: minutes as a function of the straight-line distance, calibrated on Eurostat's routed figures".to_owned(),
             format!("districts without figures in the Eurostat table (held out by the data, not fitted): {}", if held.is_empty() { "none".to_owned() } else { held.join(", ") }),
@@ -651,7 +730,11 @@ pub fn calibrate(
             "2023 figures not used: the 2023 hospital list is not available".to_owned(),
         ],
         summary,
-        tables: vec![error_table, district_table, population_table, loo_table],
+        tables: {
+            let mut t = vec![error_table, district_table, population_table, loo_table];
+            t.extend(by_class.tables(&districts));
+            t
+        },
         features: Vec::new(),
     };
     Ok(CalibrateResult {
