@@ -228,7 +228,7 @@ pub struct CalibrateArgs {
     /// Also fit parameters by degree of urbanisation of the origin, on the figures per class,
     /// and compare them out of sample: none, access (access time per class), access-speed
     /// (access time and near speed per class).
-    #[arg(long, value_enum, default_value_t = ByDegurbaArg::None)]
+    #[arg(long, value_enum, default_value_t = ByDegurbaArg::Access)]
     pub by_degurba: ByDegurbaArg,
     /// Penalty on the spread of the per-class parameters, in points per minute of access time
     /// (and per 10 km/h of near speed).

@@ -9,8 +9,8 @@
 //! Detour and speed only appear as their ratio; the fit keeps the detour fixed and fits the
 //! speeds.
 //!
-//! Parameters by degree of urbanisation of the origin are foreseen as one [`DriveTimeParams`]
-//! per class; this module holds the single-class model.
+//! Parameters by degree of urbanisation of the origin (one [`DriveTimeParams`] per class, the
+//! class looked up by coordinate) are in [`by_class`].
 //!
 //! Also here: the indicators Eurostat publishes (share of the population beyond 5, 20 and
 //! 45 minutes of the nearest hospital, `N1`, and of the average of the 3 nearest, `AN3`)

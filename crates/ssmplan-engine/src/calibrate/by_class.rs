@@ -3,6 +3,7 @@
 //! model, the per-class model when asked ([`ClassModel`]), and one straight-line threshold per
 //! class; in sample and leave-one-district-out.
 
+use serde_json::{Value, json};
 use ssmplan_core::AreaClass;
 use ssmplan_core::DriveTimeParams;
 use ssmplan_core::drivetime::by_class::{
@@ -13,6 +14,7 @@ use ssmplan_core::drivetime::{
     fit_threshold, leave_one_out,
 };
 use ssmplan_io::accessibility::District;
+use ssmplan_io::dataset::InputFile;
 
 use super::FitIndicators;
 use crate::EngineError;
@@ -195,7 +197,74 @@ pub(super) fn by_degurba(
     })
 }
 
+fn round(v: f64, decimals: i32) -> f64 {
+    let k = 10_f64.powi(decimals);
+    (v * k).round() / k
+}
+
 impl ByClass {
+    /// The fields the per-class model adds to the parameters file (`params` and `fit` keep the
+    /// shared model, so that readers of the shared model are unaffected): `params_by_degurba`
+    /// (the parameters of `DEG1`, `DEG2`, `DEG3`) and `fit_by_degurba` (how, on what, and the
+    /// errors by class, in sample and leave-one-district-out, next to the shared model and the
+    /// straight-line threshold).
+    pub(super) fn params_fields(
+        &self,
+        fit: &ClassFit,
+        context: Option<&InputFile>,
+    ) -> Vec<(String, Value)> {
+        let params: serde_json::Map<String, Value> = SLOTS[1..]
+            .iter()
+            .zip(&fit.params)
+            .map(|(class, p)| {
+                (
+                    slot_code(*class).to_owned(),
+                    json!({
+                        "access_min": round(p.access_min, 4),
+                        "detour": p.detour,
+                        "near_speed_kmh": round(p.near_speed_kmh, 3),
+                        "far_speed_kmh": round(p.far_speed_kmh, 3),
+                        "near_band_km": round(p.near_band_km, 4),
+                    }),
+                )
+            })
+            .collect();
+        let errors: Vec<Value> = self
+            .errors
+            .iter()
+            .map(|e| {
+                json!({
+                    "deg_urb": slot_code(e.class),
+                    "indicator": e.indicator.code(),
+                    "threshold_min": THRESHOLDS_MIN[e.threshold],
+                    "districts": e.districts,
+                    "model_in_sample_mae_pts": e.by_class_pts.map(|p| round(p[0], 3)),
+                    "model_loo_mae_pts": e.by_class_pts.map(|p| round(p[1], 3)),
+                    "shared_model_in_sample_mae_pts": round(e.shared_pts[0], 3),
+                    "shared_model_loo_mae_pts": round(e.shared_pts[1], 3),
+                    "baseline_straight_line_radius_km": e.baseline.map(|b| round(b.0 / 1000.0, 2)),
+                    "baseline_in_sample_mae_pts": e.baseline.map(|b| round(b.1[0], 3)),
+                    "baseline_loo_mae_pts": e.baseline.map(|b| round(b.1[1], 3)),
+                })
+            })
+            .collect();
+        vec![
+            ("params_by_degurba".to_owned(), Value::Object(params)),
+            (
+                "fit_by_degurba".to_owned(),
+                json!({
+                    "model": "the same formula, its parameters chosen by the degree of urbanisation of the origin's 1 km cell (DEG1 urban centre, DEG2 urban cluster, DEG3 rural: the grid stage of Eurostat's method on the GHS-POP 2020 grid around Belgium); `params` is the shared model",
+                    "free_parameters": self.model.key(),
+                    "fitted_on": "N1 > 5, 20, 45 min per district for TOTAL, DEG1, DEG2, DEG3 (Eurostat's classes are the classes of its residents' grid cells)",
+                    "method": "Nelder-Mead (deterministic; from the shared fit and the 3 fixed starts, 400 iterations each) minimising the mean absolute error of the shares",
+                    "objective_mae_pts": round(fit.mae_pct, 4),
+                    "cell_classes_input": context.map(|i| json!({"role": i.role, "file": i.path.file_name().map(|f| f.to_string_lossy().into_owned()), "sha256": i.sha256})),
+                    "errors": errors,
+                }),
+            ),
+        ]
+    }
+
     /// The report's tables: errors by class, per district and class, the per-class parameters.
     pub(super) fn tables(&self, districts: &[District]) -> Vec<Table> {
         let errors = Table {
