@@ -869,12 +869,18 @@ mod tests {
             .expect("readable")
             .expect("per class");
         // The per-class model shares speeds and band (access time per class only).
+        let same = |a: f64, b: f64| (a - b).abs() < 1e-12;
         assert!(
             by_class
                 .iter()
-                .all(|p| p.near_speed_kmh == by_class[0].near_speed_kmh
-                    && p.far_speed_kmh == by_class[0].far_speed_kmh
-                    && p.near_band_km == by_class[0].near_band_km)
+                .all(|p| same(p.near_speed_kmh, by_class[0].near_speed_kmh)
+                    && same(p.far_speed_kmh, by_class[0].far_speed_kmh)
+                    && same(p.near_band_km, by_class[0].near_band_km))
+        );
+        assert!(
+            by_class
+                .iter()
+                .any(|p| !same(p.access_min, by_class[0].access_min))
         );
         assert!((shared.detour - by_class[0].detour).abs() < 1e-12);
         assert!(mae.is_some());

@@ -130,7 +130,7 @@ impl ClassModel {
     }
 
     /// The vector of free parameters from per-class parameters (the mean where shared).
-    fn to_vec(self, p: &[DriveTimeParams; 3]) -> Vec<f64> {
+    fn free_vector(self, p: &[DriveTimeParams; 3]) -> Vec<f64> {
         let mean = |f: fn(&DriveTimeParams) -> f64| p.iter().map(f).sum::<f64>() / 3.0;
         let access = || p.iter().map(|q| q.access_min);
         let near = || p.iter().map(|q| q.near_speed_kmh);
@@ -149,7 +149,7 @@ impl ClassModel {
     }
 
     /// Per-class parameters from the vector of free parameters.
-    fn from_vec(self, v: &[f64], detour: f64) -> [DriveTimeParams; 3] {
+    fn class_params(self, v: &[f64], detour: f64) -> [DriveTimeParams; 3] {
         let n = v.len();
         std::array::from_fn(|k| {
             let (access, near) = match self {
@@ -229,6 +229,18 @@ impl ClassDriveTime {
     }
 }
 
+/// What the per-class fit frees and where it starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClassFitParams {
+    /// The parameters that depend on the class.
+    pub model: ClassModel,
+    /// A start of Nelder–Mead besides the fixed ones (e.g. the shared fit), for every class.
+    pub start: DriveTimeParams,
+    /// Penalty on the spread of the class parameters (points per minute of access time, per
+    /// 10 km/h of near speed).
+    pub shrink_pts: f64,
+}
+
 /// A fitted per-class model.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClassFit {
@@ -242,9 +254,9 @@ pub struct ClassFit {
 
 /// Fits a per-class model on the targets whose zone `keep` accepts (each target against the
 /// share of its class, `None` the zone's total), minimising their mean absolute error plus
-/// `shrink_pts` times the spread of the class parameters (mean absolute deviation from their
+/// `class_params.shrink_pts` times the spread of the class parameters (mean absolute deviation from their
 /// mean, in minutes for the access time and in 10 km/h for the near speed). Nelder–Mead from
-/// `start` (e.g. the shared fit) and from each of `options.starts`, the best kept. `None` when
+/// `class_params.start` (e.g. the shared fit) and from each of `options.starts`, the best kept. `None` when
 /// no target is kept.
 #[must_use]
 pub fn fit_by_class(
@@ -253,10 +265,13 @@ pub fn fit_by_class(
     targets: &[Target],
     keep: impl Fn(usize) -> bool + Copy,
     options: &FitParams,
-    model: ClassModel,
-    start: DriveTimeParams,
-    shrink_pts: f64,
+    class_params: &ClassFitParams,
 ) -> Option<ClassFit> {
+    let ClassFitParams {
+        model,
+        start,
+        shrink_pts,
+    } = *class_params;
     class_mean_abs_error(&[], targets, keep)?;
     let bounds = model.bounds();
     let mut evaluations = 0_u32;
@@ -268,7 +283,7 @@ pub fn fit_by_class(
         {
             return None;
         }
-        let m = ClassDriveTime::new(model.from_vec(v, options.detour)).ok()?;
+        let m = ClassDriveTime::new(model.class_params(v, options.detour)).ok()?;
         let shares = class_shares(|c, d| m.minutes(c, d), samples, zones);
         class_mean_abs_error(&shares, targets, keep)
     };
@@ -288,8 +303,8 @@ pub fn fit_by_class(
     let mut best: Option<(Vec<f64>, f64)> = None;
     let starts = std::iter::once(start).chain(options.starts);
     for s in starts {
-        let s = model.to_vec(&[s; 3]);
-        let (v, f) = nelder_mead(&mut objective, s, options.max_iterations);
+        let s = model.free_vector(&[s; 3]);
+        let (v, f) = nelder_mead(&mut objective, &s, options.max_iterations);
         if best.as_ref().is_none_or(|(_, b)| f < *b) {
             best = Some((v, f));
         }
@@ -297,7 +312,7 @@ pub fn fit_by_class(
     let (v, _) = best?;
     let mae_pct = error_of(&v)?;
     Some(ClassFit {
-        params: model.from_vec(&v, options.detour),
+        params: model.class_params(&v, options.detour),
         mae_pct,
         evaluations,
     })
@@ -307,15 +322,15 @@ pub fn fit_by_class(
 /// of 25 % of each coordinate (or 0.5 when it is 0).
 fn nelder_mead(
     f: &mut impl FnMut(&[f64]) -> f64,
-    start: Vec<f64>,
+    start: &[f64],
     max_iterations: u32,
 ) -> (Vec<f64>, f64) {
     let n = start.len();
     let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
-    let f0 = f(&start);
-    simplex.push((start.clone(), f0));
+    let f0 = f(start);
+    simplex.push((start.to_vec(), f0));
     for i in 0..n {
-        let mut v = start.clone();
+        let mut v = start.to_vec();
         v[i] += if v[i].abs() > 0.0 { 0.25 * v[i] } else { 0.5 };
         let fv = f(&v);
         simplex.push((v, fv));

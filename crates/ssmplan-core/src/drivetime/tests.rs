@@ -332,7 +332,8 @@ mod by_class {
     use super::*;
     use crate::AreaClass;
     use crate::drivetime::by_class::{
-        ClassDriveTime, ClassModel, class_mean_abs_error, class_shares, fit_by_class, modelled_pct,
+        ClassDriveTime, ClassFitParams, ClassModel, class_mean_abs_error, class_shares,
+        fit_by_class, modelled_pct,
     };
 
     const CLASSES: [AreaClass; 3] = [AreaClass::City, AreaClass::TownsSemiDense, AreaClass::Rural];
@@ -470,9 +471,11 @@ mod by_class {
             &targets,
             |_| true,
             &options,
-            ClassModel::Shared,
-            start,
-            0.0,
+            &ClassFitParams {
+                model: ClassModel::Shared,
+                start,
+                shrink_pts: 0.0,
+            },
         )
         .expect("fit");
         let by_class = fit_by_class(
@@ -481,9 +484,11 @@ mod by_class {
             &targets,
             |_| true,
             &options,
-            ClassModel::Access,
-            start,
-            0.0,
+            &ClassFitParams {
+                model: ClassModel::Access,
+                start,
+                shrink_pts: 0.0,
+            },
         )
         .expect("fit");
         assert!(by_class.mae_pct < 0.5, "{by_class:?}");
@@ -501,9 +506,11 @@ mod by_class {
             &targets,
             |z| z != 2,
             &options,
-            ClassModel::Access,
-            start,
-            0.0,
+            &ClassFitParams {
+                model: ClassModel::Access,
+                start,
+                shrink_pts: 0.0,
+            },
         )
         .expect("fit");
         let m = ClassDriveTime::new(loo.params).expect("valid");

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use ssmplan_core::AreaClass;
 use ssmplan_core::DriveTimeParams;
 use ssmplan_core::drivetime::by_class::{
-    ClassDriveTime, ClassFit, ClassModel, class_shares, fit_by_class, modelled_pct,
+    ClassDriveTime, ClassFit, ClassFitParams, ClassModel, class_shares, fit_by_class, modelled_pct,
 };
 use ssmplan_core::drivetime::{
     AccessSample, DistanceCdf, FitParams, Indicator, THRESHOLDS_MIN, Target, ZoneShares,
@@ -75,6 +75,10 @@ fn mean(v: &[f64]) -> f64 {
 }
 
 /// Runs the comparison.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one linear pass: shared shares, per-class fit and its leave-one-out, errors per class"
+)]
 pub(super) fn by_degurba(
     request: &super::CalibrateRequest,
     samples: &[AccessSample],
@@ -110,11 +114,13 @@ pub(super) fn by_degurba(
                 samples,
                 zones,
                 &fitted,
-                |z| keep(z),
+                keep,
                 options,
-                request.by_degurba,
-                shared,
-                request.shrink_pts,
+                &ClassFitParams {
+                    model: request.by_degurba,
+                    start: shared,
+                    shrink_pts: request.shrink_pts,
+                },
             )
         };
         let found = run(&|_| true)
@@ -266,6 +272,7 @@ impl ByClass {
     }
 
     /// The report's tables: errors by class, per district and class, the per-class parameters.
+    #[expect(clippy::too_many_lines, reason = "three table literals")]
     pub(super) fn tables(&self, districts: &[District]) -> Vec<Table> {
         let errors = Table {
             name: "errors_by_degurba".to_owned(),
