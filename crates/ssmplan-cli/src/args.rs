@@ -235,12 +235,28 @@ pub struct CalibrateArgs {
     /// Write the fitted parameters, with the fit's provenance, to this JSON file.
     #[arg(long)]
     pub write_params: Option<PathBuf>,
+    /// Also fit parameters by degree of urbanisation of the origin, on the figures per class,
+    /// and compare them out of sample: none, access (access time per class), access-speed
+    /// (access time and near speed per class).
+    #[arg(long, value_enum, default_value_t = ByDegurbaArg::Access)]
+    pub by_degurba: ByDegurbaArg,
+    /// Penalty on the spread of the per-class parameters, in points per minute of access time
+    /// (and per 10 km/h of near speed).
+    #[arg(long, default_value_t = 0.0)]
+    pub shrink_pts: f64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FitIndicatorsArg {
     N1,
     Both,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ByDegurbaArg {
+    None,
+    Access,
+    AccessSpeed,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::time::Instant;
 
+use ssmplan_core::drivetime::by_class::ClassModel;
 use ssmplan_engine::calibrate::FitIndicators;
 use ssmplan_engine::request::{BoundaryLayerName, Level, Method, Model, ScopeName};
 use ssmplan_engine::solve::Unit;
@@ -13,9 +14,9 @@ use ssmplan_engine::{
 };
 
 use crate::args::{
-    AccessibilityArgs, BoundariesArg, CalibrateArgs, CatchmentsArgs, CoordinatorArgs, CoverageArgs,
-    DataArgs, ExpandArgs, FitIndicatorsArg, LevelArg, MethodArg, ModelArg, RecommendArgs,
-    ScenarioArgs, ScopeArg, SolveArgs, UnitArg,
+    AccessibilityArgs, BoundariesArg, ByDegurbaArg, CalibrateArgs, CatchmentsArgs, CoordinatorArgs,
+    CoverageArgs, DataArgs, ExpandArgs, FitIndicatorsArg, LevelArg, MethodArg, ModelArg,
+    RecommendArgs, ScenarioArgs, ScopeArg, SolveArgs, UnitArg,
 };
 
 /// Progress on standard error, only when it is a terminal and `--quiet` is not given (never in
@@ -215,6 +216,12 @@ pub fn calibrate_request(data: &DataArgs, a: &CalibrateArgs) -> CalibrateRequest
             FitIndicatorsArg::N1 => FitIndicators::N1,
             FitIndicatorsArg::Both => FitIndicators::Both,
         },
+        by_degurba: match a.by_degurba {
+            ByDegurbaArg::None => ClassModel::Shared,
+            ByDegurbaArg::Access => ClassModel::Access,
+            ByDegurbaArg::AccessSpeed => ClassModel::AccessSpeed,
+        },
+        shrink_pts: a.shrink_pts,
     }
 }
 

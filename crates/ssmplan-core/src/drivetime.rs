@@ -9,8 +9,8 @@
 //! Detour and speed only appear as their ratio; the fit keeps the detour fixed and fits the
 //! speeds.
 //!
-//! Parameters by degree of urbanisation of the origin are foreseen as one [`DriveTimeParams`]
-//! per class; this module holds the single-class model.
+//! Parameters by degree of urbanisation of the origin (one [`DriveTimeParams`] per class, the
+//! class looked up by coordinate) are in [`by_class`].
 //!
 //! Also here: the indicators Eurostat publishes (share of the population beyond 5, 20 and
 //! 45 minutes of the nearest hospital, `N1`, and of the average of the 3 nearest, `AN3`)
@@ -229,6 +229,8 @@ pub struct AccessSample {
     pub weight: f64,
     /// Zone index.
     pub zone: usize,
+    /// Degree of urbanisation of the sample's cell, when classified.
+    pub class: Option<crate::AreaClass>,
 }
 
 /// Eurostat's two indicators.
@@ -318,6 +320,8 @@ pub fn zone_shares(
 pub struct Target {
     /// Zone index.
     pub zone: usize,
+    /// Degree of urbanisation of the residents counted (`None`: all of the zone's).
+    pub class: Option<crate::AreaClass>,
     /// Indicator.
     pub indicator: Indicator,
     /// Index in [`THRESHOLDS_MIN`].
@@ -644,6 +648,8 @@ pub fn leave_one_out<T>(
         })
         .collect()
 }
+
+pub mod by_class;
 
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,13 @@
 //! urbanisation, 2020, per Walloon NUTS 3 district), by computing the same indicators from the
 //! 1 km population grid (each cell spread over `subdivision` x `subdivision` sub-points) to the
 //! 2020 hospital sites, and validates it by leave-one-district-out, against the baseline of one
-//! straight-line threshold.
+//! straight-line threshold. With `by_degurba` (default: the access time per class), the model's
+//! parameters also depend on the degree of urbanisation of the origin's 1 km cell, fitted on the
+//! figures per district and class (`DEG1`, `DEG2`, `DEG3`) as well, and every error is also
+//! reported by class (`by_class`).
+//!
+//! Reading is `ssmplan_io`'s: `accessibility` (districts, figures), `facilities` (hospitals),
+//! `popgrid` (the grids).
 //!
 //! Files (default paths in the dataset directory; each checked against its manifest):
 //! - `sectors/wallonia_ghs_pop_2020_1km_cells.csv`: `x_mollweide`, `y_mollweide` (cell
@@ -13,7 +19,9 @@
 //!   those beyond Wallonia serve Walloon residents);
 //! - `accessibility/eurostat_healthcare_access_nuts3_wallonia.csv`: `nuts`, `age`, `deg_urb`,
 //!   `indicator`, `threshold`, `unit`, `v2020`;
-//! - `accessibility/nuts3_2024_wallonia.csv`: `nuts3`, `arrondissement_nis`, `name`.
+//! - `accessibility/nuts3_2024_wallonia.csv`: `nuts3`, `arrondissement_nis`, `name`;
+//! - `sectors/ghs_pop_2020_1km_belgium_bbox.csv` when present: the grid around Belgium, for the
+//!   degree of urbanisation of the cells (else the Walloon grid alone).
 //!
 //! Districts missing from the Eurostat table (held out by its publisher here) are neither
 //! fitted nor reported against figures: they are listed. The 2023 figures are not used: the
@@ -22,23 +30,32 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use geo::Coord;
+use geo::{Coord, Rect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use ssmplan_core::drivetime::by_class::ClassModel;
 use ssmplan_core::drivetime::{
     AccessSample, DistanceCdf, Fit, FitParams, Indicator, THRESHOLDS_MIN, Target, ZoneShares,
     cell_sub_points, fit, fit_threshold, leave_one_out, zone_shares,
 };
-use ssmplan_core::{DriveTime, DriveTimeParams, Nis, PointIndex, WALLOON_NUTS3, nuts3_of};
-use ssmplan_io::CsvError;
+use ssmplan_core::{AreaClass, CellClass, DegurbaParams, GridCell, classify_grid};
+use ssmplan_core::{
+    CommuneLocator, DEGURBA_CELL_M, DriveTime, DriveTimeParams, Nis, PointIndex, nuts3_of,
+};
 use ssmplan_io::DatasetError;
+use ssmplan_io::accessibility::{District, read_access_figures, read_districts};
 use ssmplan_io::crs::{Crs, project_coord};
 use ssmplan_io::dataset::InputFile;
+use ssmplan_io::facilities::read_facilities;
 use ssmplan_io::manifest::Manifest;
+use ssmplan_io::popgrid::{LatticeGrid, read_lattice_grid};
 
 use crate::report::{Cell, Report, Table};
+
+mod by_class;
 use crate::request::Validate;
 use crate::{EngineError, Progress};
+use by_class::by_degurba;
 
 /// Default files, relative to the dataset directory.
 pub const DEFAULT_GRID: &str = "sectors/wallonia_ghs_pop_2020_1km_cells.csv";
@@ -81,6 +98,19 @@ pub struct CalibrateRequest {
     pub subdivision: u32,
     /// Indicators fitted.
     pub indicators: FitIndicators,
+    /// Parameters that depend on the degree of urbanisation of the origin (fitted on the
+    /// figures per class as well, and compared with the shared model; default: the access time
+    /// per class, which beats the shared model out of sample).
+    #[serde(default = "default_by_degurba")]
+    pub by_degurba: ClassModel,
+    /// Penalty on the spread of the class parameters (points per minute of access time, per
+    /// 10 km/h of near speed).
+    #[serde(default)]
+    pub shrink_pts: f64,
+}
+
+fn default_by_degurba() -> ClassModel {
+    ClassModel::Access
 }
 
 impl Default for CalibrateRequest {
@@ -93,6 +123,8 @@ impl Default for CalibrateRequest {
             nuts3: None,
             subdivision: 5,
             indicators: FitIndicators::N1,
+            by_degurba: default_by_degurba(),
+            shrink_pts: 0.0,
         }
     }
 }
@@ -143,215 +175,50 @@ pub struct CalibrateResult {
     pub report: Report,
 }
 
-/// A CSV file read whole, with its header.
-struct CsvFile {
-    path: PathBuf,
-    header: Vec<String>,
-    rows: Vec<(u64, csv::StringRecord)>,
-}
-
-impl CsvFile {
-    fn read(path: &Path) -> Result<Self, CsvError> {
-        let bytes = std::fs::read(path).map_err(|source| CsvError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::parse(path, &bytes)
-    }
-
-    fn parse(path: &Path, bytes: &[u8]) -> Result<Self, CsvError> {
-        let malformed = |line, source| CsvError::Malformed {
-            path: path.to_path_buf(),
-            line,
-            source,
-        };
-        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| malformed(1, e))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
-            .collect();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, csv::Position::line);
-                malformed(line, e)
-            })?;
-            let line = record.position().map_or(0, csv::Position::line);
-            rows.push((line, record));
-        }
-        if rows.is_empty() {
-            return Err(CsvError::Empty {
-                path: path.to_path_buf(),
-                what: "data row",
-            });
-        }
-        Ok(Self {
-            path: path.to_path_buf(),
-            header,
-            rows,
-        })
-    }
-
-    fn column(&self, name: &str) -> Result<usize, CsvError> {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| CsvError::MissingColumn {
-                path: self.path.clone(),
-                column: name.to_owned(),
-                header: self.header.join(","),
-            })
-    }
-
-    fn bad(&self, line: u64, field: &str, found: &str, problem: &str) -> CsvError {
-        CsvError::BadValue {
-            path: self.path.clone(),
-            line,
-            field: field.to_owned(),
-            found: found.to_owned(),
-            problem: problem.to_owned(),
-        }
-    }
-
-    fn text(row: &(u64, csv::StringRecord), column: usize) -> &str {
-        row.1.get(column).unwrap_or("").trim()
-    }
-
-    fn number(
-        &self,
-        row: &(u64, csv::StringRecord),
-        column: usize,
-        name: &str,
-    ) -> Result<f64, CsvError> {
-        let text = Self::text(row, column);
-        text.parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite())
-            .ok_or_else(|| self.bad(row.0, name, text, "expected a finite number"))
-    }
-}
-
-/// A Walloon NUTS 3 district as read from the district table.
-#[derive(Clone, Debug, PartialEq)]
-struct District {
-    code: String,
-    name: String,
-}
-
-fn read_districts(path: &Path) -> Result<Vec<District>, CsvError> {
-    let file = CsvFile::read(path)?;
-    let code = file.column("nuts3")?;
-    let arr = file.column("arrondissement_nis")?;
-    let name = file.column("name")?;
-    let mut out: Vec<District> = Vec::new();
-    for row in &file.rows {
-        let c = CsvFile::text(row, code);
-        let known = WALLOON_NUTS3
-            .iter()
-            .find(|(k, _, _)| *k == c)
-            .ok_or_else(|| file.bad(row.0, "nuts3", c, "not a Walloon NUTS 3 code (NUTS 2024)"))?;
-        let a = CsvFile::text(row, arr);
-        if known.2 != a {
-            return Err(file.bad(
-                row.0,
-                "arrondissement_nis",
-                a,
-                &format!("NUTS 2024 puts {c} in arrondissement {}", known.2),
-            ));
-        }
-        if out.iter().any(|d| d.code == c) {
-            return Err(file.bad(row.0, "nuts3", c, "duplicate district"));
-        }
-        out.push(District {
-            code: c.to_owned(),
-            name: CsvFile::text(row, name).to_owned(),
-        });
-    }
-    if out.len() != WALLOON_NUTS3.len() {
-        return Err(file.bad(
-            0,
-            "nuts3",
-            &out.len().to_string(),
-            &format!("expected the {} Walloon districts", WALLOON_NUTS3.len()),
-        ));
-    }
-    Ok(out)
-}
-
-fn read_hospitals(path: &Path) -> Result<Vec<Coord<f64>>, CsvError> {
-    let file = CsvFile::read(path)?;
-    let lat = file.column("lat")?;
-    let lon = file.column("lon")?;
-    file.rows
-        .iter()
-        .map(|row| {
-            let la = file.number(row, lat, "lat")?;
-            let lo = file.number(row, lon, "lon")?;
-            if !(49.0..=52.0).contains(&la) || !(2.0..=7.0).contains(&lo) {
-                return Err(file.bad(
-                    row.0,
-                    "lat/lon",
-                    &format!("{la}, {lo}"),
-                    "not in Belgium (WGS84 degrees expected)",
-                ));
-            }
-            Ok(project_coord(Crs::Wgs84, Coord { x: lo, y: la }))
-        })
-        .collect()
-}
-
 /// Population samples: each cell spread evenly over `n` x `n` sub-points of its projected
-/// outline; with the straight-line distances to the 3 nearest hospitals.
-fn read_samples(
-    path: &Path,
+/// outline (cells without residents left out); with the straight-line distances to the 3
+/// nearest hospitals.
+fn samples_of(
+    grid: &LatticeGrid,
+    classes: &[Option<AreaClass>],
     districts: &[District],
     hospitals: &PointIndex,
     n: u32,
-) -> Result<Vec<AccessSample>, CsvError> {
-    let file = CsvFile::read(path)?;
-    let xm = file.column("x_mollweide")?;
-    let ym = file.column("y_mollweide")?;
-    let nis_col = file.column("nis_2025")?;
-    let pop = file.column("pop_ghs_2020")?;
-    let mollweide = Crs::from_esri(54_009)
-        .map_err(|e| file.bad(0, "x_mollweide", "ESRI:54009", &e.to_string()))?;
+) -> Result<Vec<AccessSample>, EngineError> {
+    let bad =
+        |what: String| EngineError::parameter("grid", format!("{}: {what}", grid.path.display()));
+    let mollweide = Crs::from_esri(54_009).map_err(|e| bad(e.to_string()))?;
     let share = 1.0 / f64::from(n * n);
-    let mut out = Vec::with_capacity(file.rows.len() * (n * n) as usize);
-    for row in &file.rows {
-        let text = CsvFile::text(row, nis_col);
-        let nis = Nis::try_from(text)
-            .map_err(|_| file.bad(row.0, "nis_2025", text, "expected a 5-digit NIS code"))?;
-        let arrondissement = Nis::try_from(format!("{}000", &text[..2]).as_str())
-            .map_err(|_| file.bad(row.0, "nis_2025", text, "expected a 5-digit NIS code"))?;
+    let mut out = Vec::with_capacity(grid.cells.len() * (n * n) as usize);
+    for (k, c) in grid.cells.iter().enumerate() {
+        let Some(nis) = c.nis else {
+            return Err(bad("column `nis_2025` missing".to_owned()));
+        };
+        let text = nis.as_str();
+        let arrondissement =
+            Nis::try_from(format!("{}000", &text[..2]).as_str()).map_err(|_| {
+                bad(format!(
+                    "cell {}: NIS code {text} has no arrondissement",
+                    k + 1
+                ))
+            })?;
         let (code, _) = nuts3_of(nis, arrondissement)
-            .ok_or_else(|| file.bad(row.0, "nis_2025", text, "not a Walloon commune"))?;
+            .ok_or_else(|| bad(format!("cell {}: {text} is not a Walloon commune", k + 1)))?;
         let zone = districts
             .iter()
             .position(|d| d.code == code)
             .ok_or_else(|| {
-                file.bad(
-                    row.0,
-                    "nis_2025",
-                    text,
-                    "district missing from the NUTS 3 table",
-                )
+                bad(format!(
+                    "cell {}: district {code} of {text} missing from the NUTS 3 table",
+                    k + 1
+                ))
             })?;
-        let weight = file.number(row, pop, "pop_ghs_2020")?;
-        if weight < 0.0 {
-            return Err(file.bad(
-                row.0,
-                "pop_ghs_2020",
-                &weight.to_string(),
-                "must be zero or positive",
-            ));
-        }
+        let weight = c.cell.population;
         if weight == 0.0 {
             continue;
         }
-        let x = file.number(row, xm, "x_mollweide")?;
-        let y = file.number(row, ym, "y_mollweide")?;
+        let x = (c.cell.col as f64 + 0.5) * DEGURBA_CELL_M;
+        let y = (c.cell.row as f64 + 0.5) * DEGURBA_CELL_M;
         let centre = project_coord(mollweide, Coord { x, y });
         let east = project_coord(mollweide, Coord { x: x + 500.0, y });
         let north = project_coord(mollweide, Coord { x, y: y + 500.0 });
@@ -364,12 +231,10 @@ fn read_samples(
             y: 2.0 * (north.y - centre.y),
         };
         if !(centre.x.is_finite() && col_step.x.is_finite() && row_step.y.is_finite()) {
-            return Err(file.bad(
-                row.0,
-                "x_mollweide/y_mollweide",
-                &format!("{x}, {y}"),
-                "cannot be projected to EPSG:3812",
-            ));
+            return Err(bad(format!(
+                "cell {} ({x}, {y}) cannot be projected to EPSG:3812",
+                k + 1
+            )));
         }
         for p in cell_sub_points(centre, col_step, row_step, n) {
             let near = hospitals.k_nearest(p, 3);
@@ -382,83 +247,84 @@ fn read_samples(
                 nearest_m: [d(0), d(1), d(2)],
                 weight: weight * share,
                 zone,
+                class: classes.get(k).copied().flatten(),
             });
         }
     }
     Ok(out)
 }
 
-fn threshold_key(t: usize) -> &'static str {
-    ["GT_5_MIN", "GT_20_MIN", "GT_45_MIN"][t]
+/// The degree of urbanisation of each cell of `grid` (as Eurostat classifies the residents of
+/// its figures: by the class of their grid cell; `DEG1` urban centre, `DEG2` urban cluster,
+/// `DEG3` rural), from the grid stage run on the whole grid around Belgium when the dataset
+/// has it (settlements crossing the Walloon border stay whole), else on `grid` alone.
+fn cell_classes(
+    manifest: &Manifest,
+    data: &Path,
+    grid: &LatticeGrid,
+) -> Result<(Vec<Option<AreaClass>>, Option<InputFile>), EngineError> {
+    let context_path = data.join(crate::degurba::CONTEXT_GRID);
+    let (cells, input): (Vec<GridCell>, Option<InputFile>) = if context_path.is_file() {
+        let input = verify(
+            manifest,
+            "population grid around Belgium (GHS-POP 2020, 1 km; degree of urbanisation)",
+            &context_path,
+        )?;
+        let context = read_lattice_grid(&context_path, None)?;
+        (context.cells.iter().map(|c| c.cell).collect(), Some(input))
+    } else {
+        (grid.cells.iter().map(|c| c.cell).collect(), None)
+    };
+    let found = classify_grid(&cells, &DegurbaParams::default())
+        .map_err(|e| EngineError::parameter("grid", e.to_string()))?;
+    let at: BTreeMap<(i64, i64), CellClass> = cells
+        .iter()
+        .zip(&found.classes)
+        .map(|(c, k)| ((c.col, c.row), *k))
+        .collect();
+    let classes = grid
+        .cells
+        .iter()
+        .map(|c| {
+            at.get(&(c.cell.col, c.cell.row)).map(|k| match k {
+                CellClass::UrbanCentre => AreaClass::City,
+                CellClass::UrbanCluster => AreaClass::TownsSemiDense,
+                CellClass::Rural => AreaClass::Rural,
+            })
+        })
+        .collect();
+    Ok((classes, input))
 }
 
-/// Observed shares (targets) and Eurostat's population per district.
-fn read_targets(
-    path: &Path,
-    districts: &[District],
-) -> Result<(Vec<Target>, BTreeMap<usize, f64>), CsvError> {
-    let file = CsvFile::read(path)?;
-    let cols: Vec<usize> = [
-        "nuts",
-        "age",
-        "deg_urb",
-        "indicator",
-        "threshold",
-        "unit",
-        "v2020",
-    ]
-    .iter()
-    .map(|c| file.column(c))
-    .collect::<Result<_, _>>()?;
-    let mut targets = Vec::new();
-    let mut population = BTreeMap::new();
-    for row in &file.rows {
-        let f = |i: usize| CsvFile::text(row, cols[i]);
-        let Some(zone) = districts.iter().position(|d| d.code == f(0)) else {
-            continue;
-        };
-        if f(1) != "T" || f(2) != "TOTAL" {
-            continue;
-        }
-        let indicator = match f(3) {
-            "N1" => Indicator::N1,
-            "AN3" => Indicator::AN3,
-            other => return Err(file.bad(row.0, "indicator", other, "expected N1 or AN3")),
-        };
-        let value = file.number(row, cols[6], "v2020")?;
-        match (f(4), f(5)) {
-            ("NONE", "NR") if indicator == Indicator::N1 => {
-                population.insert(zone, value);
-            }
-            (threshold, "PC") => {
-                let Some(t) = (0..3).find(|t| threshold_key(*t) == threshold) else {
-                    return Err(file.bad(
-                        row.0,
-                        "threshold",
-                        threshold,
-                        "expected GT_5_MIN, GT_20_MIN or GT_45_MIN",
-                    ));
-                };
-                if !(0.0..=100.0).contains(&value) {
-                    return Err(file.bad(row.0, "v2020", &value.to_string(), "not a percentage"));
-                }
-                if targets.iter().any(|x: &Target| {
-                    x.zone == zone && x.indicator == indicator && x.threshold == t
-                }) {
-                    return Err(file.bad(row.0, "nuts", f(0), "duplicate row"));
-                }
-                targets.push(Target {
-                    zone,
-                    indicator,
-                    threshold: t,
-                    observed_pct: value,
-                });
-            }
-            _ => {}
-        }
-    }
-    targets.sort_by_key(|t| (t.zone, t.indicator, t.threshold));
-    Ok((targets, population))
+/// The bounding box (EPSG:3812) of the grid's cell centres.
+fn grid_extent(grid: &LatticeGrid) -> Option<Rect> {
+    let mollweide = Crs::from_esri(54_009).ok()?;
+    let points: Vec<Coord<f64>> = grid
+        .cells
+        .iter()
+        .map(|c| {
+            project_coord(
+                mollweide,
+                Coord {
+                    x: (c.cell.col as f64 + 0.5) * DEGURBA_CELL_M,
+                    y: (c.cell.row as f64 + 0.5) * DEGURBA_CELL_M,
+                },
+            )
+        })
+        .collect();
+    let first = *points.first()?;
+    Some(points.iter().fold(Rect::new(first, first), |r, p| {
+        Rect::new(
+            Coord {
+                x: r.min().x.min(p.x),
+                y: r.min().y.min(p.y),
+            },
+            Coord {
+                x: r.max().x.max(p.x),
+                y: r.max().y.max(p.y),
+            },
+        )
+    }))
 }
 
 fn verify(manifest: &Manifest, role: &'static str, path: &Path) -> Result<InputFile, EngineError> {
@@ -517,8 +383,30 @@ pub fn calibrate(
     ];
     progress.stage("reading districts, hospitals and figures");
     let districts = read_districts(&nuts3_path)?;
-    let hospitals = read_hospitals(&hospitals_path)?;
-    let (targets, eurostat_population) = read_targets(&eurostat_path, &districts)?;
+    let figures = read_access_figures(&eurostat_path, &districts)?;
+    let targets: Vec<Target> = figures
+        .targets
+        .iter()
+        .filter(|t| t.class.is_none())
+        .copied()
+        .collect();
+    let eurostat_population: BTreeMap<usize, f64> = figures
+        .population
+        .iter()
+        .filter(|((_, class), _)| class.is_none())
+        .map(|((zone, _), v)| (*zone, *v))
+        .collect();
+    let grid = read_lattice_grid(&grid_path, None)?;
+    let hospitals: Vec<Coord<f64>> = read_facilities(
+        &hospitals_path,
+        &CommuneLocator::new(&[]),
+        grid_extent(&grid),
+    )?
+    .table
+    .sites
+    .iter()
+    .map(|s| s.location)
+    .collect();
     let zones = districts.len();
     let fitted_zone = |z: usize| targets.iter().any(|t| t.zone == z);
     let held_out: Vec<&District> = (0..zones)
@@ -540,7 +428,11 @@ pub fn calibrate(
         hospitals.len()
     ));
     let index = PointIndex::new(&hospitals);
-    let samples = read_samples(&grid_path, &districts, &index, request.subdivision)?;
+    progress.stage("degree of urbanisation of the grid cells");
+    let (classes, context_input) = cell_classes(&manifest, &request.data, &grid)?;
+    let mut report_inputs = inputs.clone();
+    report_inputs.extend(context_input.clone());
+    let samples = samples_of(&grid, &classes, &districts, &index, request.subdivision)?;
 
     let fitted_targets: Vec<Target> = targets
         .iter()
@@ -612,6 +504,22 @@ pub fn calibrate(
             });
         }
     }
+
+    // By degree of urbanisation: the shared model's shares per class, the per-class model
+    // when asked, and one straight-line threshold per class.
+    progress.stage("by degree of urbanisation");
+    let by_class = by_degurba(
+        request,
+        &samples,
+        zones,
+        &figures.targets,
+        &options,
+        all.params,
+        &loo_fits
+            .iter()
+            .filter_map(|(c, p)| districts.iter().position(|d| d.code == *c).map(|z| (z, *p)))
+            .collect::<Vec<_>>(),
+    )?;
 
     // Tables.
     let mut rows = Vec::new();
@@ -752,7 +660,7 @@ pub fn calibrate(
         path.file_name()
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
     };
-    let params_file = json!({
+    let params_file: Value = json!({
         "model": "modelled drive time (not routed): access_min + 60 * detour * (min(d, near_band_km) / near_speed_kmh + max(d - near_band_km, 0) / far_speed_kmh), d the straight-line distance in km (EPSG:3812)",
         "calibrated_on": "Eurostat, GISCO geographic accessibility (healthcare), 2020: share of the population beyond 5 / 20 / 45 minutes of the nearest hospital (N1) and the average of the 3 nearest (AN3), all ages, deg_urb TOTAL, Walloon NUTS 3 districts; routed by Eurostat on a road network from a 100 m grid",
         "params": {
@@ -776,6 +684,11 @@ pub fn calibrate(
         },
         "inputs": inputs.iter().map(|i| json!({"role": i.role, "file": file_name(&i.path), "sha256": i.sha256})).collect::<Vec<_>>(),
     });
+
+    let mut params_file = params_file;
+    if let (Some(fit), Some(object)) = (&by_class.fit, params_file.as_object_mut()) {
+        object.extend(by_class.params_fields(fit, context_input.as_ref()));
+    }
 
     let mut summary = vec![(
         "fitted parameters".to_owned(),
@@ -804,15 +717,55 @@ pub fn calibrate(
             ));
         }
     }
+    if let Some(fit) = &by_class.fit {
+        let p = fit.params;
+        summary.push((
+            format!("parameters by degree of urbanisation ({})", request.by_degurba.key()),
+            format!(
+                "access {:.2} / {:.2} / {:.2} min (DEG1 / DEG2 / DEG3), {:.1} / {:.1} / {:.1} km/h over the first {:.2} km, {:.1} km/h beyond",
+                p[0].access_min, p[1].access_min, p[2].access_min, p[0].near_speed_kmh, p[1].near_speed_kmh, p[2].near_speed_kmh, p[0].near_band_km, p[0].far_speed_kmh
+            ),
+        ));
+        for e in by_class
+            .errors
+            .iter()
+            .filter(|e| e.class.is_none() && e.threshold < 2)
+        {
+            if let Some([i, l]) = e.by_class_pts {
+                summary.push((
+                    format!(
+                        "{} > {} min, MAE by class model (points)",
+                        e.indicator.code(),
+                        THRESHOLDS_MIN[e.threshold]
+                    ),
+                    format!(
+                        "{i:.2} in sample, {l:.2} leave-one-out (shared model {:.2})",
+                        e.shared_pts[1]
+                    ),
+                ));
+            }
+        }
+    }
     let goals = [(Indicator::N1, 20.0, 1.0), (Indicator::N1, 5.0, 3.0)];
     for (i, t, goal) in goals {
         if let Some(e) = err_of(i, t) {
+            // The best model out of sample: per class when fitted, else shared.
+            let loo = by_class
+                .errors
+                .iter()
+                .find(|c| {
+                    c.class.is_none()
+                        && c.indicator == i
+                        && (THRESHOLDS_MIN[c.threshold] - t).abs() < 1e-9
+                })
+                .and_then(|c| c.by_class_pts)
+                .map_or(e.model_loo_pts, |p| p[1].min(e.model_loo_pts));
             summary.push((
                 format!("goal {} > {t} min: LOO MAE <= {goal}", i.code()),
-                if e.model_loo_pts <= goal {
-                    format!("met ({:.2})", e.model_loo_pts)
+                if loo <= goal {
+                    format!("met ({loo:.2})")
                 } else {
-                    format!("not met ({:.2})", e.model_loo_pts)
+                    format!("not met ({loo:.2})")
                 },
             ));
         }
@@ -822,11 +775,13 @@ pub fn calibrate(
         parameters: vec![
             ("subdivision", json!(request.subdivision)),
             ("indicators", json!(request.indicators)),
+            ("by_degurba", json!(request.by_degurba)),
+            ("shrink_pts", json!(request.shrink_pts)),
             ("year", json!(2020)),
             ("age", json!("T")),
             ("deg_urb", json!("TOTAL")),
         ],
-        inputs,
+        inputs: report_inputs,
         caveats: vec![
             "modelled drive time, not a routing: minutes as a function of the straight-line distance, calibrated on Eurostat's routed figures".to_owned(),
             format!("districts without figures in the Eurostat table (held out by the data, not fitted): {}", if held.is_empty() { "none".to_owned() } else { held.join(", ") }),
@@ -835,7 +790,11 @@ pub fn calibrate(
             "2023 figures not used: the 2023 hospital list is not available".to_owned(),
         ],
         summary,
-        tables: vec![error_table, district_table, population_table, loo_table],
+        tables: {
+            let mut t = vec![error_table, district_table, population_table, loo_table];
+            t.extend(by_class.tables(&districts));
+            t
+        },
         features: Vec::new(),
     };
     Ok(CalibrateResult {
@@ -869,6 +828,31 @@ pub fn read_params_file(path: &Path) -> Result<(DriveTimeParams, Option<f64>), E
     Ok((params, mae))
 }
 
+/// The per-class parameters of a shipped parameters file (`params_by_degurba`: `DEG1`, `DEG2`,
+/// `DEG3`), `None` when the file has none (a file fitted with `--by-degurba none`).
+///
+/// # Errors
+/// The file cannot be read, or `params_by_degurba` is present but a class is missing or
+/// invalid.
+pub fn read_params_by_degurba(path: &Path) -> Result<Option<[DriveTimeParams; 3]>, EngineError> {
+    let bad = |message: String| {
+        EngineError::parameter("params", format!("{}: {message}", path.display()))
+    };
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    let Some(by_class) = value.get("params_by_degurba") else {
+        return Ok(None);
+    };
+    let mut out = [DriveTimeParams::default(); 3];
+    for (slot, class) in out.iter_mut().zip(AreaClass::ALL) {
+        let p: DriveTimeParams = serde_json::from_value(by_class[class.code()].clone())
+            .map_err(|e| bad(format!("field `params_by_degurba.{}`: {e}", class.code())))?;
+        DriveTime::new(p).map_err(|e| bad(e.to_string()))?;
+        *slot = p;
+    }
+    Ok(Some(out))
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt::Write as _;
@@ -876,17 +860,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn district_table_is_checked() {
-        let path = Path::new("nuts3.csv");
-        let file =
-            CsvFile::parse(path, b"nuts3,arrondissement_nis,name\nBE310,25000,x\n").expect("parse");
-        assert_eq!(file.rows.len(), 1);
-        assert!(matches!(
-            CsvFile::parse(path, b"nuts3\n"),
-            Err(CsvError::Empty { .. })
-        ));
-        let e = file.number(&file.rows[0], 2, "name").expect_err("text");
-        assert!(e.to_string().contains("line 2, field `name`"), "{e}");
+    fn shipped_file_has_both_models() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../geodata")
+            .join(DEFAULT_PARAMS);
+        let (shared, mae) = read_params_file(&path).expect("shared");
+        let by_class = read_params_by_degurba(&path)
+            .expect("readable")
+            .expect("per class");
+        // The per-class model shares speeds and band (access time per class only).
+        let same = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(
+            by_class
+                .iter()
+                .all(|p| same(p.near_speed_kmh, by_class[0].near_speed_kmh)
+                    && same(p.far_speed_kmh, by_class[0].far_speed_kmh)
+                    && same(p.near_band_km, by_class[0].near_band_km))
+        );
+        assert!(
+            by_class
+                .iter()
+                .any(|p| !same(p.access_min, by_class[0].access_min))
+        );
+        assert!((shared.detour - by_class[0].detour).abs() < 1e-12);
+        assert!(mae.is_some());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Each format has a thin `read_*` that opens the file and a pure `parse_*` that works on bytes.
 //! Errors name the file, the line (or feature) and the field.
 
+pub mod accessibility;
 pub mod boundaries;
 pub mod crosswalk;
 pub mod crs;

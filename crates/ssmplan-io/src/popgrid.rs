@@ -17,7 +17,7 @@
 use std::path::{Path, PathBuf};
 
 use geo::Coord;
-use ssmplan_core::{DEGURBA_CELL_M, GridCell};
+use ssmplan_core::{DEGURBA_CELL_M, GridCell, Nis};
 
 use crate::crosswalk::NisResolver;
 use crate::table::{CsvError, Table, read_bytes};
@@ -51,6 +51,8 @@ pub struct LatticeCell {
     pub cell: GridCell,
     /// Commune index (in the communes given to the resolver), when the file names one.
     pub commune: Option<usize>,
+    /// The commune code as written in the file (`nis_2025` or `nis`), when it has the column.
+    pub nis: Option<Nis>,
     /// Centre in Lambert 2008 (EPSG:3812), when the file gives it.
     pub location: Option<Coord<f64>>,
 }
@@ -140,6 +142,11 @@ pub fn parse_lattice_grid(
         let commune = resolver
             .map(|r| r.resolve_row(&row, NIS).map(|m| m.1))
             .transpose()?;
+        let nis = if NIS.iter().any(|c| table.has(c)) {
+            Some(row.nis(NIS)?)
+        } else {
+            None
+        };
         let location = if lambert {
             Some(Coord {
                 x: row.number(&["x_lambert2008"])?,
@@ -155,6 +162,7 @@ pub fn parse_lattice_grid(
                 population,
             },
             commune,
+            nis,
             location,
         });
     }
@@ -181,7 +189,7 @@ mod tests {
     use super::*;
     use crate::crosswalk::Crosswalk;
     use geo::{LineString, MultiPolygon, Polygon};
-    use ssmplan_core::{Commune, Nis};
+    use ssmplan_core::Commune;
 
     fn communes() -> Vec<Commune> {
         let square = MultiPolygon(vec![Polygon::new(

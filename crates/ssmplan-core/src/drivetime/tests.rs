@@ -155,6 +155,7 @@ fn hand_made_grid_shares() {
         near_band_km: 0.0,
     });
     let s = |d: [f64; 3], weight, zone| AccessSample {
+        class: None,
         nearest_m: d,
         weight,
         zone,
@@ -188,12 +189,14 @@ fn hand_made_grid_shares() {
     assert_eq!(shares[2], ZoneShares::default());
     let targets = [
         Target {
+            class: None,
             zone: 0,
             indicator: Indicator::N1,
             threshold: 1,
             observed_pct: 58.0,
         },
         Target {
+            class: None,
             zone: 1,
             indicator: Indicator::AN3,
             threshold: 0,
@@ -220,6 +223,7 @@ fn synthetic(zones: usize, seed: u64) -> Vec<AccessSample> {
             let mut d: [f64; 3] = std::array::from_fn(|_| scale * 3.0 * rng.next_f64().powi(2));
             d.sort_by(f64::total_cmp);
             out.push(AccessSample {
+                class: None,
                 nearest_m: d,
                 weight: 1.0 + rng.next_f64(),
                 zone,
@@ -249,6 +253,7 @@ fn fit_recovers_known_parameters() {
         for indicator in [Indicator::N1, Indicator::AN3] {
             for threshold in 0..3 {
                 targets.push(Target {
+                    class: None,
                     zone,
                     indicator,
                     threshold,
@@ -281,6 +286,7 @@ fn fit_recovers_known_parameters() {
 #[test]
 fn leave_one_out_leaves_out_exactly_one_zone() {
     let t = |zone| Target {
+        class: None,
         zone,
         indicator: Indicator::N1,
         threshold: 0,
@@ -302,6 +308,7 @@ fn leave_one_out_leaves_out_exactly_one_zone() {
 fn threshold_baseline_finds_the_radius() {
     let samples: Vec<AccessSample> = (0..100)
         .map(|i| AccessSample {
+            class: None,
             nearest_m: [f64::from(i) * 100.0; 3],
             weight: 1.0,
             zone: 0,
@@ -310,6 +317,7 @@ fn threshold_baseline_finds_the_radius() {
     let cdf = DistanceCdf::per_zone(&samples, 1, Indicator::N1);
     // 30 % beyond: distances 7000..9900 are beyond 6950 → first multiple of 50 with 30 %: 6900.
     let target = [Target {
+        class: None,
         zone: 0,
         indicator: Indicator::N1,
         threshold: 0,
@@ -318,4 +326,280 @@ fn threshold_baseline_finds_the_radius() {
     let (r, mae) = fit_threshold(&cdf, &target, |_| true, 50.0, 20_000.0).expect("fit");
     assert!((r - 6900.0).abs() < 1e-9, "{r}");
     assert!(mae.abs() < 1e-9);
+}
+
+mod by_class {
+    use super::*;
+    use crate::AreaClass;
+    use crate::drivetime::by_class::{
+        ClassDriveTime, ClassFitParams, ClassModel, class_mean_abs_error, class_shares,
+        fit_by_class, modelled_pct,
+    };
+
+    const CLASSES: [AreaClass; 3] = [AreaClass::City, AreaClass::TownsSemiDense, AreaClass::Rural];
+
+    /// Shares by class against a brute-force count on a tiny sample set.
+    #[test]
+    fn class_shares_match_a_brute_force_count() {
+        let m = ClassDriveTime::new([
+            DriveTimeParams {
+                access_min: 0.0,
+                detour: 1.0,
+                near_speed_kmh: 60.0,
+                far_speed_kmh: 60.0,
+                near_band_km: 0.0,
+            },
+            DriveTimeParams {
+                access_min: 2.0,
+                detour: 1.0,
+                near_speed_kmh: 60.0,
+                far_speed_kmh: 60.0,
+                near_band_km: 0.0,
+            },
+            DriveTimeParams {
+                access_min: 10.0,
+                detour: 1.0,
+                near_speed_kmh: 60.0,
+                far_speed_kmh: 60.0,
+                near_band_km: 0.0,
+            },
+        ])
+        .expect("valid");
+        let mut rng = SplitMix64::new(5);
+        let samples: Vec<AccessSample> = (0..200)
+            .map(|i| {
+                let mut d: [f64; 3] = std::array::from_fn(|_| 40_000.0 * rng.next_f64());
+                d.sort_by(f64::total_cmp);
+                AccessSample {
+                    nearest_m: d,
+                    weight: 1.0 + rng.next_f64(),
+                    zone: (i / 4) % 2,
+                    class: [None, Some(CLASSES[0]), Some(CLASSES[1]), Some(CLASSES[2])][i % 4],
+                }
+            })
+            .collect();
+        let shares = class_shares(|c, d| m.minutes(c, d), &samples, 2);
+        for zone in 0..2 {
+            for (slot, class) in [None, Some(CLASSES[0]), Some(CLASSES[1]), Some(CLASSES[2])]
+                .into_iter()
+                .enumerate()
+            {
+                // Brute force: minutes by hand (km at 60 km/h = 1 min per km).
+                let access = |c: Option<AreaClass>| match c {
+                    Some(AreaClass::City) => 0.0,
+                    Some(AreaClass::TownsSemiDense) => 2.0,
+                    _ => 10.0,
+                };
+                let mine: Vec<&AccessSample> = samples
+                    .iter()
+                    .filter(|s| s.zone == zone && (class.is_none() || s.class == class))
+                    .collect();
+                let total: f64 = mine.iter().map(|s| s.weight).sum();
+                for (t, threshold) in THRESHOLDS_MIN.iter().enumerate() {
+                    let beyond: f64 = mine
+                        .iter()
+                        .filter(|s| access(s.class) + s.nearest_m[0] / 1000.0 > *threshold)
+                        .map(|s| s.weight)
+                        .sum();
+                    let got = shares[zone][slot].n1_beyond_pct[t];
+                    assert!(
+                        (got - 100.0 * beyond / total).abs() < 1e-9,
+                        "{zone} {slot} {t}"
+                    );
+                    let target = Target {
+                        zone,
+                        class,
+                        indicator: Indicator::N1,
+                        threshold: t,
+                        observed_pct: 0.0,
+                    };
+                    assert!((modelled_pct(&shares, &target) - got).abs() < 1e-12);
+                }
+            }
+        }
+        // A sample without a class counts in the total only; no class origin takes the
+        // slowest class.
+        assert!((m.minutes(None, 1000.0) - 11.0).abs() < 1e-9);
+    }
+
+    /// Figures generated with a known access time per class are fitted back by the
+    /// per-class model, which the shared model cannot match.
+    #[test]
+    fn per_class_fit_recovers_known_access_times() {
+        let base = DriveTimeParams {
+            access_min: 0.0,
+            detour: 1.3,
+            near_speed_kmh: 40.0,
+            far_speed_kmh: 80.0,
+            near_band_km: 6.0,
+        };
+        let truth = [1.0, 3.0, 6.0].map(|a| DriveTimeParams {
+            access_min: a,
+            ..base
+        });
+        let zones = 6;
+        let mut samples = synthetic(zones, 17);
+        for (i, s) in samples.iter_mut().enumerate() {
+            s.class = Some(CLASSES[i % 3]);
+        }
+        let m = ClassDriveTime::new(truth).expect("valid");
+        let shares = class_shares(|c, d| m.minutes(c, d), &samples, zones);
+        let mut targets = Vec::new();
+        for zone in 0..zones {
+            for class in CLASSES {
+                for threshold in 0..3 {
+                    let mut t = Target {
+                        zone,
+                        class: Some(class),
+                        indicator: Indicator::N1,
+                        threshold,
+                        observed_pct: 0.0,
+                    };
+                    t.observed_pct = modelled_pct(&shares, &t);
+                    targets.push(t);
+                }
+            }
+        }
+        let options = FitParams::default();
+        let start = DriveTimeParams {
+            access_min: 3.0,
+            ..DriveTimeParams::default()
+        };
+        let shared = fit_by_class(
+            &samples,
+            zones,
+            &targets,
+            |_| true,
+            &options,
+            &ClassFitParams {
+                model: ClassModel::Shared,
+                start,
+                shrink_pts: 0.0,
+            },
+        )
+        .expect("fit");
+        let by_class = fit_by_class(
+            &samples,
+            zones,
+            &targets,
+            |_| true,
+            &options,
+            &ClassFitParams {
+                model: ClassModel::Access,
+                start,
+                shrink_pts: 0.0,
+            },
+        )
+        .expect("fit");
+        assert!(by_class.mae_pct < 0.5, "{by_class:?}");
+        assert!(shared.mae_pct > 2.0 * by_class.mae_pct + 1.0, "{shared:?}");
+        for (k, p) in by_class.params.iter().enumerate() {
+            assert!(
+                (p.access_min - truth[k].access_min).abs() < 0.75,
+                "{by_class:?}"
+            );
+        }
+        // Held out: the error on a zone the fit did not see stays small.
+        let loo = fit_by_class(
+            &samples,
+            zones,
+            &targets,
+            |z| z != 2,
+            &options,
+            &ClassFitParams {
+                model: ClassModel::Access,
+                start,
+                shrink_pts: 0.0,
+            },
+        )
+        .expect("fit");
+        let m = ClassDriveTime::new(loo.params).expect("valid");
+        let shares = class_shares(|c, d| m.minutes(c, d), &samples, zones);
+        assert!(class_mean_abs_error(&shares, &targets, |z| z == 2).is_some_and(|e| e < 1.0));
+    }
+
+    /// The class lookup takes the nearest cell centre within reach; the model's straight-line
+    /// bound is the loosest over classes: every pair within T minutes lies within the bound,
+    /// checked on random pairs against the brute-force time.
+    #[test]
+    fn class_model_behind_the_distance_trait() {
+        use crate::DistanceModel;
+        use crate::drivetime::by_class::{ClassDriveTimeModel, ClassLookup};
+        use geo::Coord;
+        let centres = [
+            Coord { x: 500.0, y: 500.0 },
+            Coord {
+                x: 1500.0,
+                y: 500.0,
+            },
+            Coord {
+                x: 2500.0,
+                y: 500.0,
+            },
+        ];
+        let lookup = ClassLookup::new(&centres, CLASSES.to_vec(), 800.0);
+        assert_eq!(
+            lookup.class_at(Coord {
+                x: 1400.0,
+                y: 900.0
+            }),
+            Some(CLASSES[1])
+        );
+        assert_eq!(
+            lookup.class_at(Coord { x: 2999.0, y: 0.0 }),
+            Some(CLASSES[2])
+        );
+        assert_eq!(
+            lookup.class_at(Coord {
+                x: 500.0,
+                y: 5000.0
+            }),
+            None
+        );
+        let params = [(1.0, 20.0), (3.0, 40.0), (6.0, 80.0)].map(|(a, v)| DriveTimeParams {
+            access_min: a,
+            detour: 1.3,
+            near_speed_kmh: v,
+            far_speed_kmh: 90.0,
+            near_band_km: 4.0,
+        });
+        let model = ClassDriveTimeModel {
+            model: ClassDriveTime::new(params).expect("valid"),
+            lookup,
+        };
+        assert!(model.is_monotone());
+        let mut rng = SplitMix64::new(9);
+        for _ in 0..2000 {
+            let from = Coord {
+                x: 3000.0 * rng.next_f64(),
+                y: 1000.0 * rng.next_f64(),
+            };
+            let to = Coord {
+                x: 60_000.0 * rng.next_f64(),
+                y: 60_000.0 * rng.next_f64(),
+            };
+            let straight = (from.x - to.x).hypot(from.y - to.y);
+            let minutes = model.distance_m(from, to);
+            let class = model.lookup.class_at(from).expect("in reach");
+            let by_hand = model.model.model(class).minutes(straight);
+            assert!((minutes - by_hand).abs() < 1e-9);
+            let limit = 40.0 * rng.next_f64();
+            if minutes <= limit {
+                assert!(straight <= model.straight_line_bound_m(limit) + 1e-6);
+            }
+            // Farther along the same ray is never sooner.
+            let farther = Coord {
+                x: from.x + 1.5 * (to.x - from.x),
+                y: from.y + 1.5 * (to.y - from.y),
+            };
+            assert!(model.distance_m(from, farther) >= minutes);
+        }
+        // The loosest bound: the fastest class (DEG3 here) reaches farthest.
+        let t = 30.0;
+        assert!(
+            (model.straight_line_bound_m(t) - model.model.model(CLASSES[2]).straight_m_within(t))
+                .abs()
+                < 1e-9
+        );
+    }
 }
