@@ -405,8 +405,9 @@ pub struct RecommendArgs {
     /// only, fully deterministic without randomness; more rounds can improve hard instances).
     #[arg(long, default_value_t = 0)]
     pub perturbations: usize,
-    /// Certified mode (mclp): prove the optimum by branch-and-bound on the Lagrangian bound, or,
-    /// at --time-limit-s, report the best solution with its proven bound and gap.
+    /// Certified mode (mclp, pmedian, lscp): prove the optimum by branch-and-bound on the
+    /// Lagrangian bound, or, at --time-limit-s, report the best solution with its proven bound and
+    /// gap.
     #[arg(long)]
     pub exact: bool,
     /// Time limit of --exact, in seconds (default: run to the proof).

@@ -687,12 +687,6 @@ impl Validate for RecommendRequest {
                 ));
             }
         }
-        if self.exact && self.model != Model::Mclp {
-            return Err(EngineError::parameter(
-                "exact",
-                "the certified mode is available for mclp only",
-            ));
-        }
         Ok(())
     }
 }
@@ -970,6 +964,7 @@ mod tests {
             time_limit_s: None,
             ..ok
         };
-        assert_eq!(field_of(&median), Some("exact"));
+        // Certified p-median and LSCP exist too: the certified mode is valid for every model.
+        assert_eq!(field_of(&median), None);
     }
 }
