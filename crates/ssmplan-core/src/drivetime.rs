@@ -412,7 +412,7 @@ fn to_vec(p: &DriveTimeParams) -> [f64; 4] {
     ]
 }
 
-fn from_vec(v: &[f64; 4], detour: f64) -> DriveTimeParams {
+fn from_vec(v: &[f64], detour: f64) -> DriveTimeParams {
     DriveTimeParams {
         access_min: v[0],
         detour,
@@ -434,7 +434,7 @@ pub fn fit(
     options: &FitParams,
 ) -> Option<Fit> {
     let mut evaluations = 0_u32;
-    let mut objective = |v: &[f64; 4]| -> f64 {
+    let mut objective = |v: &[f64]| -> f64 {
         evaluations += 1;
         if v.iter()
             .zip(LOWER.iter().zip(UPPER))
@@ -451,10 +451,10 @@ pub fn fit(
         }
     };
     mean_abs_error(&[], targets, keep)?;
-    let mut best: Option<([f64; 4], f64)> = None;
+    let mut best: Option<(Vec<f64>, f64)> = None;
     for start in &options.starts {
-        let (v, f) = nelder_mead(&mut objective, to_vec(start), options.max_iterations);
-        if best.is_none_or(|(_, b)| f < b) {
+        let (v, f) = nelder_mead(&mut objective, &to_vec(start), options.max_iterations);
+        if best.as_ref().is_none_or(|(_, b)| f < *b) {
             best = Some((v, f));
         }
     }
@@ -466,50 +466,53 @@ pub fn fit(
     })
 }
 
-/// Deterministic Nelder–Mead (standard coefficients) on 4 coordinates; initial simplex steps
+/// Deterministic Nelder–Mead (standard coefficients) in any dimension; initial simplex steps
 /// of 25 % of each coordinate (or 0.5 when it is 0).
-fn nelder_mead(
-    f: &mut impl FnMut(&[f64; 4]) -> f64,
-    start: [f64; 4],
+pub(crate) fn nelder_mead(
+    f: &mut impl FnMut(&[f64]) -> f64,
+    start: &[f64],
     max_iterations: u32,
-) -> ([f64; 4], f64) {
-    const N: usize = 4;
-    let mut simplex: Vec<([f64; 4], f64)> = Vec::with_capacity(N + 1);
-    simplex.push((start, f(&start)));
-    for i in 0..N {
-        let mut v = start;
+) -> (Vec<f64>, f64) {
+    let n = start.len();
+    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
+    let f0 = f(start);
+    simplex.push((start.to_vec(), f0));
+    for i in 0..n {
+        let mut v = start.to_vec();
         v[i] += if v[i].abs() > 0.0 { 0.25 * v[i] } else { 0.5 };
-        simplex.push((v, f(&v)));
+        let fv = f(&v);
+        simplex.push((v, fv));
     }
-    let order = |s: &mut Vec<([f64; 4], f64)>| s.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let lerp = |a: &[f64; 4], b: &[f64; 4], t: f64| -> [f64; 4] {
-        std::array::from_fn(|i| a[i] + t * (b[i] - a[i]))
+    let lerp = |a: &[f64], b: &[f64], t: f64| -> Vec<f64> {
+        a.iter().zip(b).map(|(x, y)| x + t * (y - x)).collect()
     };
+    #[expect(clippy::cast_precision_loss, reason = "a handful of coordinates")]
+    let k = n as f64;
     for _ in 0..max_iterations {
-        order(&mut simplex);
-        let spread = simplex[N].1 - simplex[0].1;
+        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let spread = simplex[n].1 - simplex[0].1;
         if spread.is_finite() && spread.abs() < 1e-6 {
             break;
         }
-        let mut centroid = [0.0; N];
-        for (v, _) in &simplex[..N] {
-            for i in 0..N {
-                centroid[i] += v[i] / 4.0;
+        let mut centroid = vec![0.0; n];
+        for (v, _) in &simplex[..n] {
+            for i in 0..n {
+                centroid[i] += v[i] / k;
             }
         }
-        let worst = simplex[N];
+        let worst = simplex[n].clone();
         let reflected = lerp(&centroid, &worst.0, -1.0);
         let fr = f(&reflected);
         if fr < simplex[0].1 {
             let expanded = lerp(&centroid, &worst.0, -2.0);
             let fe = f(&expanded);
-            simplex[N] = if fe < fr {
+            simplex[n] = if fe < fr {
                 (expanded, fe)
             } else {
                 (reflected, fr)
             };
-        } else if fr < simplex[N - 1].1 {
-            simplex[N] = (reflected, fr);
+        } else if fr < simplex[n - 1].1 {
+            simplex[n] = (reflected, fr);
         } else {
             let contracted = if fr < worst.1 {
                 lerp(&centroid, &reflected, 0.5)
@@ -518,18 +521,19 @@ fn nelder_mead(
             };
             let fc = f(&contracted);
             if fc < worst.1.min(fr) {
-                simplex[N] = (contracted, fc);
+                simplex[n] = (contracted, fc);
             } else {
-                let best = simplex[0].0;
+                let best = simplex[0].0.clone();
                 for entry in simplex.iter_mut().skip(1) {
                     let v = lerp(&best, &entry.0, 0.5);
-                    *entry = (v, f(&v));
+                    let fv = f(&v);
+                    *entry = (v, fv);
                 }
             }
         }
     }
-    order(&mut simplex);
-    simplex[0]
+    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
+    simplex.swap_remove(0)
 }
 
 /// A zone's cumulative distribution of a straight-line distance (the baseline: one
@@ -628,11 +632,13 @@ pub fn fit_threshold(
 }
 
 /// Leave-one-zone-out: for each zone holding a target (ascending), calls `fit_without` with a
-/// mask that keeps every zone but that one, and collects its answer.
-pub fn leave_one_out<T>(
+/// mask that keeps every zone but that one, and collects its answer. The folds are independent
+/// and run in parallel (with the `rayon` feature); the answers come back in zone order, so the
+/// result does not depend on the number of threads.
+pub fn leave_one_out<T: Send>(
     targets: &[Target],
     zones: usize,
-    mut fit_without: impl FnMut(usize, &[bool]) -> T,
+    fit_without: impl Fn(usize, &[bool]) -> T + Sync + Send,
 ) -> Vec<(usize, T)> {
     let mut held: Vec<usize> = targets
         .iter()
@@ -641,12 +647,10 @@ pub fn leave_one_out<T>(
         .collect();
     held.sort_unstable();
     held.dedup();
-    held.into_iter()
-        .map(|out| {
-            let mask: Vec<bool> = (0..zones).map(|z| z != out).collect();
-            (out, fit_without(out, &mask))
-        })
-        .collect()
+    crate::par::map(&held, |&out| {
+        let mask: Vec<bool> = (0..zones).map(|z| z != out).collect();
+        (out, fit_without(out, &mask))
+    })
 }
 
 pub mod by_class;

@@ -9,7 +9,7 @@
 
 use super::{
     AccessSample, DriveTime, DriveTimeError, DriveTimeParams, FitParams, LOWER, THRESHOLDS_MIN,
-    Target, UPPER, ZoneShares,
+    Target, UPPER, ZoneShares, nelder_mead,
 };
 use crate::AreaClass;
 
@@ -316,76 +316,6 @@ pub fn fit_by_class(
         mae_pct,
         evaluations,
     })
-}
-
-/// Deterministic Nelder–Mead (standard coefficients) in any dimension; initial simplex steps
-/// of 25 % of each coordinate (or 0.5 when it is 0).
-fn nelder_mead(
-    f: &mut impl FnMut(&[f64]) -> f64,
-    start: &[f64],
-    max_iterations: u32,
-) -> (Vec<f64>, f64) {
-    let n = start.len();
-    let mut simplex: Vec<(Vec<f64>, f64)> = Vec::with_capacity(n + 1);
-    let f0 = f(start);
-    simplex.push((start.to_vec(), f0));
-    for i in 0..n {
-        let mut v = start.to_vec();
-        v[i] += if v[i].abs() > 0.0 { 0.25 * v[i] } else { 0.5 };
-        let fv = f(&v);
-        simplex.push((v, fv));
-    }
-    let lerp = |a: &[f64], b: &[f64], t: f64| -> Vec<f64> {
-        a.iter().zip(b).map(|(x, y)| x + t * (y - x)).collect()
-    };
-    #[expect(clippy::cast_precision_loss, reason = "a handful of coordinates")]
-    let k = n as f64;
-    for _ in 0..max_iterations {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let spread = simplex[n].1 - simplex[0].1;
-        if spread.is_finite() && spread.abs() < 1e-6 {
-            break;
-        }
-        let mut centroid = vec![0.0; n];
-        for (v, _) in &simplex[..n] {
-            for i in 0..n {
-                centroid[i] += v[i] / k;
-            }
-        }
-        let worst = simplex[n].clone();
-        let reflected = lerp(&centroid, &worst.0, -1.0);
-        let fr = f(&reflected);
-        if fr < simplex[0].1 {
-            let expanded = lerp(&centroid, &worst.0, -2.0);
-            let fe = f(&expanded);
-            simplex[n] = if fe < fr {
-                (expanded, fe)
-            } else {
-                (reflected, fr)
-            };
-        } else if fr < simplex[n - 1].1 {
-            simplex[n] = (reflected, fr);
-        } else {
-            let contracted = if fr < worst.1 {
-                lerp(&centroid, &reflected, 0.5)
-            } else {
-                lerp(&centroid, &worst.0, 0.5)
-            };
-            let fc = f(&contracted);
-            if fc < worst.1.min(fr) {
-                simplex[n] = (contracted, fc);
-            } else {
-                let best = simplex[0].0.clone();
-                for entry in simplex.iter_mut().skip(1) {
-                    let v = lerp(&best, &entry.0, 0.5);
-                    let fv = f(&v);
-                    *entry = (v, fv);
-                }
-            }
-        }
-    }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    simplex.swap_remove(0)
 }
 
 /// The degree of urbanisation at a point: the class of the nearest classified cell centre
