@@ -77,6 +77,18 @@ fn bench_families(c: &mut Criterion) {
             b.iter(|| solve(black_box(&instance), &mclp, &params).expect("solves"));
         });
     }
+    // The two uniform cases whose median time missed 50 ms in the families script under load:
+    // a wide radius (about 57 candidates per demand point) and many openings.
+    let uniform = family_instance(&Family::Uniform.params(SEED, 10_000, 300, 0))
+        .expect("family instances have candidates");
+    let wide = Objective::Mclp { radius_m: 30_000.0 };
+    group.bench_function("uniform_mclp_10k_x_300_p10_r30km", |b| {
+        b.iter(|| solve(black_box(&uniform), &wide, &params).expect("solves"));
+    });
+    let many = SolveParams::new(50);
+    group.bench_function("uniform_mclp_10k_x_300_p50_r10km", |b| {
+        b.iter(|| solve(black_box(&uniform), &mclp, &many).expect("solves"));
+    });
     for family in [Family::Uniform, Family::ClusteredFew, Family::Pareto] {
         let instance = family_instance(&family.params(SEED, 1_000, 300, 0))
             .expect("family instances have candidates");
