@@ -391,15 +391,30 @@ pub fn floating_catchment(
     check_inputs(demand, population, sites, capacity)?;
     params.validate()?;
 
-    // Step 1: the demand in each site's catchment (one R-tree query per site), its weighted
-    // population, then R_j. The pairs and their weights are kept for step 2.
+    // The demand in each site's catchment: one R-tree query per site.
     let demand_grid = BucketGrid::new(demand, params.radius_m);
-    let catchments: Vec<(f64, Vec<(u32, f64)>)> = crate::par::map_range(sites.len(), |j| {
-        let pairs: Vec<(u32, f64)> = demand_grid
+    Ok(two_steps(demand.len(), population, capacity, |j| {
+        demand_grid
             .neighbours(sites[j], demand, params.radius_m)
             .into_iter()
             .map(|(i, d)| (i as u32, params.decay.weight(d)))
-            .collect();
+            .collect()
+    }))
+}
+
+/// The two steps of a floating catchment, given each site's catchment as `(demand index,
+/// weight)` pairs (`pairs_of(j)`, computed once per site in parallel). Step 1: each site's
+/// weighted population, then its ratio `R_j` (0 when nobody is in reach). Step 2: every demand
+/// point adds the ratios of the sites in reach, in site order (the same pairs, scattered once,
+/// so no second query is needed).
+fn two_steps(
+    demand_points: usize,
+    population: &[f64],
+    capacity: &[f64],
+    pairs_of: impl Fn(usize) -> Vec<(u32, f64)> + Sync + Send,
+) -> AccessibilityResult {
+    let catchments: Vec<(f64, Vec<(u32, f64)>)> = crate::par::map_range(capacity.len(), |j| {
+        let pairs = pairs_of(j);
         let weighted_population: f64 = pairs.iter().map(|&(i, w)| population[i as usize] * w).sum();
         let ratio = if weighted_population > 0.0 {
             capacity[j] / weighted_population
@@ -409,20 +424,16 @@ pub fn floating_catchment(
         (ratio, pairs)
     });
     let site_ratio: Vec<f64> = catchments.iter().map(|c| c.0).collect();
-
-    // Step 2: every demand point adds the ratios of the sites in reach, in site order (the
-    // same pairs as step 1, scattered once, so no second query is needed).
-    let mut accessibility = vec![0.0; demand.len()];
+    let mut accessibility = vec![0.0; demand_points];
     for (ratio, pairs) in &catchments {
         for &(i, w) in pairs {
             accessibility[i as usize] += ratio * w;
         }
     }
-
-    Ok(AccessibilityResult {
+    AccessibilityResult {
         site_ratio,
         accessibility,
-    })
+    }
 }
 
 /// [`floating_catchment`] under a distance model: the radius and the decay of `params` are in
@@ -455,8 +466,8 @@ pub fn floating_catchment_by(
         });
     }
     let demand_grid = BucketGrid::new(demand, search_m);
-    let catchments: Vec<(f64, Vec<(u32, f64)>)> = crate::par::map_range(sites.len(), |j| {
-        let pairs: Vec<(u32, f64)> = demand_grid
+    Ok(two_steps(demand.len(), population, capacity, |j| {
+        demand_grid
             .neighbours(sites[j], demand, search_m)
             .into_iter()
             .map(|(i, _)| {
@@ -464,26 +475,8 @@ pub fn floating_catchment_by(
                 (i as u32, params.pair_weight(cost))
             })
             .filter(|&(_, w)| w > 0.0)
-            .collect();
-        let weighted_population: f64 = pairs.iter().map(|&(i, w)| population[i as usize] * w).sum();
-        let ratio = if weighted_population > 0.0 {
-            capacity[j] / weighted_population
-        } else {
-            0.0
-        };
-        (ratio, pairs)
-    });
-    let site_ratio: Vec<f64> = catchments.iter().map(|c| c.0).collect();
-    let mut accessibility = vec![0.0; demand.len()];
-    for (ratio, pairs) in &catchments {
-        for &(i, w) in pairs {
-            accessibility[i as usize] += ratio * w;
-        }
-    }
-    Ok(AccessibilityResult {
-        site_ratio,
-        accessibility,
-    })
+            .collect()
+    }))
 }
 
 fn check_inputs(
