@@ -7,13 +7,10 @@ use std::collections::BTreeMap;
 
 use geo::Coord;
 use serde_json::Value;
-use ssmplan_engine::{DataRequest, Engine};
-use ssmplan_io::crs::{Crs, project_coord};
 
 mod common;
-use common::{json, repo, ssmplan, stdout};
+use common::{HOSPITALS, default_engine, hospitals, json, repo, ssmplan, stdout};
 
-const HOSPITALS: &str = "../shared/geodata/facilities/belgium_hospital_sites_eurostat2020.csv";
 const PARAMS: &str = "geodata/accessibility/drivetime_2020.json";
 
 /// The model parameters read straight from the shipped file: access, detour, near speed, far
@@ -52,34 +49,9 @@ fn radius_m_by_hand(minutes: f64) -> f64 {
         }
 }
 
-/// The hospitals of the shared data, projected to EPSG:3812 (`None` when the shared data is
-/// not beside the repository).
-fn hospitals() -> Option<Vec<Coord<f64>>> {
-    let path = repo().join(HOSPITALS);
-    if !path.is_file() {
-        eprintln!("SKIPPED: {} not found", path.display());
-        return None;
-    }
-    let mut reader = csv::Reader::from_path(&path).expect("hospital CSV");
-    let header = reader.headers().expect("header").clone();
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let (lat, lon) = (col("lat"), col("lon"));
-    Some(
-        reader
-            .records()
-            .map(|r| {
-                let r = r.expect("row");
-                let number = |i: usize| r[i].parse::<f64>().expect("number");
-                project_coord(
-                    Crs::Wgs84,
-                    Coord {
-                        x: number(lon),
-                        y: number(lat),
-                    },
-                )
-            })
-            .collect(),
-    )
+/// The hospitals' points (EPSG:3812), without their ids.
+fn hospital_points() -> Option<Vec<Coord<f64>>> {
+    hospitals().map(|h| h.into_iter().map(|(_, c)| c).collect())
 }
 
 fn nearest_m(hospitals: &[Coord<f64>], p: Coord<f64>) -> f64 {
@@ -87,14 +59,6 @@ fn nearest_m(hospitals: &[Coord<f64>], p: Coord<f64>) -> f64 {
         .iter()
         .map(|h| (h.x - p.x).hypot(h.y - p.y))
         .fold(f64::INFINITY, f64::min)
-}
-
-fn engine() -> Engine {
-    Engine::load(&DataRequest {
-        data: repo().join("geodata"),
-        ..DataRequest::default()
-    })
-    .expect("default dataset")
 }
 
 #[test]
@@ -111,10 +75,10 @@ fn the_formula_by_hand_on_a_few_distances() {
 
 #[test]
 fn commune_minutes_match_the_formula_on_a_brute_force_nearest_hospital() {
-    let Some(hospitals) = hospitals() else {
+    let Some(hospitals) = hospital_points() else {
         return;
     };
-    let engine = engine();
+    let engine = default_engine();
     let communes = &engine.dataset().communes;
     let out = json(&[
         "coverage",
@@ -164,10 +128,10 @@ fn commune_minutes_match_the_formula_on_a_brute_force_nearest_hospital() {
 /// The command of the issue, recomputed over every demand point of the population grid.
 #[test]
 fn district_shares_beyond_5_20_45_minutes_match_brute_force_over_demand_points() {
-    let Some(hospitals) = hospitals() else {
+    let Some(hospitals) = hospital_points() else {
         return;
     };
-    let engine = engine();
+    let engine = default_engine();
     let mut dataset = engine.dataset().clone();
     let demand = dataset.weighted_demand(None).expect("population grid");
     let communes = &dataset.communes;
@@ -253,7 +217,7 @@ fn district_shares_beyond_5_20_45_minutes_match_brute_force_over_demand_points()
 
 #[test]
 fn every_format_says_modelled_and_reports_the_missed_goal() {
-    if hospitals().is_none() {
+    if hospital_points().is_none() {
         return;
     }
     let file: Value =

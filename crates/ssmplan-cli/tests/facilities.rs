@@ -2,48 +2,10 @@
 //! 2020 Belgian hospital list), checked against a brute-force nearest facility, and against the
 //! SSM figures when the SSM list itself is given as a facility layer.
 
-use geo::Coord;
 use serde_json::Value;
-use ssmplan_engine::{DataRequest, Engine};
-use ssmplan_io::crs::{Crs, project_coord};
 
 mod common;
-use common::{json, repo, ssmplan};
-
-const HOSPITALS: &str = "../shared/geodata/facilities/belgium_hospital_sites_eurostat2020.csv";
-
-/// The hospitals of the shared data, projected to EPSG:3812 (`None` when the shared data is
-/// not beside the repository).
-fn hospitals() -> Option<Vec<(String, Coord<f64>)>> {
-    let path = repo().join(HOSPITALS);
-    if !path.is_file() {
-        eprintln!("SKIPPED: {} not found", path.display());
-        return None;
-    }
-    let mut reader = csv::Reader::from_path(&path).expect("hospital CSV");
-    let header = reader.headers().expect("header").clone();
-    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let (id, lat, lon) = (col("id"), col("lat"), col("lon"));
-    Some(
-        reader
-            .records()
-            .map(|r| {
-                let r = r.expect("row");
-                let number = |i: usize| r[i].parse::<f64>().expect("number");
-                (
-                    r[id].to_owned(),
-                    project_coord(
-                        Crs::Wgs84,
-                        Coord {
-                            x: number(lon),
-                            y: number(lat),
-                        },
-                    ),
-                )
-            })
-            .collect(),
-    )
-}
+use common::{HOSPITALS, default_engine, hospitals, json, ssmplan};
 
 #[test]
 fn hospital_distances_match_a_brute_force_nearest_hospital_across_the_border() {
@@ -51,11 +13,7 @@ fn hospital_distances_match_a_brute_force_nearest_hospital_across_the_border() {
         return;
     };
     assert_eq!(hospitals.len(), 272);
-    let engine = Engine::load(&DataRequest {
-        data: repo().join("geodata"),
-        ..DataRequest::default()
-    })
-    .expect("default dataset");
+    let engine = default_engine();
     let communes = &engine.dataset().communes;
     let out = json(&[
         "coverage",

@@ -5,6 +5,13 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use geo::Coord;
+use ssmplan_engine::{DataRequest, Engine};
+use ssmplan_io::crs::{Crs, project_coord};
+
+/// The 2020 Belgian hospital list of the shared data (relative to the repository root).
+pub const HOSPITALS: &str = "../shared/geodata/facilities/belgium_hospital_sites_eurostat2020.csv";
+
 /// The repository root (the binary runs there, so `geodata/` is the default dataset).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -33,4 +40,46 @@ pub fn stdout(args: &[&str]) -> String {
 /// Standard output of a run that must succeed, parsed as JSON.
 pub fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&stdout(args)).expect("JSON output")
+}
+
+/// The engine on the default dataset (`geodata/`).
+pub fn default_engine() -> Engine {
+    Engine::load(&DataRequest {
+        data: repo().join("geodata"),
+        ..DataRequest::default()
+    })
+    .expect("default dataset")
+}
+
+/// The hospitals of the shared data with their ids, projected to EPSG:3812 by the test itself
+/// (`None`, after saying SKIPPED, when the shared data is not beside the repository).
+pub fn hospitals() -> Option<Vec<(String, Coord<f64>)>> {
+    let path = repo().join(HOSPITALS);
+    if !path.is_file() {
+        eprintln!("SKIPPED: {} not found", path.display());
+        return None;
+    }
+    let mut reader = csv::Reader::from_path(&path).expect("hospital CSV");
+    let header = reader.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (id, lat, lon) = (col("id"), col("lat"), col("lon"));
+    Some(
+        reader
+            .records()
+            .map(|r| {
+                let r = r.expect("row");
+                let number = |i: usize| r[i].parse::<f64>().expect("number");
+                (
+                    r[id].to_owned(),
+                    project_coord(
+                        Crs::Wgs84,
+                        Coord {
+                            x: number(lon),
+                            y: number(lat),
+                        },
+                    ),
+                )
+            })
+            .collect(),
+    )
 }
