@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""ssmplan's location solver against the exact optimum (HiGHS, MIP gap 0) on the instance
-families of issue 8 (`crates/ssmplan-planner/src/location/families.rs`).
+"""ssmplan's location solver against the exact optimum (HiGHS, MIP gap 0) and spopt (CBC) on the
+instance families of issue 8 (`crates/ssmplan-planner/src/location/families.rs`).
 
 For each case: generate the seeded instance as CSV (`location_csv gen --family`), solve it with
-ours (`location_csv solve`, minimum and median of `--repeat` in-process runs) and with HiGHS in a
-child process (`location_peers.py --peer highs`, `--timeout` cap), and print one Markdown row:
-ours / optimum, our gap (bound), our times, HiGHS time and status. With `--exact`, ours runs the
-certified mode too.
+ours (`location_csv solve`, minimum and median of `--repeat` in-process runs) and with the peers of
+`--peers`, each in a child process under the `--timeout` cap (`location_peers.py`: `highs` is the
+MIP in highspy, `spopt` is spopt's MCLP / PMedian `from_cost_matrix` solved by pulp's CBC; wall
+time with model building), and print one Markdown row: ours / optimum, our gap (bound), our times,
+HiGHS time and status, spopt time, status and spopt / optimum. With `--exact`, ours runs the
+certified mode too. A peer left out of `--peers` is taken from `--reuse` when that file has it.
 
     python3 benches/compare/location_families.py --json /tmp/families.json
     python3 benches/compare/location_families.py --cases quick      # no p-median, fewer variants
+    python3 benches/compare/location_families.py --peers spopt --reuse /tmp/families.json  # HiGHS reused
     python3 benches/compare/location_families.py --report /tmp/families.json
 """
 
@@ -24,6 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from location_peers import ROOT, run_peer  # noqa: E402
+
+# --peers name -> (key in the JSON rows, peer name in location_peers.py).
+PEERS = {"highs": ("highs", "highs"), "spopt": ("spopt", "spopt-cbc")}
 
 FAMILIES = ["towns", "uniform", "uniform-lognormal", "clustered-few", "clustered-many", "gauss-wide",
             "gauss-narrow", "pareto"]
@@ -77,8 +83,8 @@ def optimum(row):
 
 def ratio(row, key="ours"):
     exact = optimum(row)[0]
-    ours = row[key]["objective"]
-    if exact is None:
+    ours = row.get(key, {}).get("objective")
+    if exact is None or ours is None:
         return None
     return ours / exact if row["model"] == "mclp" else exact / ours
 
@@ -88,6 +94,8 @@ def print_table(rows):
             "ours min / median ms", "HiGHS s", "HiGHS status"]
     if any("exact" in r for r in rows):
         head += ["exact ms", "exact status", "exact / optimum"]
+    if any("spopt" in r for r in rows):
+        head += ["spopt s", "spopt status", "spopt / optimum"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
@@ -108,6 +116,11 @@ def print_table(rows):
             qe = ratio(r, "exact")
             status = e["status"] if e["status"] == "optimal" else f"{e['status']}, gap {e['gap']:.1e}"
             cells += [f"{e['time_median_s'] * 1000:.0f}", status, f"{qe:.6f}{mark}" if qe is not None else "n/a"]
+        if any("spopt" in x for x in rows):
+            s = r.get("spopt", {})
+            qs = ratio(r, "spopt")
+            cells += [f"{s['time_s']:.1f}" if s.get("time_s") is not None else "-", str(s.get("status", "-")),
+                      f"{qs:.6f}{mark}" if qs is not None else "n/a"]
         print("| " + " | ".join(cells) + " |")
 
 
@@ -116,11 +129,13 @@ def main():
     parser.add_argument("--cases", default="full", choices=["full", "quick"])
     parser.add_argument("--only", help="comma-separated case numbers (0-based) to run")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=600.0, help="HiGHS cap per case, seconds")
+    parser.add_argument("--timeout", type=float, default=600.0, help="cap per peer and case, seconds")
+    parser.add_argument("--peers", default="highs,spopt",
+                        help="comma-separated peers to run: highs, spopt (default: both)")
     parser.add_argument("--repeat", type=int, default=7, help="runs of our solver")
     parser.add_argument("--exact", action="store_true", help="also run our certified mode (--exact)")
-    parser.add_argument("--no-highs", action="store_true", help="reuse HiGHS results of --reuse")
-    parser.add_argument("--reuse", help="a previous --json whose HiGHS results are reused")
+    parser.add_argument("--no-highs", action="store_true", help="same as leaving highs out of --peers")
+    parser.add_argument("--reuse", help="a previous --json whose results of the peers not run are reused")
     parser.add_argument("--workdir", default="/tmp/ssmplan-location-families")
     parser.add_argument("--bin", help="location_csv binary (default: build it with cargo)")
     parser.add_argument("--json", help="write the results here (rewritten after each case)")
@@ -137,12 +152,20 @@ def main():
         binary = target / "release" / "examples" / "location_csv"
     cases = FULL if args.cases == "full" else QUICK
     chosen = range(len(cases)) if not args.only else [int(x) for x in args.only.split(",")]
+    peers = [x for x in args.peers.split(",") if x]
+    unknown = [x for x in peers if x not in PEERS]
+    if unknown:
+        parser.error(f"unknown peer(s) {', '.join(unknown)}; known: {', '.join(PEERS)}")
+    if args.no_highs:
+        peers = [x for x in peers if x != "highs"]
     reuse = {}
     if args.reuse:
         for r in json.loads(Path(args.reuse).read_text()):
-            reuse[r["key"]] = r["highs"]
+            reuse[r["key"]] = r
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} | {platform.machine()} | {os.cpu_count()} cores | "
-          f"load {os.getloadavg()[0]:.2f} | seed {args.seed}", flush=True)
+          f"load {os.getloadavg()[0]:.2f} | seed {args.seed} | peers {','.join(peers) or '-'} | "
+          f"binary {binary} ({time.strftime('%Y-%m-%d %H:%M', time.localtime(binary.stat().st_mtime))})",
+          flush=True)
     rows = []
     for k in chosen:
         family, model, n, m, existing, p, radius_km = cases[k]
@@ -158,18 +181,23 @@ def main():
         if args.exact and model in ("mclp", "pmedian"):
             row["exact"] = run_ours(binary, family, model, directory, p, radius_km, 1,
                                     ["--exact", "--time-limit-s", "60"])
-        if args.no_highs and key in reuse:
-            row["highs"] = reuse[key]
-        elif args.no_highs:
-            row["highs"] = {"status": "not run"}
-        else:
-            row["highs"] = run_peer("highs", model, directory, p, radius_km * 1000.0 if radius_km else None,
-                                    args.timeout)
+        for name, (field, peer) in PEERS.items():
+            if name in peers:
+                row[field] = run_peer(peer, model, directory, p, radius_km * 1000.0 if radius_km else None,
+                                      args.timeout)
+                row[field]["load_before"] = load
+            elif field in reuse.get(key, {}):
+                row[field] = dict(reuse[key][field], reused_from=Path(args.reuse).name)
+            elif field == "highs":
+                row["highs"] = {"status": "not run"}
         rows.append(row)
         q = ratio(row)
-        print(f"  {key}: ours {ours['objective']} ({ours['time_median_s'] * 1000:.1f} ms, gap {ours['gap']}) "
-              f"highs {row['highs'].get('objective')} {row['highs'].get('status')} {row['highs'].get('time_s')} s "
-              f"ratio {q} load {load:.2f}", flush=True)
+        line = (f"  {key}: ours {ours['objective']} ({ours['time_median_s'] * 1000:.1f} ms, gap {ours['gap']}) "
+                f"highs {row['highs'].get('objective')} {row['highs'].get('status')} {row['highs'].get('time_s')} s ")
+        if "spopt" in row:
+            line += (f"spopt {row['spopt'].get('objective')} {row['spopt'].get('status')} "
+                     f"{row['spopt'].get('time_s')} s spopt/optimum {ratio(row, 'spopt')} ")
+        print(line + f"ours/optimum {q} load {load:.2f}", flush=True)
         if args.json:
             Path(args.json).write_text(json.dumps(rows, indent=2))
     print_table(rows)

@@ -10,7 +10,9 @@ exactly the same numbers (coordinates rounded to the metre, weights exact). Peer
   with one assignment variable per demand-candidate pair. Its optimum is the reference for the
   ratio column.
 - ``spopt-cbc``: spopt's ``MCLP`` / ``PMedian`` ``from_cost_matrix`` (dense scipy cost matrix),
-  solved with ``pulp.PULP_CBC_CMD(msg=False)``.
+  solved with ``pulp.PULP_CBC_CMD(msg=False)``. Existing sites (``existing.csv``, used by
+  ``location_families.py``) are handled by both peers the same way: MCLP drops the demand they
+  cover and adds its weight back, p-median fixes them open outside the sum = p row.
 - ``ssmplan``: our ``location_csv solve`` (release build), minimum over ``--repeat`` runs of the
   in-process solve time (R-tree and lists included, CSV reading excluded).
 
@@ -26,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -58,6 +61,16 @@ def load_existing(directory):
     return np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)[:, 1:3]
 
 
+def drop_covered(xy, w, exy, radius_m):
+    """MCLP with existing sites: demand within the radius of an existing site is covered whatever
+    is chosen. Returns the remaining demand (xy, w) and the weight dropped (added back to the
+    objective)."""
+    from scipy.spatial import cKDTree
+
+    near = cKDTree(exy).query(xy, distance_upper_bound=radius_m * 1.000001)[0] <= radius_m
+    return xy[~near], w[~near], float(w[near].sum())
+
+
 def peer_highs(model, directory, p, radius_m, time_limit=None):
     import highspy
     import numpy as np
@@ -69,10 +82,7 @@ def peer_highs(model, directory, p, radius_m, time_limit=None):
     start = time.perf_counter()
     baseline = 0.0
     if model == "mclp" and len(exy):
-        # Demand within the radius of an existing site is covered whatever is chosen.
-        near = cKDTree(exy).query(xy, distance_upper_bound=radius_m * 1.000001)[0] <= radius_m
-        baseline = float(w[near].sum())
-        xy, w = xy[~near], w[~near]
+        xy, w, baseline = drop_covered(xy, w, exy, radius_m)
     elif model == "pmedian" and len(exy):
         # Existing sites are candidates fixed open (bounds [1, 1], outside the sum = p row).
         cxy = np.vstack([cxy, exy])
@@ -137,24 +147,45 @@ def peer_highs(model, directory, p, radius_m, time_limit=None):
 
 
 def peer_spopt(model, directory, p, radius_m):
+    """spopt's MCLP / PMedian from a dense cost matrix, CBC through pulp. Existing sites as for
+    HiGHS: MCLP drops the demand they cover (added back to the objective); p-median appends them
+    to the candidates, fixed open with spopt's ``predefined_facilities_arr``, p raised by their
+    count (spopt's sum = p row counts every facility)."""
+    import inspect
+
     import numpy as np
     import pulp
     from scipy.spatial.distance import cdist
     from spopt.locate import MCLP, PMedian
 
     xy, w, cxy, cid = load(directory)
+    exy = load_existing(directory)
+    m_new = len(cid)
+    if model == "pmedian" and len(exy) and \
+            "predefined_facilities_arr" not in inspect.signature(PMedian.from_cost_matrix).parameters:
+        return {"time_s": None, "objective": None, "status": "not supported (existing sites)"}
     start = time.perf_counter()
-    cost = cdist(xy, cxy)
+    baseline = 0.0
+    if model == "mclp" and len(exy):
+        xy, w, baseline = drop_covered(xy, w, exy, radius_m)
     if model == "mclp":
+        cost = cdist(xy, cxy)
         problem = MCLP.from_cost_matrix(cost, w, service_radius=radius_m, p_facilities=p)
+    elif len(exy):
+        cxy = np.vstack([cxy, exy])
+        fixed = np.zeros(len(cxy), dtype=int)
+        fixed[m_new:] = 1
+        cost = cdist(xy, cxy)
+        problem = PMedian.from_cost_matrix(cost, w, p_facilities=p + len(exy), predefined_facilities_arr=fixed)
     else:
+        cost = cdist(xy, cxy)
         problem = PMedian.from_cost_matrix(cost, w, p_facilities=p)
     problem = problem.solve(pulp.PULP_CBC_CMD(msg=False))
     elapsed = time.perf_counter() - start
-    chosen = [int(cid[j]) for j, v in enumerate(problem.fac_vars) if v.value() and v.value() > 0.5]
+    chosen = [int(cid[j]) for j, v in enumerate(problem.fac_vars[:m_new]) if v.value() and v.value() > 0.5]
     return {
         "time_s": elapsed,
-        "objective": float(pulp.value(problem.problem.objective)),
+        "objective": float(pulp.value(problem.problem.objective)) + baseline,
         "status": pulp.LpStatus[problem.problem.status],
         "chosen_ids": sorted(chosen),
     }
@@ -168,14 +199,20 @@ def run_peer(name, model, directory, p, radius_m, timeout):
     command = [sys.executable, __file__, "--peer", name, "--model", model, "--p", str(p),
                "--radius-km", str(radius_m / 1000.0 if radius_m else 0), str(directory)]
     start = time.perf_counter()
+    # A session of its own, so that a timeout also ends the solver the child started (pulp's CBC
+    # runs as a grandchild and would otherwise keep running).
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        stdout, stderr = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
         return {"status": f"timeout after {timeout} s", "time_s": None, "objective": None}
-    if done.returncode != 0:
-        return {"status": "error: " + done.stderr.strip().splitlines()[-1] if done.stderr else "error",
+    if child.returncode != 0:
+        return {"status": "error: " + stderr.strip().splitlines()[-1] if stderr.strip() else "error",
                 "time_s": None, "objective": None}
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(stdout.strip().splitlines()[-1])
     result["wall_s"] = time.perf_counter() - start
     return result
 
