@@ -307,6 +307,10 @@ fn solve_params(args: &Args) -> Result<SolveParams> {
         Some(n) => params.bound_iterations(n),
         None => params,
     };
+    let params = match args.get("restarts")? {
+        Some(n) => params.restarts(n),
+        None => params,
+    };
     let params = match args.get("bound-pairs-limit")? {
         Some(n) => params.bound_pairs_limit(n),
         None => params,

@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::coverage::Coverage;
-use super::numeric::{det_sums, top_k};
+use super::numeric::{det_sums, lane_sum, lane_sum_pairs, top_k};
 use super::pmedian::Distances;
 
 /// Initial step factor of the Polyak rule.
@@ -37,6 +37,9 @@ pub(crate) struct LagrangeOutcome {
     /// MCLP: up to `elite` distinct relaxed open sets (sorted) covering the most, best first
     /// (ties: lexicographically smallest set); starting points for local search.
     pub elite: Vec<(f64, Vec<usize>)>,
+    /// Iterations made (at most the number asked for).
+    #[cfg_attr(not(test), expect(dead_code, reason = "read by the tests only"))]
+    pub iterations: usize,
 }
 
 /// Inserts `(value, set)` into `elite` (best first, distinct sets, at most `size`).
@@ -57,6 +60,27 @@ fn b_cmp(a: &(f64, Vec<usize>), value: f64, set: &[usize]) -> std::cmp::Ordering
     value.total_cmp(&a.0).then_with(|| a.1.as_slice().cmp(set))
 }
 
+/// The pace test of [`mclp_upper_bound`] against a bound known by other means.
+struct Pace {
+    /// The known bound.
+    known_upper: f64,
+    /// The search's bound at the last check.
+    checkpoint: f64,
+}
+
+impl Pace {
+    /// Every [`STALL_ITERATIONS`] iterations: whether the bound `best`, still above the known
+    /// one, fell since the last check by less than its distance to it.
+    fn too_slow(&mut self, iteration: usize, best: f64) -> bool {
+        if !iteration.is_multiple_of(STALL_ITERATIONS) {
+            return false;
+        }
+        let slow = best > self.known_upper && self.checkpoint - best < best - self.known_upper;
+        self.checkpoint = best;
+        slow
+    }
+}
+
 /// MCLP upper bound on the weight that `p` new sites can cover (existing coverage excluded).
 ///
 /// Relaxing the coverage constraints `y_d <= sum_{j covers d} x_j` with multipliers
@@ -67,12 +91,18 @@ fn b_cmp(a: &(f64, Vec<usize>), value: f64, set: &[usize]) -> std::cmp::Ordering
 /// `lambda = w / 2`. `lower` is the weight covered by a known solution (the Polyak target,
 /// raised whenever a relaxed open set covers more). With `stop_below`, stops once the bound
 /// drops below it or a relaxed open set covers it.
+///
+/// `known_upper` is a bound already proven by other means (infinity if none). Every
+/// [`STALL_ITERATIONS`] iterations, a search whose bound is still above it and fell by less,
+/// over those iterations, than its distance to it stops: at that pace it would not improve on
+/// `known_upper` before the next check (deterministic; any stop leaves a valid bound).
 pub(crate) fn mclp_upper_bound(
     cov: &Coverage,
     p: usize,
     mut lower: f64,
     iterations: usize,
     stop_below: Option<f64>,
+    known_upper: f64,
     elite_size: usize,
 ) -> LagrangeOutcome {
     let groups = cov.demand();
@@ -88,15 +118,16 @@ pub(crate) fn mclp_upper_bound(
     let mut theta = THETA_START;
     let mut stale = 0;
     let mut stalled = 0;
-    for _ in 0..iterations {
+    let mut pace = Pace {
+        known_upper,
+        checkpoint: f64::INFINITY,
+    };
+    let mut made = 0;
+    for iteration in 0..iterations {
+        made = iteration + 1;
         let claimed: Vec<f64> = (0..sites)
             .into_par_iter()
-            .map(|j| {
-                cov.by_candidate
-                    .row(j)
-                    .iter()
-                    .fold(0.0, |acc, &d| acc + lambda[d as usize])
-            })
+            .map(|j| lane_sum(cov.by_candidate.row(j), |d| lambda[d as usize]))
             .collect();
         let open = top_k(&claimed, p);
         count.fill(0);
@@ -149,6 +180,7 @@ pub(crate) fn mclp_upper_bound(
             || best - lower <= TIGHT * lower.abs()
             || theta < THETA_MIN
             || stalled >= STALL_ITERATIONS
+            || pace.too_slow(iteration, best)
         {
             break;
         }
@@ -170,6 +202,7 @@ pub(crate) fn mclp_upper_bound(
         bound: best,
         better,
         elite,
+        iterations: made,
     }
 }
 
@@ -239,14 +272,13 @@ pub(crate) fn pmedian_lower_bound(
     let mut theta = THETA_START;
     let mut stale = 0;
     let mut stalled = 0;
-    for _ in 0..iterations {
+    let mut made = 0;
+    for iteration in 0..iterations {
+        made = iteration + 1;
         let rho: Vec<f64> = columns
             .par_iter()
             .map(|(demand, cost)| {
-                demand
-                    .iter()
-                    .zip(cost)
-                    .fold(0.0, |acc, (&d, &c)| acc + (c - lambda[d as usize]).min(0.0))
+                lane_sum_pairs(demand, cost, |d, c| (c - lambda[d as usize]).min(0.0))
             })
             .collect();
         let negated: Vec<f64> = rho.iter().map(|r| -r).collect();
@@ -324,5 +356,6 @@ pub(crate) fn pmedian_lower_bound(
         bound: best,
         better,
         elite: Vec::new(),
+        iterations: made,
     }
 }

@@ -32,7 +32,7 @@ use rayon::prelude::*;
 
 use super::coverage::{CoverState, Coverage};
 use super::mclp::swap_search;
-use super::numeric::{by_value_desc, det_sum, det_sums};
+use super::numeric::{by_value_desc, det_sum, det_sums, lane_sum};
 
 /// Relative tolerance (of the total weight) on the bounds, for rounding.
 const ROUNDING: f64 = 1e-9;
@@ -164,13 +164,7 @@ impl Search<'_> {
     /// The claims `c_j = sum_{d in L(j)} lambda_d` of the free candidates.
     fn claims(&self, free: &[usize], lambda: &[f64]) -> Vec<f64> {
         free.par_iter()
-            .map(|&j| {
-                self.cov
-                    .by_candidate
-                    .row(j)
-                    .iter()
-                    .fold(0.0, |acc, &d| acc + lambda[d as usize])
-            })
+            .map(|&j| lane_sum(self.cov.by_candidate.row(j), |d| lambda[d as usize]))
             .collect()
     }
 

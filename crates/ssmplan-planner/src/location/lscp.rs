@@ -195,6 +195,7 @@ pub(super) fn solve(
             fewer_covered,
             params.bound_iterations,
             Some(needed),
+            f64::INFINITY,
             0,
         );
         if out.bound < needed {

@@ -237,12 +237,14 @@ pub(crate) fn resequence(cov: &Coverage, chosen: &[u32]) -> (Vec<usize>, Vec<f64
 }
 
 /// Restarts the local search (when `searching`) from each of `starts` (skipping the current
-/// set) and leaves in `state` the best strictly better result.
+/// set) and leaves in `state` the best strictly better result; stops once a result reaches the
+/// proven bound `upper`.
 fn restart(
     state: &mut CoverState<'_>,
     starts: Vec<Vec<usize>>,
     params: &SolveParams,
     searching: bool,
+    upper: f64,
 ) -> Restarted {
     let cov = state.cov;
     let mut covered = state.covered();
@@ -254,6 +256,9 @@ fn restart(
         gains: None,
     };
     for set in starts {
+        if proven(covered, upper, cov.total) {
+            break;
+        }
         if set == current {
             continue;
         }
@@ -277,6 +282,11 @@ fn restart(
         }
     }
     out
+}
+
+/// Whether `covered` reaches the bound `upper` (relative tolerance on the total weight).
+fn proven(covered: f64, upper: f64, total: f64) -> bool {
+    upper - covered <= IMPROVEMENT_TOLERANCE * total
 }
 
 /// What [`restart`] did.
@@ -380,6 +390,7 @@ pub(super) fn solve(
     }
     if params.bound_iterations > 0
         && p > 0
+        && !proven(covered, upper, cov.total)
         && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit
     {
         let lagrangian = mclp_upper_bound(
@@ -388,6 +399,7 @@ pub(super) fn solve(
             covered,
             params.bound_iterations,
             None,
+            upper,
             if searching { params.restarts } else { 0 },
         );
         if lagrangian.bound < upper {
@@ -408,7 +420,7 @@ pub(super) fn solve(
                 starts.push(set);
             }
         }
-        let restarted = restart(&mut state, starts, params, searching);
+        let restarted = restart(&mut state, starts, params, searching, upper);
         iterations += restarted.moves;
         evaluations += restarted.evaluations;
         if let Some(gains) = restarted.gains {

@@ -24,7 +24,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::branch::Limits;
-use super::numeric::{det_sum, det_sums, top_k};
+use super::numeric::{det_sum, det_sums, lane_sum_pairs, top_k};
 use super::pmedian::Distances;
 
 /// Relative tolerance on the bounds, for rounding.
@@ -128,10 +128,9 @@ impl Search<'_> {
         js.par_iter()
             .map(|&j| {
                 let (demand, _) = self.data.column(j);
-                demand
-                    .iter()
-                    .zip(&self.weighted[j])
-                    .fold(0.0, |acc, (&d, &c)| acc + (c - lambda[d as usize]).min(0.0))
+                lane_sum_pairs(demand, &self.weighted[j], |d, c| {
+                    (c - lambda[d as usize]).min(0.0)
+                })
             })
             .collect()
     }

@@ -48,6 +48,56 @@ pub(crate) fn det_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
     partials.iter().fold(0.0, |acc, x| acc + x)
 }
 
+/// Partial sums of [`lane_sum`] and [`lane_sum_pairs`].
+const LANES: usize = 8;
+
+/// Adds the lanes as `((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))`.
+#[inline]
+fn fold_lanes(l: [f64; LANES]) -> f64 {
+    ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
+}
+
+/// Sum of `f(x)` over `items` in eight interleaved partial sums (item `i` goes to lane `i % 8`,
+/// the lanes are then added pairwise): the order is fixed by the items alone, and the eight
+/// independent additions hide the latency of a single running sum, which bounded the sparse row
+/// sums of the bounds and gains (twice as fast on the 283,724 pairs of a 30 km MCLP).
+#[inline]
+pub(crate) fn lane_sum<T: Copy>(items: &[T], f: impl Fn(T) -> f64) -> f64 {
+    let mut lanes = [0.0; LANES];
+    let mut blocks = items.chunks_exact(LANES);
+    for block in &mut blocks {
+        for (lane, &x) in lanes.iter_mut().zip(block) {
+            *lane += f(x);
+        }
+    }
+    for (lane, &x) in lanes.iter_mut().zip(blocks.remainder()) {
+        *lane += f(x);
+    }
+    fold_lanes(lanes)
+}
+
+/// [`lane_sum`] over the pairs `(a[i], b[i])` of two slices of the same length.
+#[inline]
+pub(crate) fn lane_sum_pairs<A: Copy, B: Copy>(a: &[A], b: &[B], f: impl Fn(A, B) -> f64) -> f64 {
+    debug_assert_eq!(a.len(), b.len());
+    let mut lanes = [0.0; LANES];
+    let mut blocks_a = a.chunks_exact(LANES);
+    let mut blocks_b = b.chunks_exact(LANES);
+    for (block_a, block_b) in (&mut blocks_a).zip(&mut blocks_b) {
+        for ((lane, &x), &y) in lanes.iter_mut().zip(block_a).zip(block_b) {
+            *lane += f(x, y);
+        }
+    }
+    for ((lane, &x), &y) in lanes
+        .iter_mut()
+        .zip(blocks_a.remainder())
+        .zip(blocks_b.remainder())
+    {
+        *lane += f(x, y);
+    }
+    fold_lanes(lanes)
+}
+
 /// Like [`det_sum`] for `K` sums at once (one pass over the items).
 pub(crate) fn det_sums<const K: usize>(n: usize, f: impl Fn(usize) -> [f64; K] + Sync) -> [f64; K] {
     let chunk = |c: usize| {

@@ -910,3 +910,59 @@ fn invalid_time_limits_are_refused() {
         assert!(err.to_string().contains("time_limit_s"), "{err}");
     }
 }
+
+#[test]
+fn lagrangian_search_stops_early_behind_a_better_known_bound() {
+    // Wide radius: a few sites reach every point, so the optimum is everything within reach
+    // and the subgradient search, started at w / 2, stays above that bound for long.
+    let mut rng = SplitMix64::new(21);
+    let instance = random_instance(&mut rng, 400, 30, 0, false);
+    let radius_m = 9_000.0;
+    let p = 4;
+    let objective = Objective::Mclp { radius_m };
+    let exact = solve_exhaustive(&instance, &objective, &SolveParams::new(p)).expect("exact");
+    let cov = Coverage::build(&instance, radius_m);
+    let reachable: f64 = cov.weight.iter().sum();
+    assert_eq!(
+        exact.objective, reachable,
+        "premise: {p} sites reach everything"
+    );
+    let lower = 0.9 * reachable;
+    let free = bound::mclp_upper_bound(&cov, p, lower, 300, None, f64::INFINITY, 0);
+    let told = bound::mclp_upper_bound(&cov, p, lower, 300, None, reachable, 0);
+    assert!(
+        told.iterations < free.iterations,
+        "told {} free {}",
+        told.iterations,
+        free.iterations
+    );
+    assert!(told.bound > reachable && free.bound >= exact.objective);
+    // Both searches follow the same path until the earlier one stops.
+    assert!(told.bound >= free.bound);
+}
+
+#[test]
+fn lane_sums_are_fixed_order_sums() {
+    let mut rng = SplitMix64::new(5);
+    for n in [0u32, 1, 7, 8, 9, 63, 1000] {
+        let x: Vec<f64> = (0..n).map(|_| (rng.unit() - 0.5) * 1e6).collect();
+        let index: Vec<u32> = (0..n).rev().collect();
+        // Oracle: item i in lane i % 8, lanes added pairwise.
+        let mut lanes = [0.0f64; 8];
+        for (i, &k) in index.iter().enumerate() {
+            lanes[i % 8] += x[k as usize];
+        }
+        let oracle = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
+            + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+        let sum = numeric::lane_sum(&index, |k| x[k as usize]);
+        let pairs = numeric::lane_sum_pairs(&index, &x, |k, y| x[k as usize] - y);
+        assert_eq!(sum.to_bits(), oracle.to_bits(), "n = {n}");
+        let plain: f64 = x.iter().sum();
+        assert!((sum - plain).abs() <= 1e-3 * f64::from(n.max(1)));
+        // x[index[i]] - x[i] sums to zero up to rounding.
+        assert!(
+            pairs.abs() <= 1e-3 * f64::from(n.max(1)),
+            "n = {n}: {pairs}"
+        );
+    }
+}
