@@ -8,7 +8,7 @@ use criterion::{Criterion, criterion_main};
 use ssmplan_benches::default_data;
 use ssmplan_io::{Dataset, LoadParams};
 use ssmplan_planner::NeedWeights;
-use ssmplan_planner::location::{Objective, SolveParams};
+use ssmplan_planner::location::{Objective, Quiet, SolveParams};
 use ssmplan_planner::recommend::{Candidate, RecommendInput, commune_candidates, recommend};
 
 /// Registers the benches of this file.
@@ -43,6 +43,7 @@ fn bench(c: &mut Criterion) {
                     black_box(&input),
                     &Objective::Mclp { radius_m: 10_000.0 },
                     &SolveParams::new(10),
+                    &Quiet,
                 )
                 .expect("solves")
             });

@@ -22,7 +22,8 @@ use crate::args::{
 /// Progress on standard error, only when it is a terminal and `--quiet` is not given (never in
 /// pipes or CI logs): a spinner with the current stage and the elapsed time, or a bar with the
 /// steps done and the time left when the stage knows its number of steps (gridding, solver
-/// iterations); each finished stage stays on its own line with its start time.
+/// iterations), whose message a long search updates with its state (the certified search's
+/// nodes, gap and time); each finished stage stays on its own line with its start time.
 pub struct TerminalProgress {
     bar: Option<indicatif::ProgressBar>,
     start: Instant,
@@ -96,6 +97,12 @@ impl ssmplan_engine::Progress for TerminalProgress {
     fn advance(&self, n: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(n);
+        }
+    }
+
+    fn status(&self, what: &str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(what.to_owned());
         }
     }
 }

@@ -9,6 +9,7 @@ use ssmplan_core::Demand;
 use ssmplan_io::crs::Crs;
 use ssmplan_io::dataset::InputFile;
 use ssmplan_io::{BoundaryFormat, Dataset, LoadParams, Scope, TypologySource};
+use ssmplan_planner::location::{SearchState, SolveObserver};
 
 use crate::EngineError;
 use crate::request::{BoundaryLayerName, DataRequest, DemandSpec, NeedRequest, ScopeName};
@@ -31,6 +32,39 @@ pub trait Progress: Sync {
     fn advance(&self, n: u64) {
         let _ = n;
     }
+
+    /// The current stage's state, replacing the previous one (a long search's nodes and gap).
+    /// By default, dropped.
+    fn status(&self, what: &str) {
+        let _ = what;
+    }
+}
+
+/// The location solver's reports as [`Progress`]: its stages as stages, the certified search's
+/// state as the status line ("certified search: 1,204 nodes, gap 0.42 %, 12 s of 60 s").
+pub(crate) struct SolverProgress<'a>(pub &'a dyn Progress);
+
+impl SolveObserver for SolverProgress<'_> {
+    fn stage(&self, what: &str) {
+        self.0.stage(&format!("solver: {what}"));
+    }
+
+    fn search(&self, state: &SearchState) {
+        self.0.status(&describe_search(state));
+    }
+}
+
+/// One line on the certified search's state.
+pub(crate) fn describe_search(state: &SearchState) -> String {
+    let time = match state.time_limit_s {
+        Some(limit) => format!("{:.0} s of {limit:.0} s", state.elapsed_s),
+        None => format!("{:.0} s", state.elapsed_s),
+    };
+    format!(
+        "certified search: {} nodes, gap {:.3} %, {time}",
+        state.nodes,
+        100.0 * state.gap
+    )
 }
 
 /// Drops every message.
@@ -328,5 +362,92 @@ fn record_once(dataset: &mut Dataset, input: &InputFile) {
         .any(|i| i.role == input.role && i.path == input.path && i.sha256 == input.sha256)
     {
         dataset.inputs.push(input.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use ssmplan_planner::location::{
+        LocationInstance, Objective, SearchState, SolveParams, solve_observed,
+    };
+
+    use super::{Progress, SolverProgress, describe_search};
+
+    /// Records stages and status lines.
+    #[derive(Default)]
+    struct Lines(Mutex<Vec<String>>);
+
+    impl Progress for Lines {
+        fn stage(&self, what: &str) {
+            self.0.lock().expect("lock").push(format!("stage {what}"));
+        }
+
+        fn status(&self, what: &str) {
+            self.0.lock().expect("lock").push(format!("status {what}"));
+        }
+    }
+
+    #[test]
+    fn search_states_read_as_one_line() {
+        let state = SearchState {
+            nodes: 1204,
+            objective: 99.0,
+            bound: 100.0,
+            gap: 0.01,
+            elapsed_s: 12.4,
+            time_limit_s: Some(60.0),
+        };
+        assert_eq!(
+            describe_search(&state),
+            "certified search: 1204 nodes, gap 1.000 %, 12 s of 60 s"
+        );
+        let open = SearchState {
+            time_limit_s: None,
+            ..state
+        };
+        assert_eq!(
+            describe_search(&open),
+            "certified search: 1204 nodes, gap 1.000 %, 12 s"
+        );
+    }
+
+    #[test]
+    fn the_solver_reports_its_stages_and_search_as_progress() {
+        let at = |x: f64| geo::Coord { x, y: 0.0 };
+        // Three demand points on a line, two candidates: the one at 5 km covers the heaviest.
+        let instance = LocationInstance::new(
+            vec![at(0.0), at(1_000.0), at(5_000.0)],
+            vec![10.0, 10.0, 30.0],
+            vec![at(500.0), at(5_000.0)],
+            vec![],
+        )
+        .expect("instance");
+        let lines = Lines::default();
+        let params = SolveParams::new(1).exact(true);
+        let solution = solve_observed(
+            &instance,
+            &Objective::Mclp { radius_m: 600.0 },
+            &params,
+            &SolverProgress(&lines),
+        )
+        .expect("solves");
+        assert_eq!(solution.chosen, vec![1]);
+        let lines = lines.0.into_inner().expect("lock");
+        assert_eq!(
+            lines.first().map(String::as_str),
+            Some("stage solver: coverage lists")
+        );
+        assert!(
+            lines.contains(&"stage solver: certified search (branch-and-bound)".to_owned()),
+            "{lines:?}"
+        );
+        // The search ends proven: its last status shows a zero gap.
+        let last = lines.last().expect("lines");
+        assert!(
+            last.starts_with("status certified search: ") && last.contains("gap 0.000 %"),
+            "{lines:?}"
+        );
     }
 }

@@ -184,7 +184,12 @@ pub fn recommend(
         .perturbations(args.perturbations)
         .exact(args.exact)
         .time_limit_s(args.time_limit_s);
-    let r = ssmplan_planner::recommend::recommend(&input, &objective, &params)?;
+    let r = ssmplan_planner::recommend::recommend(
+        &input,
+        &objective,
+        &params,
+        &crate::engine::SolverProgress(progress),
+    )?;
     let mut rows = Vec::new();
     let mut features = Vec::new();
     for s in &r.sites {

@@ -364,7 +364,12 @@ pub fn solve(request: &SolveRequest, progress: &dyn Progress) -> Result<SolveRes
         existing.as_ref().map_or(0, |e| e.ids.len())
     ));
     let clock = Instant::now();
-    let solution = ssmplan_planner::location::solve(&instance, &objective, &params)?;
+    let solution = ssmplan_planner::location::solve_observed(
+        &instance,
+        &objective,
+        &params,
+        &crate::engine::SolverProgress(progress),
+    )?;
     times.push(("solve", clock.elapsed().as_secs_f64()));
     // p-median values are weight x metres: back to the files' unit.
     let value = |v: f64| {

@@ -26,64 +26,24 @@
 //! machine (a node limit does not).
 
 use std::collections::HashSet;
-use std::time::Instant;
 
 use rayon::prelude::*;
 
 use super::coverage::{CoverState, Coverage};
 use super::mclp::swap_search;
 use super::numeric::{by_value_desc, det_sum, det_sums, lane_sum};
+use super::tree::{
+    DEFLECTION, Limits, NODE_PATIENCE, Pending, Split, THETA_MIN, TreeOutcome, TreeSearch,
+    TreeState, depth_first,
+};
 
 /// Relative tolerance (of the total weight) on the bounds, for rounding.
 const ROUNDING: f64 = 1e-9;
-/// Subgradient iterations at the root.
-const ROOT_ITERATIONS: usize = 600;
-/// Subgradient iterations at the other nodes.
-const NODE_ITERATIONS: usize = 60;
-/// Fixing rounds at one node before branching.
-const FIXING_ROUNDS: usize = 8;
 /// Relative distance to the incumbent under which a node's best relaxed set is polished by the
 /// swap local search.
 const POLISH_WITHIN: f64 = 0.01;
 /// Cap on the improving swaps of one polishing.
 const POLISH_MOVES: usize = 1_000;
-/// Non-improving iterations before a node halves its step factor.
-const NODE_PATIENCE: usize = 10;
-/// Step factor under which a node's subgradient search stops.
-const THETA_MIN: f64 = 1e-3;
-/// Deflection factor (Camerini-Fratta-Maffioli).
-const DEFLECTION: f64 = 1.5;
-
-/// When to stop the search early.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Limits {
-    /// Wall-clock deadline.
-    pub deadline: Option<Instant>,
-    /// Largest number of nodes.
-    pub nodes: u64,
-}
-
-/// The result of the branch-and-bound.
-#[derive(Clone, Debug)]
-pub(crate) struct BranchOutcome {
-    /// Weight covered by `set` (existing coverage excluded).
-    pub value: f64,
-    /// The best set found (sorted).
-    pub set: Vec<u32>,
-    /// Proven upper bound on the weight `p` sites can cover (existing coverage excluded).
-    pub bound: f64,
-    /// Whether the search finished (then `set` is optimal).
-    pub proven: bool,
-    /// Nodes solved.
-    pub nodes: u64,
-}
-
-/// A node waiting on the stack: its fixings, warm-start multipliers and its parent's bound.
-struct Pending {
-    fixed: Vec<i8>,
-    lambda: Vec<f64>,
-    bound: f64,
-}
 
 /// The search state.
 struct Search<'a> {
@@ -94,33 +54,13 @@ struct Search<'a> {
     unit: Option<f64>,
     tolerance: f64,
     scale: Vec<f64>,
-    incumbent: f64,
-    best_set: Vec<u32>,
+    /// The incumbent, the discarded bounds and the node count.
+    tree: TreeState,
     /// Sets the swap search already started from.
     polished: HashSet<Vec<usize>>,
-    /// Largest bound of a discarded part of the tree (rounded down for integral weights).
-    discarded: f64,
-    nodes: u64,
 }
 
 impl Search<'_> {
-    /// True when a bound cannot beat the incumbent.
-    fn prunable(&self, bound: f64) -> bool {
-        match self.unit {
-            Some(unit) => bound + self.tolerance < self.incumbent + unit,
-            None => bound <= self.incumbent + self.tolerance,
-        }
-    }
-
-    /// Records a discarded bound.
-    fn discard(&mut self, bound: f64) {
-        let b = match self.unit {
-            Some(unit) => ((bound + self.tolerance) / unit).floor() * unit,
-            None => bound,
-        };
-        self.discarded = self.discarded.max(b.min(self.cov.total));
-    }
-
     /// Runs the swap local search from `open` (once per distinct set) and offers the result.
     fn polish(&mut self, open: &[usize]) {
         let mut key = open.to_vec();
@@ -134,12 +74,84 @@ impl Search<'_> {
         }
         swap_search(&mut state, POLISH_MOVES);
         let value = state.covered();
-        if value > self.incumbent {
-            self.incumbent = value;
+        if value > self.tree.incumbent {
+            self.tree.incumbent = value;
             let mut set = state.chosen.clone();
             set.sort_unstable();
-            self.best_set = set;
+            self.tree.best_set = set;
         }
+    }
+
+    /// The claims `c_j = sum_{d in L(j)} lambda_d` of the free candidates.
+    fn claims(&self, free: &[usize], lambda: &[f64]) -> Vec<f64> {
+        free.par_iter()
+            .map(|&j| lane_sum(self.cov.by_candidate.row(j), |d| lambda[d as usize]))
+            .collect()
+    }
+}
+
+/// A node's open (`F1`) and free candidates, the number `k` of sites left to choose and the
+/// demand status (2 covered by `F1`, 1 live, 0 dead).
+struct Frame {
+    opened: Vec<usize>,
+    free: Vec<usize>,
+    k: usize,
+    status: Vec<u8>,
+}
+
+/// The largest `2^-k` (`k` in `0..=20`) of which every weight is a multiple, when sums of
+/// weights stay exact in `f64` (total below 2^52 units).
+fn granularity(weight: &[f64], total: f64) -> Option<f64> {
+    (0..=20).map(|k| f64::from(1u32 << k)).find_map(|scale| {
+        (total * scale < 4.0e15 && weight.iter().all(|w| (w * scale).fract() == 0.0))
+            .then_some(1.0 / scale)
+    })
+}
+
+/// Positions of the `k` largest values (ties: lowest position), in decreasing order.
+fn top_free(values: &[f64], k: usize) -> Vec<usize> {
+    super::numeric::top_k(values, k)
+}
+
+impl TreeSearch for Search<'_> {
+    const MAXIMISE: bool = true;
+    type Frame = Frame;
+
+    fn tree_mut(&mut self) -> &mut TreeState {
+        &mut self.tree
+    }
+
+    fn p(&self) -> usize {
+        self.p
+    }
+
+    fn trivial_bound(&self) -> f64 {
+        self.cov.total
+    }
+
+    fn free(frame: &Frame) -> &[usize] {
+        &frame.free
+    }
+
+    fn tree(&self) -> &TreeState {
+        &self.tree
+    }
+
+    /// True when a bound cannot beat the incumbent.
+    fn prunable(&self, bound: f64) -> bool {
+        match self.unit {
+            Some(unit) => bound + self.tolerance < self.tree.incumbent + unit,
+            None => bound <= self.tree.incumbent + self.tolerance,
+        }
+    }
+
+    /// Records a discarded bound.
+    fn discard(&mut self, bound: f64) {
+        let b = match self.unit {
+            Some(unit) => ((bound + self.tolerance) / unit).floor() * unit,
+            None => bound,
+        };
+        self.tree.discarded = self.tree.discarded.max(b.min(self.cov.total));
     }
 
     /// Covered weight of a set of candidates; updates the incumbent.
@@ -152,25 +164,12 @@ impl Search<'_> {
             }
         }
         let value = det_sum(hit.len(), |d| if hit[d] { self.cov.weight[d] } else { 0.0 });
-        if value > self.incumbent {
-            self.incumbent = value;
-            let mut set: Vec<u32> = open.iter().map(|&j| j as u32).collect();
-            set.sort_unstable();
-            self.best_set = set;
-        }
-        value
-    }
-
-    /// The claims `c_j = sum_{d in L(j)} lambda_d` of the free candidates.
-    fn claims(&self, free: &[usize], lambda: &[f64]) -> Vec<f64> {
-        free.par_iter()
-            .map(|&j| lane_sum(self.cov.by_candidate.row(j), |d| lambda[d as usize]))
-            .collect()
+        self.tree.improve(value, open, Self::MAXIMISE)
     }
 
     /// Subgradient steps on the node's bound from `lambda` (left at the best multipliers);
     /// offers every relaxed open set, polishes the node's best one; returns the best bound.
-    fn subgradient(
+    fn relax(
         &mut self,
         frame: &Frame,
         lambda: &mut [f64],
@@ -255,7 +254,7 @@ impl Search<'_> {
             if norm_2 == 0.0 {
                 break;
             }
-            let target = self.incumbent + self.unit.unwrap_or(0.0);
+            let target = self.tree.incumbent + self.unit.unwrap_or(0.0);
             let step = *theta * (value - target).max(0.0) / norm_2;
             let scale = &self.scale;
             let direction = &direction;
@@ -267,7 +266,7 @@ impl Search<'_> {
         }
         lambda.copy_from_slice(&best_lambda);
         // A relaxed set close to the incumbent: polish it with the swap search.
-        if node_best.0 >= (1.0 - POLISH_WITHIN) * self.incumbent && !node_best.1.is_empty() {
+        if node_best.0 >= (1.0 - POLISH_WITHIN) * self.tree.incumbent && !node_best.1.is_empty() {
             self.polish(&node_best.1);
         }
         best
@@ -317,21 +316,10 @@ impl Search<'_> {
     }
 
     /// The node's open and free candidates and demand status, with `lambda` set to 0 on the
-    /// demand `F1` covers and to `w` on the demand no free candidate covers; `None` at a leaf
-    /// (nothing left to choose), after offering its set.
-    fn frame(&mut self, fixed: &[i8], lambda: &mut [f64]) -> Option<Frame> {
+    /// demand `F1` covers and to `w` on the demand no free candidate covers.
+    fn frame(&mut self, split: Split, lambda: &mut [f64]) -> Frame {
         let cov = self.cov;
-        let opened: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 1).collect();
-        let free: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 0).collect();
-        let k = self.p.saturating_sub(opened.len());
-        if k == 0 || free.len() <= k {
-            let mut all = opened;
-            if k > 0 {
-                all.extend(&free);
-            }
-            self.offer(&all);
-            return None;
-        }
+        let Split { opened, free, k } = split;
         // Demand status: 2 covered by F1, 1 live, 0 dead.
         let mut status = vec![0u8; cov.demand()];
         for &j in &free {
@@ -351,172 +339,38 @@ impl Search<'_> {
                 _ => {}
             }
         }
-        Some(Frame {
+        Frame {
             opened,
             free,
             k,
             status,
-        })
-    }
-
-    /// Solves one node: subgradient, fixing (repeated while it fixes something, at most
-    /// [`FIXING_ROUNDS`] times), and either discards it (returns `None`) or returns the
-    /// candidate to branch on and the node's bound.
-    fn node(
-        &mut self,
-        fixed: &mut [i8],
-        lambda: &mut [f64],
-        iterations: usize,
-    ) -> Option<(usize, f64)> {
-        self.nodes += 1;
-        let mut theta = if self.nodes == 1 { 2.0 } else { 1.0 };
-        let mut last = None;
-        for _round in 0..FIXING_ROUNDS {
-            let frame = self.frame(fixed, lambda)?;
-            let best = self.subgradient(&frame, lambda, iterations, &mut theta);
-            if self.prunable(best) {
-                self.discard(best);
-                return None;
-            }
-            let (changed, branch) = self.fix(&frame, fixed, lambda, best);
-            if !changed {
-                return branch.map(|j| (j, best));
-            }
-            last = branch.map(|j| (j, best));
-            theta = theta.max(0.5);
-        }
-        // Out of fixing rounds: branch on the last round's choice if still free.
-        let frame = self.frame(fixed, lambda)?;
-        match last {
-            Some((j, bound)) if fixed[j] == 0 => Some((j, bound)),
-            _ => Some((frame.free[0], self.cov.total)),
         }
     }
-}
-
-/// A node's open (`F1`) and free candidates, the number `k` of sites left to choose and the
-/// demand status (2 covered by `F1`, 1 live, 0 dead).
-struct Frame {
-    opened: Vec<usize>,
-    free: Vec<usize>,
-    k: usize,
-    status: Vec<u8>,
-}
-
-/// The largest `2^-k` (`k` in `0..=20`) of which every weight is a multiple, when sums of
-/// weights stay exact in `f64` (total below 2^52 units).
-fn granularity(weight: &[f64], total: f64) -> Option<f64> {
-    (0..=20).map(|k| f64::from(1u32 << k)).find_map(|scale| {
-        (total * scale < 4.0e15 && weight.iter().all(|w| (w * scale).fract() == 0.0))
-            .then_some(1.0 / scale)
-    })
-}
-
-/// Positions of the `k` largest values (ties: lowest position), in decreasing order.
-fn top_free(values: &[f64], k: usize) -> Vec<usize> {
-    super::numeric::top_k(values, k)
 }
 
 /// Branch-and-bound for MCLP with `p` new sites over `cov`, from the incumbent `start`
-/// (covered weight and set) and optional root multipliers.
+/// (covered weight and set).
 pub(crate) fn mclp_branch_and_bound(
     cov: &Coverage,
     p: usize,
     start: (f64, &[u32]),
-    limits: Limits,
-) -> BranchOutcome {
+    limits: &Limits<'_>,
+) -> TreeOutcome {
     let m = cov.candidates();
     let total = cov.total.max(det_sum(cov.demand(), |d| cov.weight[d]));
-    let mut search = Search {
+    let search = Search {
         cov,
         p,
         unit: granularity(&cov.weight, total),
         tolerance: ROUNDING * total.max(1.0),
         scale: cov.weight.iter().map(|w| w.sqrt()).collect(),
-        incumbent: start.0,
-        best_set: start.1.to_vec(),
+        tree: TreeState::new(start, f64::NEG_INFINITY),
         polished: HashSet::new(),
-        discarded: f64::NEG_INFINITY,
-        nodes: 0,
     };
-    if p == 0 || p >= m {
-        let all: Vec<usize> = if p == 0 { Vec::new() } else { (0..m).collect() };
-        search.offer(&all);
-        return BranchOutcome {
-            value: search.incumbent,
-            set: search.best_set,
-            bound: search.incumbent,
-            proven: true,
-            nodes: 0,
-        };
-    }
-    let mut stack = vec![Pending {
+    let root = Pending {
         fixed: vec![0; m],
         lambda: cov.weight.iter().map(|w| w / 2.0).collect(),
         bound: f64::INFINITY,
-    }];
-    let mut stopped = false;
-    while let Some(mut node) = stack.pop() {
-        if search.prunable(node.bound) {
-            search.discard(node.bound);
-            continue;
-        }
-        if limits.deadline.is_some_and(|d| Instant::now() >= d) || search.nodes >= limits.nodes {
-            stack.push(node);
-            stopped = true;
-            break;
-        }
-        // Dive: the "open" child replaces the node, the "closed" child waits on the stack.
-        loop {
-            let iterations = if search.nodes == 0 {
-                ROOT_ITERATIONS
-            } else {
-                NODE_ITERATIONS
-            };
-            match search.node(&mut node.fixed, &mut node.lambda, iterations) {
-                None => break,
-                Some((j, bound)) => {
-                    let mut closed = node.fixed.clone();
-                    closed[j] = -1;
-                    stack.push(Pending {
-                        fixed: closed,
-                        lambda: node.lambda.clone(),
-                        bound,
-                    });
-                    node.fixed[j] = 1;
-                    node.bound = bound;
-                    if limits.deadline.is_some_and(|d| Instant::now() >= d)
-                        || search.nodes >= limits.nodes
-                    {
-                        stack.push(node);
-                        stopped = true;
-                        break;
-                    }
-                }
-            }
-        }
-        if stopped {
-            break;
-        }
-    }
-    let open_bound = stack
-        .iter()
-        .map(|n| n.bound)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let proven = !stopped || stack.iter().all(|n| search.prunable(n.bound));
-    let bound = if proven {
-        search.discarded.max(search.incumbent)
-    } else {
-        search
-            .discarded
-            .max(open_bound.min(total))
-            .max(search.incumbent)
     };
-    BranchOutcome {
-        value: search.incumbent,
-        set: search.best_set,
-        bound,
-        proven,
-        nodes: search.nodes,
-    }
+    depth_first(search, m, p, root, total, limits)
 }

@@ -2,17 +2,17 @@
 //! redundancy removal, then "one site fewer" attempts by MCLP swap search; lower bounds from the
 //! largest single covers and from the MCLP Lagrangian bound.
 
-use std::time::{Duration, Instant};
-
 use super::bound::mclp_upper_bound;
-use super::branch::{Limits, mclp_branch_and_bound};
+use super::branch::mclp_branch_and_bound;
 use super::coverage::{CoverState, Coverage};
 use super::error::LocationError;
 use super::instance::LocationInstance;
 use super::mclp::{improve, lazy_greedy, resequence};
 use super::numeric::{det_sum, relative_gap, top_k};
+use super::observe::SolveObserver;
 use super::params::SolveParams;
 use super::solution::{BoundKind, Solution};
+use super::tree::Limits;
 
 /// Relative tolerance (of the total weight) with which a target is considered met; the same
 /// rule is used by the exhaustive search.
@@ -103,20 +103,16 @@ fn certify<'a>(
     needed: f64,
     params: &SolveParams,
     work: &mut Work,
+    observer: &dyn SolveObserver,
 ) -> bool {
-    let limits = Limits {
-        deadline: params
-            .time_limit_s
-            .map(|s| Instant::now() + Duration::from_secs_f64(s)),
-        nodes: params.node_limit,
-    };
+    let limits = Limits::new(params, observer, cov.baseline);
     while !state.chosen.is_empty() {
         let k = state.chosen.len() - 1;
         let mut start = state.clone();
         if let Some(drop) = least_unique(&start) {
             start.remove(drop);
         }
-        let out = mclp_branch_and_bound(cov, k, (start.covered(), &start.chosen), limits);
+        let out = mclp_branch_and_bound(cov, k, (start.covered(), &start.chosen), &limits);
         work.iterations += usize::try_from(out.nodes).unwrap_or(usize::MAX);
         if out.value >= needed {
             let mut fewer = CoverState::new(cov);
@@ -138,7 +134,9 @@ pub(super) fn solve(
     radius_m: f64,
     target_share: f64,
     params: &SolveParams,
+    observer: &dyn SolveObserver,
 ) -> Result<Solution, LocationError> {
+    observer.stage("coverage lists");
     let cov = Coverage::build(instance, radius_m);
     let tolerance = TARGET_TOLERANCE * cov.total;
     // Weight the new sites must cover.
@@ -151,6 +149,7 @@ pub(super) fn solve(
             reachable_share: cov.share(cov.baseline + reachable),
         });
     }
+    observer.stage("greedy cover and site removal");
     let mut state = CoverState::new(&cov);
     let greedy = lazy_greedy(&mut state, |_, covered| covered >= needed, None);
     let mut work = Work {
@@ -184,6 +183,7 @@ pub(super) fn solve(
     }
     // Lower bounds on the number of sites: the fewest largest single covers reaching `needed`,
     // then the MCLP Lagrangian bound with one site fewer.
+    observer.stage("lower bounds on the number of sites");
     let mut lower = top_covers_bound(&cov, needed);
     let mut kind = BoundKind::TopCovers;
     let lagrangian =
@@ -217,10 +217,10 @@ pub(super) fn solve(
             _ => break,
         }
     }
-    if params.exact
-        && lower < state.chosen.len()
-        && certify(&cov, &mut state, needed, params, &mut work)
-    {
+    if params.exact && lower < state.chosen.len() && {
+        observer.stage("certified search: one site fewer cannot meet the target");
+        certify(&cov, &mut state, needed, params, &mut work, observer)
+    } {
         lower = state.chosen.len();
         kind = BoundKind::Exact;
     }

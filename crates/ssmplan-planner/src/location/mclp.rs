@@ -2,18 +2,19 @@
 //! counts, optional seeded perturbations, and the submodular and Lagrangian upper bounds.
 
 use std::collections::BinaryHeap;
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::bound::mclp_upper_bound;
-use super::branch::{Limits, mclp_branch_and_bound};
+use super::bound::{LagrangeOutcome, mclp_upper_bound};
+use super::branch::mclp_branch_and_bound;
 use super::coverage::{CoverState, Coverage};
 use super::error::LocationError;
 use super::instance::LocationInstance;
 use super::numeric::{Draw, Lazy, SplitMix64, by_value_desc, det_sum, relative_gap, top_k_sum};
+use super::observe::SolveObserver;
 use super::params::SolveParams;
 use super::solution::{BoundKind, Solution};
+use super::tree::Limits;
 
 /// Relative tolerance under which a swap does not count as an improvement.
 const IMPROVEMENT_TOLERANCE: f64 = 1e-10;
@@ -284,6 +285,24 @@ fn restart(
     out
 }
 
+/// Relaxed open sets to restart from: the one covering the most when it beats the local optimum
+/// (`covered`; always), then the best distinct ones (`params.restarts`); the search restarts
+/// from each and keeps strictly better results.
+fn relaxed_starts(lagrangian: LagrangeOutcome, covered: f64, total: f64) -> Vec<Vec<usize>> {
+    let mut starts: Vec<Vec<usize>> = Vec::new();
+    if let Some((value, set)) = lagrangian.better
+        && value > covered + IMPROVEMENT_TOLERANCE * total
+    {
+        starts.push(set);
+    }
+    for (_, set) in lagrangian.elite {
+        if !starts.contains(&set) {
+            starts.push(set);
+        }
+    }
+    starts
+}
+
 /// Whether `covered` reaches the bound `upper` (relative tolerance on the total weight).
 fn proven(covered: f64, upper: f64, total: f64) -> bool {
     upper - covered <= IMPROVEMENT_TOLERANCE * total
@@ -317,6 +336,7 @@ fn certify<'a>(
     params: &SolveParams,
     state: &CoverState<'a>,
     covered: f64,
+    observer: &dyn SolveObserver,
 ) -> Certified<'a> {
     if p == 0 || p >= cov.candidates() {
         // Nothing or everything to choose: the greedy set is optimal.
@@ -326,13 +346,8 @@ fn certify<'a>(
             nodes: 0,
         };
     }
-    let limits = Limits {
-        deadline: params
-            .time_limit_s
-            .map(|s| Instant::now() + Duration::from_secs_f64(s)),
-        nodes: params.node_limit,
-    };
-    let out = mclp_branch_and_bound(cov, p, (covered, &state.chosen), limits);
+    let limits = Limits::new(params, observer, cov.baseline);
+    let out = mclp_branch_and_bound(cov, p, (covered, &state.chosen), &limits);
     let better = (out.value > covered).then(|| {
         let mut found = CoverState::new(cov);
         for &j in &out.set {
@@ -359,13 +374,16 @@ pub(super) fn solve(
     instance: &LocationInstance,
     radius_m: f64,
     params: &SolveParams,
+    observer: &dyn SolveObserver,
 ) -> Result<Solution, LocationError> {
     let m = instance.candidate_count();
     let p = params.p;
     if p > m {
         return Err(LocationError::TooManySites { p, candidates: m });
     }
+    observer.stage("coverage lists");
     let cov = Coverage::build(instance, radius_m);
+    observer.stage("greedy and swap search");
     let mut state = CoverState::new(&cov);
     let greedy = lazy_greedy(&mut state, |k, _| k >= p, Some(p));
     let mut evaluations = greedy.evaluations;
@@ -393,6 +411,7 @@ pub(super) fn solve(
         && !proven(covered, upper, cov.total)
         && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit
     {
+        observer.stage("Lagrangian bound and restarts");
         let lagrangian = mclp_upper_bound(
             &cov,
             p,
@@ -406,20 +425,7 @@ pub(super) fn solve(
             upper = lagrangian.bound;
             kind = BoundKind::Lagrangian;
         }
-        // Relaxed open sets: the one covering the most when it beats the local optimum (always),
-        // then the best distinct ones (`params.restarts`); the search restarts from each and
-        // keeps strictly better results.
-        let mut starts: Vec<Vec<usize>> = Vec::new();
-        if let Some((value, set)) = lagrangian.better
-            && value > covered + IMPROVEMENT_TOLERANCE * cov.total
-        {
-            starts.push(set);
-        }
-        for (_, set) in lagrangian.elite {
-            if !starts.contains(&set) {
-                starts.push(set);
-            }
-        }
+        let starts = relaxed_starts(lagrangian, covered, cov.total);
         let restarted = restart(&mut state, starts, params, searching, upper);
         iterations += restarted.moves;
         evaluations += restarted.evaluations;
@@ -433,7 +439,8 @@ pub(super) fn solve(
         }
     }
     if params.exact {
-        let certified = certify(&cov, p, params, &state, covered);
+        observer.stage("certified search (branch-and-bound)");
+        let certified = certify(&cov, p, params, &state, covered, observer);
         iterations += certified.nodes;
         if let Some(found) = certified.state {
             state = found;

@@ -19,57 +19,17 @@
 //! (and, when a limit stops the search, the smallest bound of the nodes left) is the proven
 //! bound, never above the optimum. Single-threaded search with parallel (order-fixed) sums.
 
-use std::time::Instant;
-
 use rayon::prelude::*;
 
-use super::branch::Limits;
 use super::numeric::{det_sum, det_sums, lane_sum_pairs, top_k};
 use super::pmedian::Distances;
+use super::tree::{
+    DEFLECTION, Limits, NODE_PATIENCE, Pending, Split, THETA_MIN, TreeOutcome, TreeSearch,
+    TreeState, depth_first,
+};
 
 /// Relative tolerance on the bounds, for rounding.
 const ROUNDING: f64 = 1e-9;
-/// Subgradient iterations at the root.
-const ROOT_ITERATIONS: usize = 600;
-/// Subgradient iterations at the other nodes.
-const NODE_ITERATIONS: usize = 60;
-/// Fixing rounds at one node before branching.
-const FIXING_ROUNDS: usize = 8;
-/// Non-improving iterations before a node halves its step factor.
-const NODE_PATIENCE: usize = 10;
-/// Step factor under which a node's subgradient search stops.
-const THETA_MIN: f64 = 1e-3;
-/// Deflection factor (Camerini-Fratta-Maffioli).
-const DEFLECTION: f64 = 1.5;
-
-/// The result of the branch-and-bound.
-#[derive(Clone, Debug)]
-pub(crate) struct MedianOutcome {
-    /// Weighted distance of `set` (the fixed cost of the lists excluded).
-    pub value: f64,
-    /// The best set found (sorted).
-    pub set: Vec<u32>,
-    /// Proven lower bound on the weighted distance of `p` sites (fixed cost excluded).
-    pub bound: f64,
-    /// Whether the search finished (then `set` is optimal).
-    pub proven: bool,
-    /// Nodes solved.
-    pub nodes: u64,
-}
-
-/// A node waiting on the stack: its fixings, warm-start multipliers and its parent's bound.
-struct Pending {
-    fixed: Vec<i8>,
-    lambda: Vec<f64>,
-    bound: f64,
-}
-
-/// A node's open and free candidates and the number `k` of sites left to choose.
-struct Frame {
-    opened: Vec<usize>,
-    free: Vec<usize>,
-    k: usize,
-}
 
 /// The search state.
 struct Search<'a> {
@@ -79,25 +39,95 @@ struct Search<'a> {
     /// `w_d b_d`: the cost of the fallback, the cap of `lambda_d`.
     cap: &'a [f64],
     p: usize,
-    incumbent: f64,
-    best_set: Vec<u32>,
-    /// Smallest bound of a discarded part of the tree.
-    discarded: f64,
-    nodes: u64,
+    /// The incumbent, the discarded bounds and the node count.
+    tree: TreeState,
 }
 
 impl Search<'_> {
     fn tolerance(&self) -> f64 {
-        ROUNDING * self.incumbent.abs().max(1.0)
+        ROUNDING * self.tree.incumbent.abs().max(1.0)
+    }
+
+    /// `rho_j` of the candidates `js`.
+    fn rho(&self, js: &[usize], lambda: &[f64]) -> Vec<f64> {
+        js.par_iter()
+            .map(|&j| {
+                let (demand, _) = self.data.column(j);
+                lane_sum_pairs(demand, &self.weighted[j], |d, c| {
+                    (c - lambda[d as usize]).min(0.0)
+                })
+            })
+            .collect()
+    }
+}
+
+/// Weighted costs `w_d c_dj` of every column.
+fn weighted_columns(data: &Distances) -> Vec<Vec<f64>> {
+    (0..data.candidates())
+        .into_par_iter()
+        .map(|j| {
+            let (demand, dist) = data.column(j);
+            demand
+                .iter()
+                .zip(dist)
+                .map(|(&d, &c)| data.weight[d as usize] * c)
+                .collect()
+        })
+        .collect()
+}
+
+/// Root multipliers: each point's weighted distance to its nearest site of `set`.
+fn warm_start(data: &Distances, set: &[u32]) -> Vec<f64> {
+    let mut nearest = data.base.clone();
+    for &j in set {
+        let (demand, dist) = data.column(j as usize);
+        for (&d, &c) in demand.iter().zip(dist) {
+            let now = &mut nearest[d as usize];
+            if c < *now {
+                *now = c;
+            }
+        }
+    }
+    (0..nearest.len())
+        .map(|d| data.weight[d] * nearest[d])
+        .collect()
+}
+
+impl TreeSearch for Search<'_> {
+    const MAXIMISE: bool = false;
+    type Frame = Split;
+
+    fn tree_mut(&mut self) -> &mut TreeState {
+        &mut self.tree
+    }
+
+    fn p(&self) -> usize {
+        self.p
+    }
+
+    fn trivial_bound(&self) -> f64 {
+        f64::NEG_INFINITY
+    }
+
+    fn frame(&mut self, split: Split, _lambda: &mut [f64]) -> Split {
+        split
+    }
+
+    fn free(frame: &Split) -> &[usize] {
+        &frame.free
+    }
+
+    fn tree(&self) -> &TreeState {
+        &self.tree
     }
 
     /// True when a bound cannot beat the incumbent.
     fn prunable(&self, bound: f64) -> bool {
-        bound >= self.incumbent - self.tolerance()
+        bound >= self.tree.incumbent - self.tolerance()
     }
 
     fn discard(&mut self, bound: f64) {
-        self.discarded = self.discarded.min(bound);
+        self.tree.discarded = self.tree.discarded.min(bound);
     }
 
     /// Weighted distance of a set of candidates; updates the incumbent.
@@ -114,56 +144,21 @@ impl Search<'_> {
             }
         }
         let value = det_sum(nearest.len(), |d| data.weight[d] * nearest[d]);
-        if value < self.incumbent {
-            self.incumbent = value;
-            let mut set: Vec<u32> = open.iter().map(|&j| j as u32).collect();
-            set.sort_unstable();
-            self.best_set = set;
-        }
-        value
-    }
-
-    /// `rho_j` of the candidates `js`.
-    fn rho(&self, js: &[usize], lambda: &[f64]) -> Vec<f64> {
-        js.par_iter()
-            .map(|&j| {
-                let (demand, _) = self.data.column(j);
-                lane_sum_pairs(demand, &self.weighted[j], |d, c| {
-                    (c - lambda[d as usize]).min(0.0)
-                })
-            })
-            .collect()
-    }
-
-    /// The node's open and free candidates; `None` at a leaf (nothing left to choose), after
-    /// offering its set.
-    fn frame(&mut self, fixed: &[i8]) -> Option<Frame> {
-        let opened: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 1).collect();
-        let free: Vec<usize> = (0..fixed.len()).filter(|&j| fixed[j] == 0).collect();
-        let k = self.p.saturating_sub(opened.len());
-        if k == 0 || free.len() <= k {
-            let mut all = opened;
-            if k > 0 {
-                all.extend(&free);
-            }
-            self.offer(&all);
-            return None;
-        }
-        Some(Frame { opened, free, k })
+        self.tree.improve(value, open, Self::MAXIMISE)
     }
 
     /// Subgradient ascent on the node's bound from `lambda` (left at the best multipliers);
     /// offers every relaxed open set; returns the best bound.
-    fn subgradient(
+    fn relax(
         &mut self,
-        frame: &Frame,
+        frame: &Split,
         lambda: &mut [f64],
         iterations: usize,
         theta: &mut f64,
     ) -> f64 {
         let data = self.data;
         let points = data.weight.len();
-        let Frame { opened, free, k } = frame;
+        let Split { opened, free, k } = frame;
         let k = *k;
         let mut direction = vec![0.0; points];
         let mut count = vec![0u32; points];
@@ -232,7 +227,7 @@ impl Search<'_> {
             if norm_2 == 0.0 {
                 break;
             }
-            let step = *theta * (self.incumbent - value).max(0.0) / norm_2;
+            let step = *theta * (self.tree.incumbent - value).max(0.0) / norm_2;
             let weight = &data.weight;
             let direction = &direction;
             lambda.par_iter_mut().enumerate().for_each(|(d, l)| {
@@ -247,7 +242,7 @@ impl Search<'_> {
     /// anything was fixed and the unfixed relaxed open candidate of most negative `rho`.
     fn fix(
         &mut self,
-        frame: &Frame,
+        frame: &Split,
         fixed: &mut [i8],
         lambda: &[f64],
         best: f64,
@@ -285,70 +280,6 @@ impl Search<'_> {
         }
         (changed, branch.map(|(_, j)| j))
     }
-
-    /// Solves one node: subgradient, fixing (repeated while it fixes something), and either
-    /// discards it (`None`) or returns the candidate to branch on and the node's bound.
-    fn node(
-        &mut self,
-        fixed: &mut [i8],
-        lambda: &mut [f64],
-        iterations: usize,
-    ) -> Option<(usize, f64)> {
-        self.nodes += 1;
-        let mut theta = if self.nodes == 1 { 2.0 } else { 1.0 };
-        let mut last = None;
-        for _round in 0..FIXING_ROUNDS {
-            let frame = self.frame(fixed)?;
-            let best = self.subgradient(&frame, lambda, iterations, &mut theta);
-            if self.prunable(best) {
-                self.discard(best);
-                return None;
-            }
-            let (changed, branch) = self.fix(&frame, fixed, lambda, best);
-            if !changed {
-                return branch.map(|j| (j, best));
-            }
-            last = branch.map(|j| (j, best));
-            theta = theta.max(0.5);
-        }
-        let frame = self.frame(fixed)?;
-        match last {
-            Some((j, bound)) if fixed[j] == 0 => Some((j, bound)),
-            _ => Some((frame.free[0], f64::NEG_INFINITY)),
-        }
-    }
-}
-
-/// Weighted costs `w_d c_dj` of every column.
-fn weighted_columns(data: &Distances) -> Vec<Vec<f64>> {
-    (0..data.candidates())
-        .into_par_iter()
-        .map(|j| {
-            let (demand, dist) = data.column(j);
-            demand
-                .iter()
-                .zip(dist)
-                .map(|(&d, &c)| data.weight[d as usize] * c)
-                .collect()
-        })
-        .collect()
-}
-
-/// Root multipliers: each point's weighted distance to its nearest site of `set`.
-fn warm_start(data: &Distances, set: &[u32]) -> Vec<f64> {
-    let mut nearest = data.base.clone();
-    for &j in set {
-        let (demand, dist) = data.column(j as usize);
-        for (&d, &c) in demand.iter().zip(dist) {
-            let now = &mut nearest[d as usize];
-            if c < *now {
-                *now = c;
-            }
-        }
-    }
-    (0..nearest.len())
-        .map(|d| data.weight[d] * nearest[d])
-        .collect()
 }
 
 /// Branch-and-bound for p-median with `p` new sites over `data`, from the incumbent `start`
@@ -357,98 +288,24 @@ pub(crate) fn pmedian_branch_and_bound(
     data: &Distances,
     p: usize,
     start: (f64, &[u32]),
-    limits: Limits,
-) -> MedianOutcome {
+    limits: &Limits<'_>,
+) -> TreeOutcome {
     let m = data.candidates();
     let weighted = weighted_columns(data);
     let cap: Vec<f64> = (0..data.weight.len())
         .map(|d| data.weight[d] * data.base[d])
         .collect();
-    let mut search = Search {
+    let search = Search {
         data,
         weighted,
         cap: &cap,
         p,
-        incumbent: start.0,
-        best_set: start.1.to_vec(),
-        discarded: f64::INFINITY,
-        nodes: 0,
+        tree: TreeState::new(start, f64::INFINITY),
     };
-    if p == 0 || p >= m {
-        let all: Vec<usize> = if p == 0 { Vec::new() } else { (0..m).collect() };
-        search.offer(&all);
-        return MedianOutcome {
-            value: search.incumbent,
-            set: search.best_set,
-            bound: search.incumbent,
-            proven: true,
-            nodes: 0,
-        };
-    }
-    let mut stack = vec![Pending {
+    let root = Pending {
         fixed: vec![0; m],
         lambda: warm_start(data, start.1),
         bound: f64::NEG_INFINITY,
-    }];
-    let stopped_at = |search: &Search<'_>| {
-        limits.deadline.is_some_and(|d| Instant::now() >= d) || search.nodes >= limits.nodes
     };
-    let mut stopped = false;
-    while let Some(mut node) = stack.pop() {
-        if search.prunable(node.bound) {
-            search.discard(node.bound);
-            continue;
-        }
-        if stopped_at(&search) {
-            stack.push(node);
-            stopped = true;
-            break;
-        }
-        loop {
-            let iterations = if search.nodes == 0 {
-                ROOT_ITERATIONS
-            } else {
-                NODE_ITERATIONS
-            };
-            match search.node(&mut node.fixed, &mut node.lambda, iterations) {
-                None => break,
-                Some((j, bound)) => {
-                    let mut closed = node.fixed.clone();
-                    closed[j] = -1;
-                    stack.push(Pending {
-                        fixed: closed,
-                        lambda: node.lambda.clone(),
-                        bound,
-                    });
-                    node.fixed[j] = 1;
-                    node.bound = bound;
-                    if stopped_at(&search) {
-                        stack.push(node);
-                        stopped = true;
-                        break;
-                    }
-                }
-            }
-        }
-        if stopped {
-            break;
-        }
-    }
-    let open_bound = stack.iter().map(|n| n.bound).fold(f64::INFINITY, f64::min);
-    let proven = !stopped || stack.iter().all(|n| search.prunable(n.bound));
-    let bound = if proven {
-        search.discarded.min(search.incumbent)
-    } else {
-        search
-            .discarded
-            .min(open_bound.max(0.0))
-            .min(search.incumbent)
-    };
-    MedianOutcome {
-        value: search.incumbent,
-        set: search.best_set,
-        bound,
-        proven,
-        nodes: search.nodes,
-    }
+    depth_first(search, m, p, root, 0.0, limits)
 }

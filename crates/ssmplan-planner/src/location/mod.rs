@@ -81,18 +81,21 @@ mod lscp;
 mod mclp;
 mod median_branch;
 mod numeric;
+mod observe;
 mod params;
 mod pmedian;
 mod solution;
 mod synthetic;
 #[cfg(test)]
 mod tests;
+mod tree;
 
 pub use costs::{CostTable, Site};
 pub use error::{LocationError, PointSet};
 pub use exhaustive::{MAX_EXHAUSTIVE_SUBSETS, solve_exhaustive};
 pub use families::{Family, FamilyParams, Layout, UnknownFamily, WeightLaw, family_instance};
 pub use instance::LocationInstance;
+pub use observe::{Quiet, SEARCH_REPORT_INTERVAL, SearchState, SolveObserver};
 pub use params::{Objective, SolveParams};
 pub use solution::{BoundKind, Solution};
 pub use synthetic::{SyntheticParams, synthetic_instance};
@@ -116,16 +119,30 @@ pub fn solve(
     objective: &Objective,
     params: &SolveParams,
 ) -> Result<Solution, LocationError> {
+    solve_observed(instance, objective, params, &Quiet)
+}
+
+/// [`solve`], telling `observer` the stages and the certified search's progress (the same
+/// solution: reports never change it).
+///
+/// # Errors
+/// As [`solve`].
+pub fn solve_observed(
+    instance: &LocationInstance,
+    objective: &Objective,
+    params: &SolveParams,
+    observer: &dyn SolveObserver,
+) -> Result<Solution, LocationError> {
     objective.validate()?;
     params.validate()?;
     // Run on a pool thread: the many small parallel loops inside then stay on the pool instead
     // of each waking it from outside.
     rayon::scope(|_| match *objective {
-        Objective::Mclp { radius_m } => mclp::solve(instance, radius_m, params),
-        Objective::PMedian => pmedian::solve(instance, params),
+        Objective::Mclp { radius_m } => mclp::solve(instance, radius_m, params, observer),
+        Objective::PMedian => pmedian::solve(instance, params, observer),
         Objective::Lscp {
             radius_m,
             target_share,
-        } => lscp::solve(instance, radius_m, target_share, params),
+        } => lscp::solve(instance, radius_m, target_share, params, observer),
     })
 }

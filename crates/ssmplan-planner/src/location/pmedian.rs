@@ -14,6 +14,7 @@ use super::median_branch::pmedian_branch_and_bound;
 use super::numeric::{
     Draw, Lazy, SplitMix64, by_value_desc, det_sum, dist, dist_2, morton_order, relative_gap,
 };
+use super::observe::SolveObserver;
 use super::params::SolveParams;
 use super::solution::{BoundKind, Solution};
 
@@ -650,6 +651,7 @@ fn resequence(data: &Distances, chosen: &[u32]) -> (Vec<usize>, Vec<f64>, u64) {
 pub(super) fn solve(
     instance: &LocationInstance,
     params: &SolveParams,
+    observer: &dyn SolveObserver,
 ) -> Result<Solution, LocationError> {
     let m = instance.candidate_count();
     let p = params.p;
@@ -659,7 +661,9 @@ pub(super) fn solve(
     if p == 0 && instance.existing_count() == 0 {
         return Err(LocationError::NoOpenSite);
     }
+    observer.stage("distance lists");
     let data = Distances::build(instance, params.max_pairs)?;
+    observer.stage("greedy and swap search");
     let mut state = MedianState::new(&data);
     let mut evaluations = lazy_greedy(&mut state, p);
     let mut iterations = 0;
@@ -672,6 +676,7 @@ pub(super) fn solve(
     let mut variable = state.cost(&assign);
     let mut lower = None;
     if params.bound_iterations > 0 && (data.pairs() as u64) <= params.bound_pairs_limit {
+        observer.stage("Lagrangian bound");
         let start: Vec<f64> = assign
             .iter()
             .zip(&data.weight)
@@ -700,13 +705,9 @@ pub(super) fn solve(
     }
     let mut kind = BoundKind::Lagrangian;
     if params.exact {
-        let limits = super::branch::Limits {
-            deadline: params
-                .time_limit_s
-                .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s)),
-            nodes: params.node_limit,
-        };
-        let out = pmedian_branch_and_bound(&data, p, (variable, &state.chosen), limits);
+        observer.stage("certified search (branch-and-bound)");
+        let limits = super::tree::Limits::new(params, observer, data.fixed_cost);
+        let out = pmedian_branch_and_bound(&data, p, (variable, &state.chosen), &limits);
         iterations += usize::try_from(out.nodes).unwrap_or(usize::MAX);
         if out.value < variable {
             let mut found = MedianState::new(&data);

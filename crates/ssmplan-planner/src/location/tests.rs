@@ -966,3 +966,96 @@ fn lane_sums_are_fixed_order_sums() {
         );
     }
 }
+
+/// Records what the solver reports.
+#[derive(Default)]
+struct Recorder {
+    stages: std::sync::Mutex<Vec<String>>,
+    searches: std::sync::Mutex<Vec<SearchState>>,
+}
+
+impl SolveObserver for Recorder {
+    fn stage(&self, what: &str) {
+        self.stages.lock().expect("lock").push(what.to_owned());
+    }
+
+    fn search(&self, state: &SearchState) {
+        self.searches.lock().expect("lock").push(*state);
+    }
+}
+
+#[test]
+fn observers_see_the_stages_and_bounds_that_bracket_the_optimum() {
+    let mut rng = SplitMix64::new(33);
+    let mut reports = 0;
+    for case in 0..6 {
+        let instance = random_instance(&mut rng, 400, 16, case % 2 * 2, case.is_multiple_of(3));
+        let params = SolveParams::new(4).exact(true).time_limit_s(Some(30.0));
+        for objective in [
+            Objective::Mclp { radius_m: 3_000.0 },
+            Objective::PMedian,
+            Objective::Lscp {
+                radius_m: 5_000.0,
+                target_share: 0.7,
+            },
+        ] {
+            let recorder = Recorder::default();
+            let observed =
+                solve_observed(&instance, &objective, &params, &recorder).expect("solves");
+            // Reports never change the solution.
+            assert_eq!(
+                observed,
+                solve(&instance, &objective, &params).expect("solves")
+            );
+            let stages = recorder.stages.into_inner().expect("lock");
+            let searches = recorder.searches.into_inner().expect("lock");
+            let first = if objective == Objective::PMedian {
+                "distance lists"
+            } else {
+                "coverage lists"
+            };
+            assert_eq!(
+                stages.first().map(String::as_str),
+                Some(first),
+                "{stages:?}"
+            );
+            if matches!(objective, Objective::Lscp { .. }) {
+                continue;
+            }
+            // MCLP and p-median always run the certified search: its stage comes last and
+            // reports at least its root, with the 30 s limit.
+            assert_eq!(
+                stages.last().map(String::as_str),
+                Some("certified search (branch-and-bound)")
+            );
+            assert!(!searches.is_empty(), "case {case}: no search report");
+            let exact = solve_exhaustive(&instance, &objective, &params).expect("exact");
+            let tol = 1e-9 * exact.objective.abs().max(1.0);
+            for s in &searches {
+                assert_eq!(s.time_limit_s, Some(30.0));
+                if objective.is_maximisation() {
+                    assert!(
+                        s.bound >= exact.objective - tol && s.objective <= exact.objective + tol
+                    );
+                } else {
+                    assert!(
+                        s.bound <= exact.objective + tol && s.objective >= exact.objective - tol
+                    );
+                }
+                assert!(s.gap >= 0.0 && s.gap <= 1.0, "{s:?}");
+            }
+            reports += searches.len();
+            eprintln!(
+                "{case} {objective:?} n={} first={:?} last={:?} opt={}",
+                searches.len(),
+                searches.first(),
+                searches.last(),
+                exact.objective
+            );
+            // Node counts never go down.
+            assert!(searches.windows(2).all(|w| w[0].nodes <= w[1].nodes));
+        }
+    }
+    // Most searches go beyond their root (the unit tests report every node).
+    assert!(reports >= 30, "{reports} reports");
+}

@@ -9,7 +9,10 @@ use ssmplan_core::{
 };
 
 use crate::NeedWeights;
-use crate::location::{LocationError, LocationInstance, Objective, Solution, SolveParams, solve};
+use crate::location::{
+    LocationError, LocationInstance, Objective, Solution, SolveObserver, SolveParams,
+    solve_observed,
+};
 
 /// A place where a new site could open.
 #[derive(Clone, Debug, PartialEq)]
@@ -143,7 +146,7 @@ pub fn need_weights(
         .collect()
 }
 
-/// Solves the location model and annotates each chosen site.
+/// Solves the location model (its progress goes to `observer`) and annotates each chosen site.
 ///
 /// # Errors
 /// [`LocationError`] from the solver (bad parameters, p larger than the candidates...).
@@ -155,6 +158,7 @@ pub fn recommend(
     input: &RecommendInput<'_>,
     objective: &Objective,
     params: &SolveParams,
+    observer: &dyn SolveObserver,
 ) -> Result<Recommendation, LocationError> {
     let weight = need_weights(input.communes, input.demand, &input.weights);
     let existing: Vec<Coord<f64>> = input.sites.iter().map(|s| s.location).collect();
@@ -164,7 +168,7 @@ pub fn recommend(
         input.candidates.iter().map(|c| c.location).collect(),
         existing.clone(),
     )?;
-    let solution = solve(&instance, objective, params)?;
+    let solution = solve_observed(&instance, objective, params, observer)?;
     let radius = match objective {
         Objective::Mclp { radius_m } | Objective::Lscp { radius_m, .. } => Some(*radius_m),
         Objective::PMedian => None,

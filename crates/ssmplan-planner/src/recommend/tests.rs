@@ -8,6 +8,7 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use ssmplan_core::{Nis, Sector, SiteId, SiteKind, SsmId};
 
 use super::*;
+use crate::location::Quiet;
 
 fn strip(code: &str, x0: f64, population: u64, group: Option<TypologyGroup>) -> Commune {
     Commune {
@@ -74,6 +75,7 @@ fn far_populous_commune_gets_a_new_ssm_then_an_antenne() {
         &input,
         &Objective::Mclp { radius_m: 5_000.0 },
         &SolveParams::new(2),
+        &Quiet,
     )
     .expect("solves");
     // Need-weighted gains: 91003 60,000 x 1.25 = 75,000; 91002 20,000 x 1.5 = 30,000.
@@ -116,7 +118,7 @@ fn p_median_reports_catchments_without_radius() {
         weights: NeedWeights::uniform(),
         norm: 50_000.0,
     };
-    let r = recommend(&input, &Objective::PMedian, &SolveParams::new(1)).expect("solves");
+    let r = recommend(&input, &Objective::PMedian, &SolveParams::new(1), &Quiet).expect("solves");
     assert_eq!(r.sites[0].id, "91003");
     assert_eq!(r.sites[0].newly_covered_population, None);
     assert_eq!(r.sites[0].catchment_population, 60_000);
