@@ -26,8 +26,14 @@
 //!    total weight) or, when [`SolveParams::time_limit_s`] or [`SolveParams::node_limit`] stops
 //!    it, returns the best set with the largest bound of the unexplored nodes.
 //!    p-median has the mirror search (`median_branch.rs`: assignment constraints relaxed, the
-//!    bound proven within a relative 1e-9); LSCP certifies its count by proving with the MCLP
-//!    search that one site fewer cannot meet the target.
+//!    bound proven within a relative 1e-9); both run the same depth-first search (`tree.rs`).
+//!    LSCP certifies its count by proving with the MCLP search that one site fewer cannot
+//!    meet the target. [`solve_observed`] reports the stages and, a few times a second, the
+//!    search's nodes, bound and gap ([`SolveObserver`]).
+//!
+//! The MCLP Lagrangian stops early when it falls too slowly to beat a bound already proven
+//! (everything within reach, or the submodular bound), and the restarts stop once one reaches
+//! the proven bound (on a 30 km radius, where ten sites reach everyone, this halves the time).
 //!
 //! Every solution carries a bound on the optimum and the relative gap to it ([`BoundKind`]):
 //! for MCLP the smallest of the submodularity bound, the reachable weight and the Lagrangian
