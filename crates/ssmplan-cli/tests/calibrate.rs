@@ -2,12 +2,12 @@
 //! byte, reports the goals, and names a bad parameter.
 
 mod common;
-use common::{repo, ssmplan};
+use common::{repo, scratch, ssmplan};
 
 #[test]
 fn calibrate_reproduces_the_shipped_parameters() {
-    let out_path =
-        std::env::temp_dir().join(format!("ssmplan-drivetime-{}.json", std::process::id()));
+    let dir = scratch("calibrate");
+    let out_path = dir.path().join("drivetime.json");
     let out_arg = out_path.to_string_lossy().into_owned();
     let out = ssmplan(&[
         "calibrate",
@@ -29,7 +29,6 @@ fn calibrate_reproduces_the_shipped_parameters() {
         written, shipped,
         "the shipped parameters are not reproduced"
     );
-    std::fs::remove_file(&out_path).expect("cleanup");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let summary = report["summary"].as_object().expect("summary");
     assert!(

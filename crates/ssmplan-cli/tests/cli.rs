@@ -1,10 +1,10 @@
 //! The `ssmplan` binary on the default dataset and on broken copies of it: outputs, determinism,
 //! and clear errors (file, line, field) with a non-zero exit.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
-use common::{repo, ssmplan, stdout as ok};
+use common::{repo, scratch, scratch_dataset, ssmplan, stdout as ok};
 
 /// A named edit of a file and the text the error must contain.
 type Case = (&'static str, fn(String) -> String, &'static str);
@@ -16,28 +16,6 @@ fn fails(args: &[&str]) -> String {
     let err = String::from_utf8(out.stderr).expect("utf-8");
     assert!(!err.contains("panicked"), "{err}");
     err
-}
-
-/// A scratch copy of the default dataset (without its manifest, so files may be edited).
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssmplan-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&repo().join("geodata"), &dir);
-    std::fs::remove_file(dir.join("MANIFEST.sha256")).expect("manifest");
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readdir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {
@@ -116,8 +94,8 @@ fn json_and_geojson_carry_provenance() {
 
 #[test]
 fn csv_out_writes_a_sidecar() {
-    let dir = std::env::temp_dir().join(format!("ssmplan-cli-{}-csv", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
+    let tmp = scratch("cli-csv");
+    let dir = tmp.path();
     let out = dir.join("coverage.csv");
     ok(&[
         "coverage",
@@ -155,7 +133,8 @@ fn missing_data_directory_and_files() {
         err.contains("/nonexistent/dir") && err.contains("data directory not found"),
         "{err}"
     );
-    let dir = scratch("missing");
+    let tmp = scratch_dataset("cli-missing");
+    let dir = tmp.path();
     std::fs::remove_file(dir.join("population/wallonia_population_2025_by_commune.csv"))
         .expect("rm");
     let err = fails(&["coverage", "--data", dir.to_str().expect("utf-8")]);
@@ -168,7 +147,8 @@ fn missing_data_directory_and_files() {
 
 #[test]
 fn corrupted_file_is_caught_by_the_manifest() {
-    let dir = scratch("corrupt");
+    let tmp = scratch_dataset("cli-corrupt");
+    let dir = tmp.path();
     std::fs::copy(
         repo().join("geodata/MANIFEST.sha256"),
         dir.join("MANIFEST.sha256"),
@@ -215,7 +195,8 @@ fn bad_population_rows_name_file_line_and_field() {
         ),
     ];
     for (name, change, expected) in cases {
-        let dir = scratch(name);
+        let tmp = scratch_dataset(&format!("cli-{name}"));
+        let dir = tmp.path();
         let file = dir.join("population/wallonia_population_2025_by_commune.csv");
         edit(&file, change);
         let err = fails(&["coverage", "--data", dir.to_str().expect("utf-8")]);
@@ -247,7 +228,8 @@ fn bad_sites_name_file_line_and_field() {
         ),
     ];
     for (name, change, expected) in cases {
-        let dir = scratch(name);
+        let tmp = scratch_dataset(&format!("cli-{name}"));
+        let dir = tmp.path();
         edit(&dir.join("facilities/wallonia_ssm_sites.csv"), change);
         let err = fails(&["coverage", "--data", dir.to_str().expect("utf-8")]);
         assert!(
@@ -259,7 +241,8 @@ fn bad_sites_name_file_line_and_field() {
 
 #[test]
 fn wrong_or_unknown_crs_is_an_error_naming_the_file() {
-    let dir = scratch("crs");
+    let tmp = scratch_dataset("cli-crs");
+    let dir = tmp.path();
     let args = |d: &Path| {
         vec![
             "coverage".to_owned(),
@@ -272,7 +255,7 @@ fn wrong_or_unknown_crs_is_an_error_naming_the_file() {
     // A UTM 31N .prj on Lambert 2008 coordinates: read, and caught by the range check.
     let utm = "PROJCS[\"WGS_1984_UTM_Zone_31N\",GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Transverse_Mercator\"],PARAMETER[\"False_Easting\",500000.0],PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",3.0],PARAMETER[\"Scale_Factor\",0.9996],PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]";
     std::fs::write(dir.join("communes/be_communes_2025_lambert2008.prj"), utm).expect("write");
-    let a = args(&dir);
+    let a = args(dir);
     let a: Vec<&str> = a.iter().map(String::as_str).collect();
     let err = fails(&a);
     assert!(err.contains("not in Belgium for EPSG:32631"), "{err}");
@@ -304,7 +287,8 @@ fn wrong_or_unknown_crs_is_an_error_naming_the_file() {
 
 #[test]
 fn empty_layer_and_bad_options() {
-    let dir = scratch("empty");
+    let tmp = scratch_dataset("cli-empty");
+    let dir = tmp.path();
     std::fs::write(
         dir.join("communes/wallonia_communes_2025_wgs84.geojson"),
         r#"{"type":"FeatureCollection","features":[]}"#,
@@ -464,8 +448,8 @@ fn scenario_deltas_are_after_minus_before_and_empty_scenarios_change_nothing() {
     // Hainaut is far from Luxembourg: its distances do not move.
     assert_eq!(find("pop_beyond_10km", "province:Hainaut")["delta"], 0.0);
 
-    let dir = std::env::temp_dir().join(format!("ssmplan-cli-{}-scenario", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
+    let tmp = scratch("cli-scenario");
+    let dir = tmp.path();
     let empty = dir.join("empty.json");
     std::fs::write(&empty, r#"{"name": "nothing"}"#).expect("write");
     let json: serde_json::Value = serde_json::from_str(&ok(&[
@@ -497,8 +481,8 @@ fn scenario_deltas_are_after_minus_before_and_empty_scenarios_change_nothing() {
 
 #[test]
 fn reconstructed_typology_is_labelled_and_reads_back_as_a_typology_table() {
-    let dir = std::env::temp_dir().join(format!("ssmplan-cli-{}-typology", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
+    let tmp = scratch("cli-typology");
+    let dir = tmp.path();
     let out = dir.join("typology.csv");
     let out_s = out.to_str().expect("utf-8");
     ok(&["typology", "--out", out_s]);

@@ -9,7 +9,7 @@ use geo::Coord;
 use serde_json::Value;
 
 mod common;
-use common::{HOSPITALS, default_engine, hospitals, json, repo, ssmplan, stdout};
+use common::{HOSPITALS, default_engine, hospitals, json, repo, scratch, ssmplan, stdout};
 
 const PARAMS: &str = "geodata/accessibility/drivetime_2020.json";
 
@@ -401,9 +401,8 @@ fn bad_distance_inputs_are_refused_with_the_option_named() {
         "/nonexistent/drivetime.json",
     ]);
     assert!(e.contains("/nonexistent/drivetime.json"), "{e}");
-    let dir = std::env::temp_dir().join(format!("ssmplan-distance-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let bad = dir.join("bad.json");
+    let dir = scratch("distance");
+    let bad = dir.path().join("bad.json");
     let text = std::fs::read_to_string(repo().join(PARAMS)).expect("params");
     let mut v: Value = serde_json::from_str(&text).expect("JSON");
     v["params"]["far_speed_kmh"] = Value::from(-5.0);
@@ -441,5 +440,4 @@ fn bad_distance_inputs_are_refused_with_the_option_named() {
     assert!(e.contains("--radius-min"), "{e}");
     let e = failure(&["recommend", "--model", "pmedian", "--distance", "drive"]);
     assert!(e.contains("--distance") && e.contains("pmedian"), "{e}");
-    std::fs::remove_dir_all(&dir).ok();
 }

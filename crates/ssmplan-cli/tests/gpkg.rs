@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
+use tempfile::TempDir;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -46,11 +47,12 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_slice(&ok(&all)).expect("JSON output")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssmplan-gpkg-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
+/// A scratch directory for one test, removed when the returned guard is dropped.
+fn scratch(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("ssmplan-gpkg-{name}-"))
+        .tempdir()
+        .expect("scratch directory")
 }
 
 /// True when GDAL's tools can run; else prints SKIPPED, or fails under
@@ -208,10 +210,11 @@ fn validate_gpkg(file: &Path) {
 
 /// Writes `args` as a `GeoPackage` and checks it against GDAL and the JSON output: the layer
 /// names and counts, the map layer's geometry type, CRS and extent, every attribute table value
-/// by value, the summary and the provenance. Returns the file and the JSON.
-fn check_command(name: &str, args: &[&str], geometry: Option<&str>) -> (PathBuf, Value) {
+/// by value, the summary and the provenance. Returns the scratch directory (the file is removed
+/// with it when it is dropped), the file and the JSON.
+fn check_command(name: &str, args: &[&str], geometry: Option<&str>) -> (TempDir, PathBuf, Value) {
     let dir = scratch(name);
-    let file = dir.join(format!("{name}.gpkg"));
+    let file = dir.path().join(format!("{name}.gpkg"));
     let mut all = args.to_vec();
     all.extend(["--out", file.to_str().expect("path")]);
     ok(&all);
@@ -308,7 +311,7 @@ fn check_command(name: &str, args: &[&str], geometry: Option<&str>) -> (PathBuf,
             "{name}: input digest {sha} missing from the metadata"
         );
     }
-    (file, report)
+    (dir, file, report)
 }
 
 #[test]
@@ -316,7 +319,7 @@ fn coverage_communes_read_by_gdal() {
     if !gdal() {
         return;
     }
-    let (file, report) = check_command(
+    let (_dir, file, report) = check_command(
         "coverage",
         &["coverage", "--level", "commune", "--level", "province"],
         Some("Multi Polygon"),
@@ -380,7 +383,7 @@ fn catchments_accessibility_recommend_validate_read_by_gdal() {
         ),
         ("validate", vec!["validate"], None, ""),
     ] {
-        let (file, report) = check_command(name, &args, geometry);
+        let (_dir, file, report) = check_command(name, &args, geometry);
         if geometry.is_none() {
             continue;
         }
@@ -407,7 +410,8 @@ fn catchments_accessibility_recommend_validate_read_by_gdal() {
 
 #[test]
 fn gpkg_output_is_deterministic_and_needs_a_file() {
-    let dir = scratch("determinism");
+    let tmp = scratch("determinism");
+    let dir = tmp.path();
     let (a, b) = (dir.join("a.gpkg"), dir.join("b.gpkg"));
     for f in [&a, &b] {
         ok(&[
@@ -473,7 +477,8 @@ fn inputs_converted_by_ogr2ogr_give_the_same_figures() {
     if !gdal() {
         return;
     }
-    let dir = scratch("roundtrip");
+    let tmp = scratch("roundtrip");
+    let dir = tmp.path();
     let base = figures(&[]);
     let geodata = repo().join("geodata");
     let communes = dir.join("communes.gpkg");

@@ -10,7 +10,7 @@ use ssmplan_engine::{DataRequest, Engine};
 use ssmplan_io::crs::{Crs, to_lambert2008};
 
 mod common;
-use common::{json, repo, ssmplan};
+use common::{json, repo, scratch, ssmplan};
 
 const ROADS: &str = "crates/ssmplan-network/tests/fixtures/roads.osm.pbf";
 
@@ -22,9 +22,8 @@ fn lambert(lon: f64, lat: f64) -> Coord<f64> {
 #[test]
 fn commune_times_on_the_fixture() {
     // One facility exactly at node 1 (4.00 E, 50.50 N).
-    let dir = std::env::temp_dir().join(format!("ssmplan-network-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let facility = dir.join("one.csv");
+    let dir = scratch("network");
+    let facility = dir.path().join("one.csv");
     std::fs::write(&facility, "id,name,lat,lon\nF1,node one,50.50,4.00\n").expect("write");
     let out = json(&[
         "network",
@@ -96,7 +95,6 @@ fn commune_times_on_the_fixture() {
         .as_f64()
         .expect("mean");
     assert!((mean - sum / f64::from(n)).abs() < 0.05 + 1e-9);
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

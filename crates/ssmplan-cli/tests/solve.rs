@@ -3,18 +3,12 @@
 //! naming file, line and field.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 mod common;
-use common::{json, ssmplan};
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ssmplan-solve-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
+use common::{json, scratch, ssmplan};
 
 /// A small seeded instance (integer coordinates, so distances at the radius are exact).
 struct Instance {
@@ -124,8 +118,9 @@ fn result(v: &Value) -> &Value {
 fn solve_finds_the_exhaustive_optimum_and_a_valid_bound() {
     for seed in 1..=6 {
         let inst = instance(seed);
-        let d = dir(&format!("opt{seed}"));
-        let [demand, candidates, existing] = write(&d, &inst, 1.0);
+        let tmp = scratch(&format!("solve-opt{seed}"));
+        let d = tmp.path();
+        let [demand, candidates, existing] = write(d, &inst, 1.0);
         for p in [1, 3] {
             // A radius of 5 puts integer points at exactly the radius (3-4-5): inclusive.
             let (cover, median) = brute_force(&inst, p, 5.0);
@@ -196,9 +191,10 @@ fn solve_finds_the_exhaustive_optimum_and_a_valid_bound() {
 #[test]
 fn kilometres_give_the_same_choice_and_reruns_the_same_bytes() {
     let inst = instance(9);
-    let (dm, dk) = (dir("m"), dir("km"));
-    let [dm_d, dm_c, _] = write(&dm, &inst, 1000.0);
-    let [dk_d, dk_c, _] = write(&dk, &inst, 1.0);
+    let (tm, tk) = (scratch("solve-m"), scratch("solve-km"));
+    let (dm, dk) = (tm.path(), tk.path());
+    let [dm_d, dm_c, _] = write(dm, &inst, 1000.0);
+    let [dk_d, dk_c, _] = write(dk, &inst, 1.0);
     let run = |demand: &str, candidates: &str, unit: &str, radius: &str| {
         let out = ssmplan(&[
             "solve",
@@ -284,7 +280,8 @@ impl TapXy for Value {
 
 #[test]
 fn bad_instances_name_file_line_and_field() {
-    let d = dir("bad");
+    let tmp = scratch("solve-bad");
+    let d = tmp.path();
     let good_c = d.join("c.csv");
     std::fs::write(&good_c, "id,x,y\nc1,0,0\nc2,10,0\n").expect("write");
     let good_c = good_c.display().to_string();

@@ -5,18 +5,12 @@
 //! refused naming file, line and field.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 mod common;
-use common::{json, ssmplan};
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ssmplan-costs-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
-}
+use common::{json, scratch, ssmplan};
 
 fn put(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
@@ -70,12 +64,13 @@ fn a_table_of_the_euclidean_distances_gives_the_geometric_answer() {
             .collect();
         let candidates: Vec<(i64, i64)> = (0..11).map(|_| (coord(60), coord(40))).collect();
         let existing = [(30_i64, 20_i64)];
-        let d = dir(&format!("euclid{seed}"));
+        let tmp = scratch(&format!("costs-euclid{seed}"));
+        let d = tmp.path();
         let mut text = "id,x,y,weight\n".to_owned();
         for (i, (x, y, w)) in demand.iter().enumerate() {
             let _ = writeln!(text, "d{i},{x},{y},{w}");
         }
-        let demand_file = put(&d, "demand.csv", &text);
+        let demand_file = put(d, "demand.csv", &text);
         let points = |ps: &[(i64, i64)], prefix: &str| {
             let mut s = "id,x,y\n".to_owned();
             for (i, (x, y)) in ps.iter().enumerate() {
@@ -83,8 +78,8 @@ fn a_table_of_the_euclidean_distances_gives_the_geometric_answer() {
             }
             s
         };
-        let cand_file = put(&d, "candidates.csv", &points(&candidates, "c"));
-        let exist_file = put(&d, "existing.csv", &points(&existing, "e"));
+        let cand_file = put(d, "candidates.csv", &points(&candidates, "c"));
+        let exist_file = put(d, "existing.csv", &points(&existing, "e"));
         // Every pair, Rust's shortest round-trip formatting: the table holds the same f64.
         let mut table = "origin,dest,cost\n".to_owned();
         for (i, &(x, y, _)) in demand.iter().enumerate() {
@@ -95,7 +90,7 @@ fn a_table_of_the_euclidean_distances_gives_the_geometric_answer() {
                 }
             }
         }
-        let cost_file = put(&d, "costs.csv", &table);
+        let cost_file = put(d, "costs.csv", &table);
         let files = [
             ("--demand", demand_file.as_str()),
             ("--candidates", cand_file.as_str()),
@@ -160,18 +155,19 @@ fn a_table_of_the_euclidean_distances_gives_the_geometric_answer() {
 /// {x, y}, 2 sites.
 #[test]
 fn a_hand_built_network_gives_the_hand_computed_answer() {
-    let d = dir("network");
+    let tmp = scratch("costs-network");
+    let d = tmp.path();
     let files = [
         (
             "--demand",
-            put(&d, "demand.csv", "id,weight\na,10\nb,1\nc,4\n"),
+            put(d, "demand.csv", "id,weight\na,10\nb,1\nc,4\n"),
         ),
-        ("--candidates", put(&d, "candidates.csv", "id\nx\ny\n")),
-        ("--existing", put(&d, "existing.csv", "id\ne\n")),
+        ("--candidates", put(d, "candidates.csv", "id\nx\ny\n")),
+        ("--existing", put(d, "existing.csv", "id\ne\n")),
         (
             "--costs",
             put(
-                &d,
+                d,
                 "costs.csv",
                 "origin,dest,cost\na,x,5\na,y,3\nb,x,4\nb,y,2\nc,x,1\nc,e,6\n",
             ),
@@ -206,7 +202,7 @@ fn a_hand_built_network_gives_the_hand_computed_answer() {
     // Without the existing site c reaches x only: y would leave it unreached (4 x the unreached
     // cost 5 x (15 / 1 + 1) = 80), so x, 10 x 5 + 1 x 4 + 4 x 1 = 58.
     let alone = put(
-        &d,
+        d,
         "costs_alone.csv",
         "origin,dest,cost\na,x,5\na,y,3\nb,x,4\nb,y,2\nc,x,1\n",
     );
@@ -258,7 +254,8 @@ fn random_sparse_tables_match_an_exhaustive_search() {
                     .collect()
             })
             .collect();
-        let d = dir(&format!("random{seed}"));
+        let tmp = scratch(&format!("costs-random{seed}"));
+        let d = tmp.path();
         let mut demand = "id,weight\n".to_owned();
         let mut table = "origin,dest,cost\n".to_owned();
         for i in 0..n {
@@ -273,9 +270,9 @@ fn random_sparse_tables_match_an_exhaustive_search() {
             .chain((0..m).map(|j| format!("c{j}\n")))
             .collect();
         let files = [
-            ("--demand", put(&d, "demand.csv", &demand)),
-            ("--candidates", put(&d, "candidates.csv", &candidates)),
-            ("--costs", put(&d, "costs.csv", &table)),
+            ("--demand", put(d, "demand.csv", &demand)),
+            ("--candidates", put(d, "candidates.csv", &candidates)),
+            ("--costs", put(d, "costs.csv", &table)),
         ];
         let files: Vec<(&str, &str)> = files.iter().map(|(f, p)| (*f, p.as_str())).collect();
         for p in 1..=3 {
@@ -323,11 +320,12 @@ fn random_sparse_tables_match_an_exhaustive_search() {
 
 #[test]
 fn bad_cost_tables_name_file_line_and_field() {
-    let d = dir("bad");
-    let demand = put(&d, "demand.csv", "id,weight\na,1\nb,2\n");
-    let candidates = put(&d, "candidates.csv", "id\nx\ny\n");
-    let existing = put(&d, "existing.csv", "id\ne\n");
-    let clash = put(&d, "clash.csv", "id\nf\ny\n");
+    let tmp = scratch("costs-bad");
+    let d = tmp.path();
+    let demand = put(d, "demand.csv", "id,weight\na,1\nb,2\n");
+    let candidates = put(d, "candidates.csv", "id\nx\ny\n");
+    let existing = put(d, "existing.csv", "id\ne\n");
+    let clash = put(d, "clash.csv", "id\nf\ny\n");
     let cases: [(&str, &str, &[&str], &str); 10] = [
         (
             "origin,dest,cost\na,x,1\nz,x,1\n",

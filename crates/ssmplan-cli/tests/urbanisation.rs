@@ -2,7 +2,7 @@
 //! the grid file.
 
 mod common;
-use common::{repo, ssmplan, stdout};
+use common::{scratch_dataset, ssmplan, stdout};
 
 #[test]
 fn csv_json_and_geojson_agree() {
@@ -71,10 +71,8 @@ fn extent_and_cells_flags() {
 
 #[test]
 fn a_grid_off_the_lattice_is_refused_naming_the_file_and_line() {
-    let dir = std::env::temp_dir().join(format!("ssmplan-urbanisation-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&repo().join("geodata"), &dir);
-    std::fs::remove_file(dir.join("MANIFEST.sha256")).expect("manifest");
+    let tmp = scratch_dataset("urbanisation");
+    let dir = tmp.path();
     let path = dir.join("sectors/wallonia_ghs_pop_2020_1km_cells.csv");
     let text = std::fs::read_to_string(&path).expect("grid");
     std::fs::write(
@@ -91,18 +89,4 @@ fn a_grid_off_the_lattice_is_refused_naming_the_file_and_line() {
             && err.contains("lattice"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }

@@ -931,10 +931,13 @@ mod tests {
 
     #[test]
     fn tiny_dataset_end_to_end() {
-        let dir = std::env::temp_dir().join(format!("ssmplan-calibrate-{}", std::process::id()));
-        tiny(&dir, "300");
+        let dir = tempfile::Builder::new()
+            .prefix("ssmplan-calibrate-")
+            .tempdir()
+            .expect("scratch directory");
+        tiny(dir.path(), "300");
         let request = CalibrateRequest {
-            data: dir.clone(),
+            data: dir.path().to_path_buf(),
             subdivision: 1,
             ..CalibrateRequest::default()
         };
@@ -967,13 +970,12 @@ mod tests {
         let again = calibrate(&request, &crate::Silent).expect("calibrate");
         assert_eq!(again.params_file, r.params_file);
         // A bad value names the file, the line and the field.
-        tiny(&dir, "-3");
+        tiny(dir.path(), "-3");
         let e = calibrate(&request, &crate::Silent).expect_err("negative");
         let text = e.to_string();
         assert!(
             text.contains("line 3") && text.contains("pop_ghs_2020"),
             "{text}"
         );
-        std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }

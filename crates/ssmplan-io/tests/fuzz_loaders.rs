@@ -1939,11 +1939,13 @@ fn fuzz_geojson() {
 // Shapefile (`.shp`, `.shx`, `.dbf`) and its `.prj`.
 // ---------------------------------------------------------------------------------------------
 
-/// A directory of the system's temporary directory for one test (never in the repository).
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ssmplan-fuzz-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+/// A fresh directory of the system's temporary directory for one test (never in the
+/// repository), removed with its files when the guard is dropped, also when the test fails.
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("ssmplan-fuzz-{name}-"))
+        .tempdir()
+        .expect("scratch dir")
 }
 
 /// The real `.prj` of the Belgian communes shapefile (ESRI WKT, Lambert 2008).
@@ -1958,7 +1960,7 @@ fn shapefile_base() -> [Vec<u8>; 4] {
     use shapefile::dbase::{FieldValue, Record, TableWriterBuilder};
     let fx = fixture();
     let dir = scratch("shapefile-base");
-    let shp = dir.join("base.shp");
+    let shp = dir.path().join("base.shp");
     let table = TableWriterBuilder::new()
         .add_character_field("nis".try_into().expect("name"), 5)
         .add_character_field("name_fr".try_into().expect("name"), 40)
@@ -2015,9 +2017,7 @@ fn shapefile_base() -> [Vec<u8>; 4] {
     }
     drop(writer);
     let read = |ext: &str| std::fs::read(shp.with_extension(ext)).expect(ext);
-    let files = [read("shp"), read("shx"), read("dbf"), real_prj()];
-    let _ = std::fs::remove_dir_all(&dir);
-    files
+    [read("shp"), read("shx"), read("dbf"), real_prj()]
 }
 
 /// Which file of the shapefile a change applies to.
@@ -2160,13 +2160,13 @@ fn fuzz_shapefile() {
     let base = shapefile_base();
     let dir = scratch("shapefile");
     let files = base.clone().map(Some);
-    let shp = write_shapefile(&dir, &files);
+    let shp = write_shapefile(dir.path(), &files);
     let layer = read_shapefile(&shp, None).expect("base shapefile");
     assert_eq!(
         (layer.communes.len(), layer.skipped_outside_wallonia),
         (4, 1)
     );
-    let worker_dir = dir.clone();
+    let worker_dir = dir.path().to_path_buf();
     run_fuzz("shapefile", scaled(800), 11, move || {
         let fixed: Vec<Vec<ShpEdit>> = vec![
             vec![],
@@ -2194,7 +2194,6 @@ fn fuzz_shapefile() {
             shapefile_known_panic,
         )
     });
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `.prj` texts: the real one, WKT2 with an EPSG id, WGS 84 and Lambert 72 (valid but wrong for
@@ -2213,7 +2212,7 @@ fn prj_bases() -> Vec<Vec<u8>> {
 fn fuzz_prj() {
     let [shp, shx, dbf, _] = shapefile_base();
     let dir = scratch("prj");
-    let worker_dir = dir.clone();
+    let worker_dir = dir.path().to_path_buf();
     run_fuzz("prj", scaled(600), 12, move || {
         let bases = prj_bases();
         let fixed = fixed_cases(bases.len());
@@ -2229,7 +2228,6 @@ fn fuzz_prj() {
         };
         (fixed, case_strategy(), check, no_known_panic)
     });
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2240,7 +2238,7 @@ fn fuzz_prj() {
 fn fuzz_manifest() {
     let dir = scratch("manifest");
     let data = b"nis,pop_total\n92094,113000\n";
-    std::fs::write(dir.join("a.csv"), data).expect("write");
+    std::fs::write(dir.path().join("a.csv"), data).expect("write");
     let mut real = read_geodata("MANIFEST.sha256");
     real.extend_from_slice(
         format!(
@@ -2249,7 +2247,7 @@ fn fuzz_manifest() {
         )
         .as_bytes(),
     );
-    let worker_dir = dir.clone();
+    let worker_dir = dir.path().to_path_buf();
     run_fuzz("manifest", scaled(800), 13, move || {
         let bases = vec![real];
         let fixed = fixed_cases(bases.len());
@@ -2293,7 +2291,6 @@ fn fuzz_manifest() {
         };
         (fixed, case_strategy(), check, no_known_panic)
     });
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 //! crate and uses the part it needs).
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use geo::Coord;
@@ -15,6 +15,39 @@ pub const HOSPITALS: &str = "../shared/geodata/facilities/belgium_hospital_sites
 /// The repository root (the binary runs there, so `geodata/` is the default dataset).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fresh scratch directory `ssmplan-<name>-<random>` in the system's temporary directory,
+/// removed with everything in it when the guard is dropped (also when a test fails); keep it
+/// in a variable until the paths inside it are no longer used.
+pub fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("ssmplan-{name}-"))
+        .tempdir()
+        .expect("scratch directory")
+}
+
+/// A scratch copy of the default dataset (`geodata/`) without its manifest, so that its files
+/// may be edited; removed like [`scratch`].
+pub fn scratch_dataset(name: &str) -> tempfile::TempDir {
+    let dir = scratch(name);
+    copy_dir(&repo().join("geodata"), dir.path());
+    std::fs::remove_file(dir.path().join("MANIFEST.sha256")).expect("manifest");
+    dir
+}
+
+/// Copies a directory tree.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
 }
 
 /// Runs the binary in the repository root.

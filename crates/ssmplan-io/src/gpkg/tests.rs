@@ -385,9 +385,11 @@ fn boundary_errors_name_the_layer_and_fid() {
         }],
         ..GeoPackage::default()
     };
-    let dir = std::env::temp_dir().join(format!("ssmplan-gpkg-unit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("b.gpkg");
+    let dir = tempfile::Builder::new()
+        .prefix("ssmplan-gpkg-unit-")
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("b.gpkg");
     let read = |features| {
         std::fs::write(&path, write(&table(features)).unwrap()).unwrap();
         crate::boundaries::read_gpkg(&path, None, None)
@@ -430,5 +432,4 @@ fn boundary_errors_name_the_layer_and_fid() {
         )),
         "{e}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
