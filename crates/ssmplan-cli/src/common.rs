@@ -22,7 +22,7 @@ use crate::args::{
 /// Progress on standard error, only when it is a terminal and `--quiet` is not given (never in
 /// pipes or CI logs): a spinner with the current stage and the elapsed time, or a bar with the
 /// steps done and the time left when the stage knows its number of steps (gridding, solver
-/// iterations), whose message a long search updates with its state (the certified search's
+/// iterations); a long search updates the message with its state (the certified search's
 /// nodes, gap and time); each finished stage stays on its own line with its start time.
 pub struct TerminalProgress {
     bar: Option<indicatif::ProgressBar>,

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::numeric::relative_gap;
 
-/// The state of the certified search, in the units of [`super::Solution::objective`].
+/// The state of the certified search, in the units of [`super::Solution::objective`] (for
+/// LSCP, whose certificate is an MCLP search with one site fewer: the weight covered).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SearchState {
     /// Branch-and-bound nodes solved so far.
