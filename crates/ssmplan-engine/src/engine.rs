@@ -41,7 +41,7 @@ pub trait Progress: Sync {
 }
 
 /// The location solver's reports as [`Progress`]: its stages as stages, the certified search's
-/// state as the status line ("certified search: 1,204 nodes, gap 0.42 %, 12 s of 60 s").
+/// state as the status line ("certified search: 1204 nodes, gap 0.420 %, 12 s of 60 s").
 pub(crate) struct SolverProgress<'a>(pub &'a dyn Progress);
 
 impl SolveObserver for SolverProgress<'_> {
