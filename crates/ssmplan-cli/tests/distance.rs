@@ -9,7 +9,9 @@ use geo::Coord;
 use serde_json::Value;
 
 mod common;
-use common::{HOSPITALS, default_engine, hospitals, json, repo, scratch, ssmplan, stdout};
+use common::{
+    HOSPITALS, default_engine, hospital_coverage, hospitals, json, repo, scratch, ssmplan, stdout,
+};
 
 const PARAMS: &str = "geodata/accessibility/drivetime_2020.json";
 
@@ -80,19 +82,7 @@ fn commune_minutes_match_the_formula_on_a_brute_force_nearest_hospital() {
     };
     let engine = default_engine();
     let communes = &engine.dataset().communes;
-    let out = json(&[
-        "coverage",
-        "--facilities",
-        HOSPITALS,
-        "--demand",
-        "communes",
-        "--level",
-        "commune",
-        "--distance",
-        "drive",
-        "--format",
-        "json",
-    ]);
+    let out = hospital_coverage("commune", &["--demand", "communes", "--distance", "drive"]);
     let rows = out["tables"]["commune"].as_array().expect("commune table");
     assert_eq!(rows.len(), communes.len());
     for (row, commune) in rows.iter().zip(communes) {
@@ -151,17 +141,7 @@ fn district_shares_beyond_5_20_45_minutes_match_brute_force_over_demand_points()
             }
         }
     }
-    let out = json(&[
-        "coverage",
-        "--facilities",
-        HOSPITALS,
-        "--distance",
-        "drive",
-        "--level",
-        "nuts3",
-        "--format",
-        "json",
-    ]);
+    let out = hospital_coverage("nuts3", &["--distance", "drive"]);
     let rows = out["tables"]["nuts3"].as_array().expect("nuts3 table");
     assert_eq!(rows.len(), zones.len());
     let mut some_beyond_20 = 0;

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{HOSPITALS, default_engine, hospitals, json, ssmplan};
+use common::{HOSPITALS, default_engine, hospital_coverage, hospitals, json, ssmplan};
 
 #[test]
 fn hospital_distances_match_a_brute_force_nearest_hospital_across_the_border() {
@@ -15,17 +15,7 @@ fn hospital_distances_match_a_brute_force_nearest_hospital_across_the_border() {
     assert_eq!(hospitals.len(), 272);
     let engine = default_engine();
     let communes = &engine.dataset().communes;
-    let out = json(&[
-        "coverage",
-        "--facilities",
-        HOSPITALS,
-        "--demand",
-        "communes",
-        "--level",
-        "commune",
-        "--format",
-        "json",
-    ]);
+    let out = hospital_coverage("commune", &["--demand", "communes"]);
     let rows = out["tables"]["commune"].as_array().expect("commune table");
     assert_eq!(rows.len(), communes.len());
     let mut served_from_outside = 0;

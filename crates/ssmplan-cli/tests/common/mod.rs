@@ -75,6 +75,18 @@ pub fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&stdout(args)).expect("JSON output")
 }
 
+/// The output of `ssmplan coverage --facilities HOSPITALS --level LEVEL ARGS --format json`.
+pub fn hospital_coverage(level: &str, args: &[&str]) -> serde_json::Value {
+    json(
+        &[
+            &["coverage", "--facilities", HOSPITALS, "--level", level][..],
+            args,
+            &["--format", "json"],
+        ]
+        .concat(),
+    )
+}
+
 /// The engine on the default dataset (`geodata/`).
 pub fn default_engine() -> Engine {
     Engine::load(&DataRequest {
