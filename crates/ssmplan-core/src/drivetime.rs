@@ -266,6 +266,30 @@ pub struct ZoneShares {
 }
 
 impl ZoneShares {
+    /// Counts `weight` residents whose nearest facility is `t1` minutes away and the three
+    /// nearest `t3` minutes on average (in residents until [`ZoneShares::scale_to_percent`]).
+    pub(crate) fn add(&mut self, weight: f64, t1: f64, t3: f64) {
+        self.population += weight;
+        for (k, threshold) in THRESHOLDS_MIN.iter().enumerate() {
+            if t1 > *threshold {
+                self.n1_beyond_pct[k] += weight;
+            }
+            if t3 > *threshold {
+                self.an3_beyond_pct[k] += weight;
+            }
+        }
+    }
+
+    /// Turns the counted residents into percent of the population (left at 0 without any).
+    pub(crate) fn scale_to_percent(&mut self) {
+        if self.population > 0.0 {
+            for k in 0..THRESHOLDS_MIN.len() {
+                self.n1_beyond_pct[k] *= 100.0 / self.population;
+                self.an3_beyond_pct[k] *= 100.0 / self.population;
+            }
+        }
+    }
+
     /// The share of an indicator beyond threshold `t` (index in [`THRESHOLDS_MIN`]).
     ///
     /// # Units
@@ -294,23 +318,10 @@ pub fn zone_shares(
         };
         let t1 = minutes(s.nearest_m[0]);
         let t3 = (t1 + minutes(s.nearest_m[1]) + minutes(s.nearest_m[2])) / 3.0;
-        z.population += s.weight;
-        for (k, threshold) in THRESHOLDS_MIN.iter().enumerate() {
-            if t1 > *threshold {
-                z.n1_beyond_pct[k] += s.weight;
-            }
-            if t3 > *threshold {
-                z.an3_beyond_pct[k] += s.weight;
-            }
-        }
+        z.add(s.weight, t1, t3);
     }
     for z in &mut out {
-        if z.population > 0.0 {
-            for k in 0..3 {
-                z.n1_beyond_pct[k] *= 100.0 / z.population;
-                z.an3_beyond_pct[k] *= 100.0 / z.population;
-            }
-        }
+        z.scale_to_percent();
     }
     out
 }

@@ -8,8 +8,8 @@
 //! figures does not run away.
 
 use super::{
-    AccessSample, DriveTime, DriveTimeError, DriveTimeParams, FitParams, LOWER, THRESHOLDS_MIN,
-    Target, UPPER, ZoneShares, nelder_mead,
+    AccessSample, DriveTime, DriveTimeError, DriveTimeParams, FitParams, LOWER, Target, UPPER,
+    ZoneShares, nelder_mead,
 };
 use crate::AreaClass;
 
@@ -51,25 +51,11 @@ pub fn class_shares(
             &[0]
         };
         for &k in slots {
-            let shares = &mut z[k];
-            shares.population += s.weight;
-            for (t, threshold) in THRESHOLDS_MIN.iter().enumerate() {
-                if t1 > *threshold {
-                    shares.n1_beyond_pct[t] += s.weight;
-                }
-                if t3 > *threshold {
-                    shares.an3_beyond_pct[t] += s.weight;
-                }
-            }
+            z[k].add(s.weight, t1, t3);
         }
     }
     for z in out.iter_mut().flatten() {
-        if z.population > 0.0 {
-            for t in 0..THRESHOLDS_MIN.len() {
-                z.n1_beyond_pct[t] *= 100.0 / z.population;
-                z.an3_beyond_pct[t] *= 100.0 / z.population;
-            }
-        }
+        z.scale_to_percent();
     }
     out
 }
