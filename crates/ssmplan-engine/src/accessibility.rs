@@ -79,28 +79,6 @@ pub fn fca_params_min(request: &AccessibilityRequest) -> Result<AccessibilityPar
     })
 }
 
-/// The decay of minute parameters, in words.
-fn decay_min(d: &FcaDecay) -> String {
-    match d {
-        FcaDecay::Step2Sfca => "none within the radius (weight 1), 0 beyond".to_owned(),
-        FcaDecay::Steps(steps) => {
-            let mut from = 0.0;
-            let bands: Vec<String> = steps
-                .iter()
-                .map(|(upper, w)| {
-                    let band = format!("{from}-{upper} min: {w}");
-                    from = *upper;
-                    band
-                })
-                .collect();
-            format!("weight by modelled drive-time band ({})", bands.join(", "))
-        }
-        FcaDecay::Gaussian { sigma_m } => {
-            format!("Gaussian in modelled drive time, bandwidth {sigma_m} min")
-        }
-    }
-}
-
 /// Computes floating-catchment accessibility per commune.
 ///
 /// # Errors
@@ -208,7 +186,13 @@ pub fn accessibility(
                 drive.straight_m_within(params.radius_m())
             )),
         ));
-        parameters.push(("decay", json!(decay_min(params.decay()))));
+        parameters.push((
+            "decay",
+            json!(crate::describe::decay_in(
+                params.decay(),
+                crate::describe::DecayScale::Minutes
+            )),
+        ));
     } else {
         parameters.push(("radius_km", json!(request.radius_km)));
         parameters.push(("decay", json!(crate::describe::decay(params.decay()))));

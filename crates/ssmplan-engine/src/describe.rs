@@ -28,23 +28,50 @@ pub fn km_text(m: f64) -> String {
 /// The distance decay of a floating catchment.
 #[must_use]
 pub fn decay(d: &FcaDecay) -> String {
+    decay_in(d, DecayScale::Metres)
+}
+
+/// What a decay's thresholds and bandwidth measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecayScale {
+    /// Straight-line metres (written in km).
+    Metres,
+    /// Modelled drive-time minutes.
+    Minutes,
+}
+
+/// The decay of a floating catchment whose thresholds and bandwidth are on `scale`.
+#[must_use]
+pub fn decay_in(d: &FcaDecay, scale: DecayScale) -> String {
+    let (number, unit, bands_of, gaussian): (fn(f64) -> String, _, _, _) = match scale {
+        DecayScale::Metres => (
+            km_text,
+            "km",
+            "weight by distance band",
+            "Gaussian, bandwidth",
+        ),
+        DecayScale::Minutes => (
+            |x: f64| x.to_string(),
+            "min",
+            "weight by modelled drive-time band",
+            "Gaussian in modelled drive time, bandwidth",
+        ),
+    };
     match d {
         FcaDecay::Step2Sfca => "none within the radius (weight 1), 0 beyond".to_owned(),
         FcaDecay::Steps(steps) => {
             let mut from = 0.0;
             let bands: Vec<String> = steps
                 .iter()
-                .map(|(upper_m, w)| {
-                    let band = format!("{}-{} km: {w}", km_text(from), km_text(*upper_m));
-                    from = *upper_m;
+                .map(|(upper, w)| {
+                    let band = format!("{}-{} {unit}: {w}", number(from), number(*upper));
+                    from = *upper;
                     band
                 })
                 .collect();
-            format!("weight by distance band ({})", bands.join(", "))
+            format!("{bands_of} ({})", bands.join(", "))
         }
-        FcaDecay::Gaussian { sigma_m } => {
-            format!("Gaussian, bandwidth {} km", km_text(*sigma_m))
-        }
+        FcaDecay::Gaussian { sigma_m } => format!("{gaussian} {} {unit}", number(*sigma_m)),
     }
 }
 
@@ -61,5 +88,39 @@ pub fn bound(b: Option<BoundKind>) -> &'static str {
         Some(BoundKind::Lagrangian) => "Lagrangian relaxation (subgradient)",
         Some(BoundKind::TopCovers) => "largest single coverages (LSCP)",
         Some(BoundKind::LagrangianCover) => "Lagrangian bound with one site fewer (LSCP)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ssmplan_core::FcaDecay;
+
+    use super::{DecayScale, decay, decay_in};
+
+    #[test]
+    fn decays_read_in_their_unit() {
+        let steps = FcaDecay::Steps(vec![(5_000.0, 1.0), (12_500.0, 0.5)]);
+        assert_eq!(
+            decay(&steps),
+            "weight by distance band (0-5 km: 1, 5-12.5 km: 0.5)"
+        );
+        let minutes = FcaDecay::Steps(vec![(10.0, 1.0), (22.5, 0.25)]);
+        assert_eq!(
+            decay_in(&minutes, DecayScale::Minutes),
+            "weight by modelled drive-time band (0-10 min: 1, 10-22.5 min: 0.25)"
+        );
+        let gauss = FcaDecay::Gaussian { sigma_m: 15.0 };
+        assert_eq!(
+            decay_in(&gauss, DecayScale::Minutes),
+            "Gaussian in modelled drive time, bandwidth 15 min"
+        );
+        assert_eq!(
+            decay(&FcaDecay::Gaussian { sigma_m: 7_500.0 }),
+            "Gaussian, bandwidth 7.5 km"
+        );
+        assert_eq!(
+            decay_in(&FcaDecay::Step2Sfca, DecayScale::Minutes),
+            "none within the radius (weight 1), 0 beyond"
+        );
     }
 }
