@@ -349,13 +349,24 @@ pub fn mean_abs_error(
     targets: &[Target],
     keep: impl Fn(usize) -> bool,
 ) -> Option<f64> {
+    mean_abs_error_of(targets, keep, |t| {
+        shares
+            .get(t.zone)
+            .map_or(0.0, |s| s.get(t.indicator, t.threshold))
+    })
+}
+
+/// Mean absolute error (percentage points) of `modelled` over the targets whose zone `keep`
+/// accepts, summed in target order; `None` when no target is kept.
+pub(crate) fn mean_abs_error_of(
+    targets: &[Target],
+    keep: impl Fn(usize) -> bool,
+    modelled: impl Fn(&Target) -> f64,
+) -> Option<f64> {
     let mut sum = 0.0;
     let mut n = 0_u32;
     for t in targets.iter().filter(|t| keep(t.zone)) {
-        let modelled = shares
-            .get(t.zone)
-            .map_or(0.0, |s| s.get(t.indicator, t.threshold));
-        sum += (modelled - t.observed_pct).abs();
+        sum += (modelled(t) - t.observed_pct).abs();
         n += 1;
     }
     (n > 0).then(|| sum / f64::from(n))

@@ -9,7 +9,7 @@
 
 use super::{
     AccessSample, DriveTime, DriveTimeError, DriveTimeParams, FitParams, LOWER, Target, UPPER,
-    ZoneShares, nelder_mead,
+    ZoneShares, mean_abs_error_of, nelder_mead,
 };
 use crate::AreaClass;
 
@@ -76,13 +76,7 @@ pub fn class_mean_abs_error(
     targets: &[Target],
     keep: impl Fn(usize) -> bool,
 ) -> Option<f64> {
-    let mut sum = 0.0;
-    let mut n = 0_u32;
-    for t in targets.iter().filter(|t| keep(t.zone)) {
-        sum += (modelled_pct(shares, t) - t.observed_pct).abs();
-        n += 1;
-    }
-    (n > 0).then(|| sum / f64::from(n))
+    mean_abs_error_of(targets, keep, |t| modelled_pct(shares, t))
 }
 
 /// Which parameters depend on the class of the origin.
