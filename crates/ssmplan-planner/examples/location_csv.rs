@@ -7,7 +7,7 @@
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
 //!     solve --model mclp|pmedian|lscp [--p 10] [--radius-km 10] [--target-share 1] \
 //!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300] [--restarts 6]
-//!     [--bound-pairs-limit 5000000] [--no-local-search] [--exact [--time-limit-s S]
+//!     [--bound-pairs-limit 5000000] [--no-local-search] [--no-relink] [--exact [--time-limit-s S]
 //!     [--node-limit N]] DIR
 //! ```
 //!
@@ -59,7 +59,7 @@ impl Args {
         let mut it = args.iter();
         while let Some(a) = it.next() {
             if let Some(key) = a.strip_prefix("--") {
-                if key == "no-local-search" || key == "exact" {
+                if key == "no-local-search" || key == "no-relink" || key == "exact" {
                     out.flags.push(key.to_owned());
                 } else {
                     let value = it.next().ok_or_else(|| format!("--{key} needs a value"))?;
@@ -295,6 +295,7 @@ fn run(args: &Args) -> Result<()> {
 fn solve_params(args: &Args) -> Result<SolveParams> {
     let params = SolveParams::new(args.get("p")?.unwrap_or(10))
         .local_search(!args.flag("no-local-search"))
+        .relink(!args.flag("no-relink"))
         .perturbations(args.get("perturbations")?.unwrap_or(0))
         .seed(args.get("seed")?.unwrap_or(0))
         .exact(args.flag("exact"))

@@ -412,7 +412,8 @@ impl<'a> CoverState<'a> {
         self.is_chosen[j] = true;
     }
 
-    /// Replaces the candidate at `position` by `j`.
+    /// Replaces the candidate at `position` by `j` (the tests' oracle of the swap tables).
+    #[cfg(test)]
     pub(crate) fn replace(&mut self, position: usize, j: usize) {
         let old = self.chosen[position] as usize;
         for &d in self.cov.by_candidate.row(old) {

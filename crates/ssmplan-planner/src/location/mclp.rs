@@ -13,7 +13,9 @@ use super::instance::LocationInstance;
 use super::numeric::{Draw, Lazy, SplitMix64, by_value_desc, det_sum, relative_gap, top_k_sum};
 use super::observe::SolveObserver;
 use super::params::SolveParams;
+use super::relink::relink_elite;
 use super::solution::{BoundKind, Solution};
+use super::swap::SwapTables;
 use super::tree::Limits;
 
 /// Relative tolerance under which a swap does not count as an improvement.
@@ -99,118 +101,66 @@ pub(crate) struct SwapOutcome {
     pub gains: Vec<f64>,
 }
 
-/// Best-improvement swap local search (fast vertex substitution). For the chosen site at
-/// position `i` and a candidate `j`, the change of covered weight of the swap is
-/// `gain[j] - loss[i] + extra[i][j]`, where `loss[i]` is the weight only `i` covers and
-/// `extra[i][j]` the part of it that `j` also covers; all three come from the cover counts in
-/// one pass over the lists. Ties go to the lowest position, then the lowest candidate index.
+/// Best-improvement swap local search (fast vertex substitution) on incremental
+/// [`SwapTables`]: each step scans the `p x (m - p)` swap deltas and updates the tables around
+/// the two sites exchanged. Ties go to the lowest position, then the lowest candidate index.
+/// The returned gains are recounted from the cover counts (exact, for the submodular bound).
 pub(crate) fn swap_search(state: &mut CoverState<'_>, max_moves: usize) -> SwapOutcome {
-    let m = state.cov.candidates();
-    let p = state.chosen.len();
-    let eps = IMPROVEMENT_TOLERANCE * state.cov.total;
-    let mut extra = vec![0.0; p * m];
-    let mut loss = vec![0.0; p];
-    let mut moves = 0;
-    let mut evaluations = 0u64;
-    loop {
-        let gains = state.gains();
-        if moves >= max_moves || p == 0 || p >= m {
-            return SwapOutcome {
-                moves,
-                evaluations,
-                gains,
-            };
-        }
-        {
-            let st = &*state;
-            extra
-                .par_chunks_mut(m)
-                .zip(loss.par_iter_mut())
-                .enumerate()
-                .for_each(|(i, (row, lost))| {
-                    row.fill(0.0);
-                    let mut acc = 0.0;
-                    for &d in st.cov.by_candidate.row(st.chosen[i] as usize) {
-                        if st.count[d as usize] == 1 {
-                            let w = st.cov.weight[d as usize];
-                            acc += w;
-                            for &j in st.cov.by_group.row(d as usize) {
-                                row[j as usize] += w;
-                            }
-                        }
-                    }
-                    *lost = acc;
-                });
-        }
-        let mut best = (eps, None);
-        for i in 0..p {
-            let row = &extra[i * m..(i + 1) * m];
-            for j in 0..m {
-                if state.is_chosen[j] {
-                    continue;
-                }
-                let delta = gains[j] - loss[i] + row[j];
-                if delta > best.0 {
-                    best = (delta, Some((i, j)));
-                }
-            }
-        }
-        evaluations += (p * (m - p)) as u64;
-        match best.1 {
-            Some((i, j)) => {
-                state.replace(i, j);
-                moves += 1;
-            }
-            None => {
-                return SwapOutcome {
-                    moves,
-                    evaluations,
-                    gains,
-                };
-            }
-        }
-    }
+    improve(
+        state,
+        &SolveParams::new(state.chosen.len())
+            .max_iterations(max_moves)
+            .perturbations(0),
+    )
 }
 
 /// Local search, then `params.perturbations` seeded kicks (a third of the sites swapped for
 /// random candidates, local search again, kept if strictly better). Leaves the best state found.
 pub(crate) fn improve(state: &mut CoverState<'_>, params: &SolveParams) -> SwapOutcome {
-    let mut out = swap_search(state, params.max_iterations);
     let m = state.cov.candidates();
     let p = state.chosen.len();
-    if params.perturbations == 0 || p == 0 || p >= m {
-        return out;
-    }
-    let eps = IMPROVEMENT_TOLERANCE * state.cov.total;
-    let mut rng = SplitMix64::new(params.seed);
-    let mut best = state.clone();
-    let mut best_value = state.covered();
-    let mut best_gains = std::mem::take(&mut out.gains);
-    for _ in 0..params.perturbations {
-        for _ in 0..(p / 3).max(1) {
-            let i = rng.below(p);
-            let j = loop {
-                let j = rng.below(m);
-                if !state.is_chosen[j] {
-                    break j;
+    let mut out = SwapOutcome {
+        moves: 0,
+        evaluations: 0,
+        gains: Vec::new(),
+    };
+    if p > 0 && p < m && params.max_iterations > 0 {
+        let eps = IMPROVEMENT_TOLERANCE * state.cov.total;
+        let mut tables = SwapTables::new(state);
+        let (moves, evaluations) = tables.descend(state, params.max_iterations, eps);
+        out.moves += moves;
+        out.evaluations += evaluations;
+        if params.perturbations > 0 {
+            let mut rng = SplitMix64::new(params.seed);
+            let mut best = (state.clone(), tables.clone());
+            let mut best_value = state.covered();
+            for _ in 0..params.perturbations {
+                for _ in 0..(p / 3).max(1) {
+                    let i = rng.below(p);
+                    let j = loop {
+                        let j = rng.below(m);
+                        if !state.is_chosen[j] {
+                            break j;
+                        }
+                    };
+                    tables.apply(state, i, j);
                 }
-            };
-            state.replace(i, j);
-        }
-        let round = swap_search(state, params.max_iterations);
-        out.moves += round.moves;
-        out.evaluations += round.evaluations;
-        let value = state.covered();
-        if value > best_value + eps {
-            best = state.clone();
-            best_value = value;
-            best_gains = round.gains;
-        } else {
-            state.clone_from(&best);
+                let (moves, evaluations) = tables.descend(state, params.max_iterations, eps);
+                out.moves += moves;
+                out.evaluations += evaluations;
+                let value = state.covered();
+                if value > best_value + eps {
+                    best_value = value;
+                    best.0.clone_from(state);
+                    best.1.clone_from(&tables);
+                } else {
+                    state.clone_from(&best.0);
+                    tables.clone_from(&best.1);
+                }
+            }
         }
     }
-    *state = best;
-    out.gains = best_gains;
+    out.gains = state.gains();
     out
 }
 
@@ -255,6 +205,7 @@ fn restart(
         moves: 0,
         evaluations: 0,
         gains: None,
+        elite: vec![(covered, state.chosen.clone())],
     };
     for set in starts {
         if proven(covered, upper, cov.total) {
@@ -276,6 +227,7 @@ fn restart(
             next.gains()
         };
         let value = next.covered();
+        out.elite.push((value, next.chosen.clone()));
         if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
             *state = next;
             covered = value;
@@ -308,6 +260,28 @@ fn proven(covered: f64, upper: f64, total: f64) -> bool {
     upper - covered <= IMPROVEMENT_TOLERANCE * total
 }
 
+/// The distinct sets of `elite` other than `best`, by decreasing value (ties: the sets'
+/// sorted order), each as chosen in the search.
+fn distinct_elite(mut elite: Vec<(f64, Vec<u32>)>, best: &[u32]) -> Vec<Vec<u32>> {
+    let key = |set: &[u32]| {
+        let mut sorted = set.to_vec();
+        sorted.sort_unstable();
+        sorted
+    };
+    let best = key(best);
+    elite.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| key(&a.1).cmp(&key(&b.1))));
+    let mut seen = vec![best];
+    let mut out = Vec::new();
+    for (_, set) in elite {
+        let sorted = key(&set);
+        if !seen.contains(&sorted) {
+            seen.push(sorted);
+            out.push(set);
+        }
+    }
+    out
+}
+
 /// What [`restart`] did.
 struct Restarted {
     /// Improving swaps made.
@@ -316,6 +290,8 @@ struct Restarted {
     evaluations: u64,
     /// Gains over the new state, when a restart beat the start state.
     gains: Option<Vec<f64>>,
+    /// The start state and every local optimum reached, with their covered weights.
+    elite: Vec<(f64, Vec<u32>)>,
 }
 
 /// What the certified mode adds to a heuristic solution.
@@ -369,6 +345,75 @@ fn certify<'a>(
     }
 }
 
+/// The best state's covered weight, the smallest proven bound with its kind, and the work done,
+/// as the stages of [`solve`] go.
+struct Tally {
+    covered: f64,
+    upper: f64,
+    kind: BoundKind,
+    iterations: usize,
+    evaluations: u64,
+}
+
+/// The Lagrangian bound, the local searches restarted from its relaxed sets and the path
+/// relinking between their local optima; skipped when the bound is switched off, `p` is 0,
+/// the instance is above the pairs limit or the state is proven optimal already.
+fn guided_search<'a>(
+    cov: &'a Coverage,
+    params: &SolveParams,
+    searching: bool,
+    state: &mut CoverState<'a>,
+    tally: &mut Tally,
+    observer: &dyn SolveObserver,
+) {
+    let p = params.p;
+    if params.bound_iterations == 0
+        || p == 0
+        || proven(tally.covered, tally.upper, cov.total)
+        || (cov.by_candidate.nnz() as u64) > params.bound_pairs_limit
+    {
+        return;
+    }
+    observer.stage("Lagrangian bound and restarts");
+    let lagrangian = mclp_upper_bound(
+        cov,
+        p,
+        tally.covered,
+        params.bound_iterations,
+        None,
+        tally.upper,
+        if searching { params.restarts } else { 0 },
+    );
+    if lagrangian.bound < tally.upper {
+        tally.upper = lagrangian.bound;
+        tally.kind = BoundKind::Lagrangian;
+    }
+    let starts = relaxed_starts(lagrangian, tally.covered, cov.total);
+    let restarted = restart(state, starts, params, searching, tally.upper);
+    tally.iterations += restarted.moves;
+    tally.evaluations += restarted.evaluations;
+    if let Some(gains) = restarted.gains {
+        tally.covered = state.covered();
+        // A bound whatever the state it is computed on.
+        let submodular = tally.covered + top_k_sum(&gains, p);
+        if submodular < tally.upper {
+            tally.upper = submodular;
+            tally.kind = BoundKind::Submodular;
+        }
+    }
+    if searching && params.relink && !proven(tally.covered, tally.upper, cov.total) {
+        observer.stage("path relinking");
+        let elite = distinct_elite(restarted.elite, &state.chosen);
+        let eps = IMPROVEMENT_TOLERANCE * cov.total;
+        let relinked = relink_elite(state, &elite, params.max_iterations, eps);
+        tally.iterations += relinked.moves;
+        tally.evaluations += relinked.evaluations;
+        if relinked.improved {
+            tally.covered = state.covered();
+        }
+    }
+}
+
 /// Solves MCLP with radius `radius_m` (validated by the caller).
 pub(super) fn solve(
     instance: &LocationInstance,
@@ -397,7 +442,7 @@ pub(super) fn solve(
     } else {
         state.gains()
     };
-    let mut covered = state.covered();
+    let covered = state.covered();
     let mut upper = greedy.upper_bound.min(covered + top_k_sum(&final_gains, p));
     let mut kind = BoundKind::Submodular;
     // Everything within reach is a bound too (it wins when nearly everything is covered).
@@ -406,38 +451,21 @@ pub(super) fn solve(
         upper = reachable;
         kind = BoundKind::Reachable;
     }
-    if params.bound_iterations > 0
-        && p > 0
-        && !proven(covered, upper, cov.total)
-        && (cov.by_candidate.nnz() as u64) <= params.bound_pairs_limit
-    {
-        observer.stage("Lagrangian bound and restarts");
-        let lagrangian = mclp_upper_bound(
-            &cov,
-            p,
-            covered,
-            params.bound_iterations,
-            None,
-            upper,
-            if searching { params.restarts } else { 0 },
-        );
-        if lagrangian.bound < upper {
-            upper = lagrangian.bound;
-            kind = BoundKind::Lagrangian;
-        }
-        let starts = relaxed_starts(lagrangian, covered, cov.total);
-        let restarted = restart(&mut state, starts, params, searching, upper);
-        iterations += restarted.moves;
-        evaluations += restarted.evaluations;
-        if let Some(gains) = restarted.gains {
-            covered = state.covered();
-            let submodular = covered + top_k_sum(&gains, p);
-            if submodular < upper {
-                upper = submodular;
-                kind = BoundKind::Submodular;
-            }
-        }
-    }
+    let mut tally = Tally {
+        covered,
+        upper,
+        kind,
+        iterations,
+        evaluations,
+    };
+    guided_search(&cov, params, searching, &mut state, &mut tally, observer);
+    let Tally {
+        mut covered,
+        mut upper,
+        mut kind,
+        mut iterations,
+        mut evaluations,
+    } = tally;
     if params.exact {
         observer.stage("certified search (branch-and-bound)");
         let certified = certify(&cov, p, params, &state, covered, observer);

@@ -90,7 +90,9 @@ mod numeric;
 mod observe;
 mod params;
 mod pmedian;
+mod relink;
 mod solution;
+mod swap;
 mod synthetic;
 #[cfg(test)]
 mod tests;

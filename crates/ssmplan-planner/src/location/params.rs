@@ -109,6 +109,10 @@ pub struct SolveParams {
     /// Lagrangian iterations.
     #[serde(default = "defaults::restarts")]
     pub restarts: usize,
+    /// MCLP: path relinking between the best local optimum and the others (the start and
+    /// restart results), in both directions, keeping strictly better polished sets.
+    #[serde(default = "defaults::relink")]
+    pub relink: bool,
     /// Certified mode: after the heuristics, a branch-and-bound on the Lagrangian bound
     /// (p-median: its own; LSCP: the MCLP one with one site fewer) proves the optimum or, at
     /// [`SolveParams::time_limit_s`], reports the best solution with a proven bound.
@@ -146,6 +150,9 @@ mod defaults {
     pub(super) fn max_pairs() -> u64 {
         50_000_000
     }
+    pub(super) fn relink() -> bool {
+        true
+    }
     pub(super) fn restarts() -> usize {
         RESTARTS
     }
@@ -171,6 +178,7 @@ impl SolveParams {
             bound_pairs_limit: defaults::bound_pairs_limit(),
             max_pairs: defaults::max_pairs(),
             restarts: defaults::restarts(),
+            relink: defaults::relink(),
             exact: false,
             time_limit_s: None,
             node_limit: defaults::node_limit(),
@@ -183,6 +191,15 @@ impl SolveParams {
     #[must_use]
     pub fn restarts(mut self, n: usize) -> Self {
         self.restarts = n;
+        self
+    }
+
+    /// MCLP: path relinking between the local optima of the start and the restarts (default
+    /// on; it runs only when the best is not proven optimal already). Off, the heuristic is
+    /// the one of earlier versions, for comparisons.
+    #[must_use]
+    pub fn relink(mut self, on: bool) -> Self {
+        self.relink = on;
         self
     }
 
