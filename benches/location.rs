@@ -85,6 +85,11 @@ fn bench_families(c: &mut Criterion) {
     group.bench_function("uniform_mclp_10k_x_300_p10_r30km", |b| {
         b.iter(|| solve(black_box(&uniform), &wide, &params).expect("solves"));
     });
+    // Between them, 20 km: no proven shortcut (ten sites do not reach everyone) and long lists.
+    let between = Objective::Mclp { radius_m: 20_000.0 };
+    group.bench_function("uniform_mclp_10k_x_300_p10_r20km", |b| {
+        b.iter(|| solve(black_box(&uniform), &between, &params).expect("solves"));
+    });
     let many = SolveParams::new(50);
     group.bench_function("uniform_mclp_10k_x_300_p50_r10km", |b| {
         b.iter(|| solve(black_box(&uniform), &mclp, &many).expect("solves"));

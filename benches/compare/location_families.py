@@ -49,6 +49,10 @@ FULL = (
         ("towns", "mclp", 10_000, 300, 66, 10, 10.0),
         ("uniform", "mclp", 10_000, 300, 30, 10, 10.0),
         ("clustered-many", "mclp", 10_000, 300, 30, 10, 10.0),
+        ("uniform", "mclp", 10_000, 300, 0, 10, 20.0),
+        ("gauss-wide", "mclp", 10_000, 300, 0, 10, 20.0),
+        ("towns", "mclp", 10_000, 300, 0, 10, 20.0),
+        ("gauss-wide", "mclp", 10_000, 300, 0, 50, 10.0),
     ]
     + [(f, "pmedian", 1_000, 300, 0, 10, None) for f in ["uniform", "clustered-few", "pareto"]]
 )

@@ -296,10 +296,11 @@ pub struct SolveArgs {
     /// unreachable; --radius is in the table's unit and --unit does not apply.
     #[arg(long, value_name = "FILE")]
     pub costs: Option<PathBuf>,
-    /// Seed of the perturbation rounds.
+    /// Seed of the perturbation rounds and of the MCLP kicks.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Seeded perturbation rounds after the local search.
+    /// Extra seeded perturbation rounds after each local search (MCLP runs 4 kick rounds
+    /// after each of its local searches anyway).
     #[arg(long, default_value_t = 0)]
     pub perturbations: usize,
     /// Add the time of each stage to the output (which then differs between runs).
@@ -398,11 +399,12 @@ pub struct RecommendArgs {
     /// Inhabitants per SSM of the norm (a new site whose catchment reaches it is a new SSM).
     #[arg(long, default_value_t = 50_000.0)]
     pub norm: f64,
-    /// Seed of the solver's perturbation rounds (recorded in the output).
+    /// Seed of the solver's perturbation rounds and MCLP kicks (recorded in the output).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Seeded perturbation rounds after the local search (0: greedy + swaps + bound restarts
-    /// only, fully deterministic without randomness; more rounds can improve hard instances).
+    /// Extra seeded perturbation rounds after each local search (MCLP already runs 4 kick
+    /// rounds after each of its local searches, seeded by --seed; more rounds can improve hard
+    /// instances). The same seed always gives the same answer.
     #[arg(long, default_value_t = 0)]
     pub perturbations: usize,
     /// Certified mode (mclp, pmedian, lscp): prove the optimum by branch-and-bound on the

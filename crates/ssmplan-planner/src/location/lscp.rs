@@ -63,7 +63,7 @@ fn drop_sites(
         };
         let mut trial = state.clone();
         trial.remove(drop);
-        let out = improve(&mut trial, params);
+        let out = improve(&mut trial, params, params.perturbations);
         work.evaluations += out.evaluations;
         work.iterations += out.moves;
         let covered = trial.covered();

@@ -97,32 +97,31 @@ pub(crate) struct SwapOutcome {
     pub moves: usize,
     /// Swap pairs scored.
     pub evaluations: u64,
-    /// Gain of each candidate over the final state (0 for chosen ones).
-    pub gains: Vec<f64>,
 }
 
 /// Best-improvement swap local search (fast vertex substitution) on incremental
 /// [`SwapTables`]: each step scans the `p x (m - p)` swap deltas and updates the tables around
 /// the two sites exchanged. Ties go to the lowest position, then the lowest candidate index.
-/// The returned gains are recounted from the cover counts (exact, for the submodular bound).
 pub(crate) fn swap_search(state: &mut CoverState<'_>, max_moves: usize) -> SwapOutcome {
     improve(
         state,
-        &SolveParams::new(state.chosen.len())
-            .max_iterations(max_moves)
-            .perturbations(0),
+        &SolveParams::new(state.chosen.len()).max_iterations(max_moves),
+        0,
     )
 }
 
-/// Local search, then `params.perturbations` seeded kicks (a third of the sites swapped for
+/// Local search, then `rounds` kicks seeded by `params.seed` (a third of the sites swapped for
 /// random candidates, local search again, kept if strictly better). Leaves the best state found.
-pub(crate) fn improve(state: &mut CoverState<'_>, params: &SolveParams) -> SwapOutcome {
+pub(crate) fn improve(
+    state: &mut CoverState<'_>,
+    params: &SolveParams,
+    rounds: usize,
+) -> SwapOutcome {
     let m = state.cov.candidates();
     let p = state.chosen.len();
     let mut out = SwapOutcome {
         moves: 0,
         evaluations: 0,
-        gains: Vec::new(),
     };
     if p > 0 && p < m && params.max_iterations > 0 {
         let eps = IMPROVEMENT_TOLERANCE * state.cov.total;
@@ -130,11 +129,11 @@ pub(crate) fn improve(state: &mut CoverState<'_>, params: &SolveParams) -> SwapO
         let (moves, evaluations) = tables.descend(state, params.max_iterations, eps);
         out.moves += moves;
         out.evaluations += evaluations;
-        if params.perturbations > 0 {
+        if rounds > 0 {
             let mut rng = SplitMix64::new(params.seed);
             let mut best = (state.clone(), tables.clone());
             let mut best_value = state.covered();
-            for _ in 0..params.perturbations {
+            for _ in 0..rounds {
                 for _ in 0..(p / 3).max(1) {
                     let i = rng.below(p);
                     let j = loop {
@@ -160,8 +159,13 @@ pub(crate) fn improve(state: &mut CoverState<'_>, params: &SolveParams) -> SwapO
             }
         }
     }
-    out.gains = state.gains();
     out
+}
+
+/// Kick rounds after each MCLP local search: the kicks of the parameters plus the
+/// perturbations asked for.
+fn mclp_rounds(params: &SolveParams) -> usize {
+    params.kicks.saturating_add(params.perturbations)
 }
 
 /// Orders `chosen` greedily (largest marginal gain first, ties lowest index) and returns the
@@ -207,6 +211,7 @@ fn restart(
         gains: None,
         elite: vec![(covered, state.chosen.clone())],
     };
+    let mut improved = false;
     for set in starts {
         if proven(covered, upper, cov.total) {
             break;
@@ -218,22 +223,20 @@ fn restart(
         for j in set {
             next.add(j);
         }
-        let gains = if searching {
-            let round = improve(&mut next, params);
+        if searching {
+            let round = improve(&mut next, params, mclp_rounds(params));
             out.moves += round.moves;
             out.evaluations += round.evaluations;
-            round.gains
-        } else {
-            next.gains()
-        };
+        }
         let value = next.covered();
         out.elite.push((value, next.chosen.clone()));
         if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
             *state = next;
             covered = value;
-            out.gains = Some(gains);
+            improved = true;
         }
     }
+    out.gains = improved.then(|| state.gains());
     out
 }
 
@@ -434,14 +437,12 @@ pub(super) fn solve(
     let mut evaluations = greedy.evaluations;
     let mut iterations = 0;
     let searching = params.local_search && p > 0 && p < m;
-    let final_gains = if searching {
-        let out = improve(&mut state, params);
+    if searching {
+        let out = improve(&mut state, params, mclp_rounds(params));
         iterations += out.moves;
         evaluations += out.evaluations;
-        out.gains
-    } else {
-        state.gains()
-    };
+    }
+    let final_gains = state.gains();
     let covered = state.covered();
     let mut upper = greedy.upper_bound.min(covered + top_k_sum(&final_gains, p));
     let mut kind = BoundKind::Submodular;

@@ -22,13 +22,10 @@ pub(crate) struct Relinked {
     pub improved: bool,
 }
 
-/// Largest number of passes over the elite: a pass runs again only when it improved the best.
-const MAX_PASSES: usize = 3;
-
 /// Relinks the best state `state` with each set of `elite` (local optima, best first), in both
 /// directions, and keeps strictly better results (by more than `eps`); a result that improves
-/// becomes the end relinked next. Passes over the elite repeat while one improves, up to
-/// [`MAX_PASSES`].
+/// becomes the end relinked next. One pass: on the benchmark instances a second pass over the
+/// same elite changed no result.
 pub(crate) fn relink_elite(
     state: &mut CoverState<'_>,
     elite: &[Vec<u32>],
@@ -37,29 +34,22 @@ pub(crate) fn relink_elite(
 ) -> Relinked {
     let mut out = Relinked::default();
     let mut best = state.covered();
-    for _ in 0..MAX_PASSES {
-        let mut improved = false;
-        for set in elite {
-            let base = state.chosen.clone();
-            for (from, to) in [(&base, set), (set, &base)] {
-                let mut walk = CoverState::new(state.cov);
-                for &j in from {
-                    walk.add(j as usize);
-                }
-                let (moves, evaluations) = relink(&mut walk, to, max_moves, eps);
-                out.moves += moves;
-                out.evaluations += evaluations;
-                let value = walk.covered();
-                if value > best + eps {
-                    best = value;
-                    *state = walk;
-                    improved = true;
-                }
+    for set in elite {
+        let base = state.chosen.clone();
+        for (from, to) in [(&base, set), (set, &base)] {
+            let mut walk = CoverState::new(state.cov);
+            for &j in from {
+                walk.add(j as usize);
             }
-        }
-        out.improved |= improved;
-        if !improved {
-            break;
+            let (moves, evaluations) = relink(&mut walk, to, max_moves, eps);
+            out.moves += moves;
+            out.evaluations += evaluations;
+            let value = walk.covered();
+            if value > best + eps {
+                best = value;
+                *state = walk;
+                out.improved = true;
+            }
         }
     }
     out
@@ -266,18 +256,20 @@ mod tests {
     }
 
     /// The hard regime: 50 sites of 10 km over a 150 x 100 km square they just cover (the
-    /// `uniform` family, seed 3). Without relinking the search stops at 446,915 (99.37 % of
-    /// the best set known, 449,755); relinking reaches the best known. The objective is
-    /// recounted by brute force over every demand point and chosen site.
+    /// `uniform` family, seed 3). The search of earlier versions (6 restarts, no kicks, no
+    /// relinking) stops at 446,915, 99.37 % of the best set known (449,755); relinking alone
+    /// reaches the best known, and so does the default search. Objectives are recounted by
+    /// brute force over every demand point and chosen site.
     #[test]
     fn relinking_lifts_fifty_sites_over_a_uniform_square() {
         let instance =
             family_instance(&Family::Uniform.params(3, 10_000, 300, 0)).expect("family instance");
         let radius_m = 10_000.0;
         let objective = Objective::Mclp { radius_m };
-        let params = SolveParams::new(50);
-        let with = solve(&instance, &objective, &params).expect("solve");
-        let without = solve(&instance, &objective, &params.clone().relink(false)).expect("solve");
+        let earlier = SolveParams::new(50).restarts(6).kicks(0);
+        let without = solve(&instance, &objective, &earlier.clone().relink(false)).expect("solve");
+        let relinked = solve(&instance, &objective, &earlier).expect("solve");
+        let with = solve(&instance, &objective, &SolveParams::new(50)).expect("solve");
         let recount = |chosen: &[usize]| -> f64 {
             instance
                 .demand()
@@ -292,12 +284,12 @@ mod tests {
                 .map(|(_, &w)| w)
                 .sum()
         };
-        assert_eq!(recount(&with.chosen), with.objective);
-        assert_eq!(recount(&without.chosen), without.objective);
-        assert_eq!(without.objective, 446_915.0);
-        assert!(with.objective >= 449_755.0, "{}", with.objective);
-        for bound in [with.bound, without.bound] {
-            assert!(bound.expect("bound") >= with.objective);
+        for solution in [&without, &relinked, &with] {
+            assert_eq!(recount(&solution.chosen), solution.objective);
+            assert!(solution.bound.expect("bound") >= 449_755.0);
         }
+        assert_eq!(without.objective, 446_915.0);
+        assert!(relinked.objective >= 449_755.0, "{}", relinked.objective);
+        assert!(with.objective >= 449_755.0, "{}", with.objective);
     }
 }

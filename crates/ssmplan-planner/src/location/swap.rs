@@ -17,8 +17,6 @@
 //! they drift by rounding only, and callers recompute exact gains from the cover counts when a
 //! bound depends on them.
 
-use rayon::prelude::*;
-
 use super::coverage::CoverState;
 
 /// Marks a candidate that is not chosen in [`SwapTables::position`].
@@ -63,45 +61,37 @@ pub(crate) struct SwapTables {
 }
 
 impl SwapTables {
-    /// The tables of `state`, from its cover counts (positions in parallel).
+    /// The tables of `state`, from its cover counts: one pass over the groups that no chosen
+    /// site or exactly one covers (the others contribute nothing), in group order.
     pub(crate) fn new(state: &CoverState<'_>) -> Self {
-        let m = state.cov.candidates();
-        let p = state.chosen.len();
-        let gain = state.gains();
-        let mut loss = vec![0.0; p];
-        let mut extra = vec![0.0; p * m];
-        if m > 0 {
-            extra
-                .par_chunks_mut(m)
-                .zip(loss.par_iter_mut())
-                .enumerate()
-                .for_each(|(i, (row, lost))| {
-                    let mut acc = 0.0;
-                    for &d in state.cov.by_candidate.row(state.chosen[i] as usize) {
-                        if state.count[d as usize] == 1 {
-                            let w = state.cov.weight[d as usize];
-                            acc += w;
-                            for &j in state.cov.by_group.row(d as usize) {
-                                row[j as usize] += w;
-                            }
-                        }
-                    }
-                    *lost = acc;
-                });
-        }
+        let cov = state.cov;
+        let m = cov.candidates();
         let mut position = vec![NOT_CHOSEN; m];
         for (i, &j) in state.chosen.iter().enumerate() {
             position[j as usize] = i as u32;
         }
-        Self {
+        let mut tables = Self {
             m,
-            gain,
-            loss,
-            extra,
+            gain: vec![0.0; m],
+            loss: vec![0.0; state.chosen.len()],
+            extra: vec![0.0; state.chosen.len() * m],
             position,
+        };
+        for (group, &count) in state.count.iter().enumerate() {
+            let weight = cov.weight[group];
+            let covering = cov.by_group.row(group);
+            match count {
+                0 => {
+                    for &k in covering {
+                        tables.gain[k as usize] += weight;
+                    }
+                }
+                1 => tables.add_sole(tables.chosen_among(covering, 0), covering, weight),
+                _ => {}
+            }
         }
+        tables
     }
-
     /// Change of the covered weight if the site at position `i` is swapped for candidate `j`
     /// (not chosen).
     #[inline]
