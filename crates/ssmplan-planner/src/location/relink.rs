@@ -72,6 +72,17 @@ pub(crate) fn relink(
     (moves + polish, evaluations + scored)
 }
 
+/// The sites of `target` not chosen in `state`, in increasing order.
+fn entering(state: &CoverState<'_>, target: &[u32]) -> Vec<usize> {
+    let mut sites: Vec<usize> = target
+        .iter()
+        .map(|&j| j as usize)
+        .filter(|&j| !state.is_chosen[j])
+        .collect();
+    sites.sort_unstable();
+    sites
+}
+
 /// Walks `state` towards `target` by the best swap that brings in a site of the target at each
 /// step (ties: lowest position, then lowest candidate) and stops at the best set strictly
 /// inside the path (the first of equal ones; the ends are excluded, both being local optima
@@ -85,12 +96,7 @@ pub(crate) fn walk(state: &mut CoverState<'_>, target: &[u32]) -> Option<(SwapTa
     let mut leaving: Vec<usize> = (0..state.chosen.len())
         .filter(|&i| !wanted[state.chosen[i] as usize])
         .collect();
-    let mut entering: Vec<usize> = target
-        .iter()
-        .map(|&j| j as usize)
-        .filter(|&j| !state.is_chosen[j])
-        .collect();
-    entering.sort_unstable();
+    let mut entering = entering(state, target);
     if leaving.len() < 2 || leaving.len() != entering.len() {
         return None;
     }
@@ -142,7 +148,7 @@ mod tests {
         Family, Objective, SolveParams, SyntheticParams, family_instance, solve, solve_exhaustive,
         synthetic_instance,
     };
-    use super::{SwapTables, walk};
+    use super::{SwapTables, entering, walk};
 
     /// `count` distinct candidates out of `m`, drawn from `rng`.
     fn random_set(rng: &mut SplitMix64, m: usize, count: usize) -> Vec<u32> {
@@ -169,12 +175,7 @@ mod tests {
             if leaving.is_empty() {
                 break;
             }
-            let mut entering: Vec<usize> = target
-                .iter()
-                .map(|&j| j as usize)
-                .filter(|&j| !state.is_chosen[j])
-                .collect();
-            entering.sort_unstable();
+            let entering = entering(&state, target);
             let mut step: Option<(f64, CoverState<'_>)> = None;
             for &i in &leaving {
                 for &j in &entering {

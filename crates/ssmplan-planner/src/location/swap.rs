@@ -176,52 +176,51 @@ impl SwapTables {
     /// updates the tables: the groups the old site reaches lose one cover, then those
     /// `incoming` reaches gain one.
     pub(crate) fn apply(&mut self, state: &mut CoverState<'_>, slot: usize, incoming: usize) {
-        let cov = state.cov;
         let old = state.chosen[slot] as usize;
         state.is_chosen[old] = false;
         self.position[old] = NOT_CHOSEN;
-        for &group in cov.by_candidate.row(old) {
-            let group = group as usize;
-            let weight = cov.weight[group];
-            let covering = cov.by_group.row(group);
-            match state.count[group] {
-                // Uncovered now: every candidate that reaches it would gain it.
-                1 => {
-                    for &k in covering {
-                        self.gain[k as usize] += weight;
-                    }
-                }
-                // The other chosen site becomes the only one.
-                2 => self.add_sole(self.chosen_among(covering, slot), covering, weight),
-                _ => {}
-            }
-            state.count[group] -= 1;
-        }
+        self.shift(state, old, slot, false);
         // Everything the old site covered alone is gone: reset its row exactly.
         self.loss[slot] = 0.0;
         self.extra[slot * self.m..(slot + 1) * self.m].fill(0.0);
-        for &group in cov.by_candidate.row(incoming) {
-            let group = group as usize;
-            let weight = cov.weight[group];
-            let covering = cov.by_group.row(group);
-            match state.count[group] {
-                // Covered by the new site alone: nobody gains it any more.
-                0 => {
-                    for &k in covering {
-                        self.gain[k as usize] -= weight;
-                    }
-                    self.add_sole(slot, covering, weight);
-                }
-                // The site that covered it alone no longer does.
-                1 => self.add_sole(self.chosen_among(covering, slot), covering, -weight),
-                _ => {}
-            }
-            state.count[group] += 1;
-        }
+        self.shift(state, incoming, slot, true);
         self.gain[incoming] = 0.0;
         self.position[incoming] = slot as u32;
         state.chosen[slot] = incoming as u32;
         state.is_chosen[incoming] = true;
+    }
+
+    /// Counts one cover more (`adding`, the site entering at `slot`) or one less (the site
+    /// leaving `slot`, already marked not chosen) on every group `site` reaches, and moves the
+    /// groups' weights between the tables:
+    /// - a group no other chosen site covers goes out of (adding) or into (leaving) the gains of
+    ///   its candidates; entering, it is covered by `slot` alone;
+    /// - a group one other chosen site covers stops (adding) or starts (leaving) being covered
+    ///   by that site alone.
+    fn shift(&mut self, state: &mut CoverState<'_>, site: usize, slot: usize, adding: bool) {
+        let cov = state.cov;
+        let (sign, alone) = if adding { (-1.0, 0) } else { (1.0, 1) };
+        for &group in cov.by_candidate.row(site) {
+            let group = group as usize;
+            let weight = cov.weight[group];
+            let covering = cov.by_group.row(group);
+            let count = state.count[group];
+            if count == alone {
+                for &k in covering {
+                    self.gain[k as usize] += sign * weight;
+                }
+                if adding {
+                    self.add_sole(slot, covering, weight);
+                }
+            } else if count == alone + 1 {
+                self.add_sole(self.chosen_among(covering, slot), covering, sign * weight);
+            }
+            if adding {
+                state.count[group] += 1;
+            } else {
+                state.count[group] -= 1;
+            }
+        }
     }
 }
 
