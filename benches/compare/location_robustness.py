@@ -2,7 +2,7 @@
 """How often the MCLP heuristic misses 99.9 % of the best known value, on instances it was not
 tuned on: the eight families of issue 8 with generator seeds 2 and 3 (the families table uses
 seed 1), 10,000 demand points x 300 candidates, p = 10 at r = 5, 10 and 20 km, p = 30 at 5 km and
-p = 50 at 5 and 10 km (84 instances), each solved with several solver seeds (`--seed`: the MCLP
+p = 50 at 5 and 10 km (96 instances), each solved with several solver seeds (`--seed`: the MCLP
 kicks are seeded).
 
 The reference of each instance is the best of:
