@@ -326,7 +326,12 @@ pub fn recommend(
     parameters.push((
         "solver",
         json!(format!(
-            "lazy greedy + swap local search{}; bound: {}",
+            "lazy greedy + swap local search{}{}; bound: {}",
+            if args.model == ModelArg::Mclp {
+                " + Lagrangian restarts with seeded kicks + path relinking"
+            } else {
+                ""
+            },
             if args.exact {
                 " + branch-and-bound (certified mode)"
             } else {

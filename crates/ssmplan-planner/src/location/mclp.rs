@@ -1,5 +1,7 @@
-//! Maximal covering (MCLP): lazy greedy (CELF), fast swap local search with per-demand cover
-//! counts, optional seeded perturbations, and the submodular and Lagrangian upper bounds.
+//! Maximal covering (MCLP): lazy greedy (CELF), fast swap local search on incremental tables
+//! (`swap.rs`) with seeded kicks, local searches restarted from the Lagrangian's relaxed sets,
+//! path relinking between the local optima (`relink.rs`), and the submodular and Lagrangian
+//! upper bounds.
 
 use std::collections::BinaryHeap;
 
