@@ -70,6 +70,14 @@ def report(rows):
         s = summary(rows, v)
         print(f"| `{v or 'default'}` | {s['runs']} | {s['below_99_9']} | {s['below_1']} | {s['min']:.5f} | "
               f"{s['mean']:.6f} | {s['median_ms']:.1f} | {s['max_ms']:.1f} |")
+    print("\n| p, r | solver | runs | below 99.9 % | worst | median ms |")
+    print("|---|---|---|---|---|---|")
+    for p, radius_km in sorted({(r["p"], r["radius_km"]) for r in rows}):
+        subset = [r for r in rows if (r["p"], r["radius_km"]) == (p, radius_km)]
+        for v in variants:
+            s = summary(subset, v)
+            print(f"| {p}, {radius_km:g} km | `{v or 'default'}` | {s['runs']} | {s['below_99_9']} | "
+                  f"{s['min']:.5f} | {s['median_ms']:.1f} |")
     proven = sum(r["proven"] for r in rows)
     print(f"\nReferences: {proven} of {len(rows)} proven optimal by the certified mode; the others are "
           "the best known.")
