@@ -24,8 +24,8 @@ pub(crate) struct Relinked {
 
 /// Relinks the best state `state` with each set of `elite` (local optima, best first), in both
 /// directions, and keeps strictly better results (by more than `eps`); a result that improves
-/// becomes the end relinked next. One pass: on the benchmark instances a second pass over the
-/// same elite changed no result.
+/// becomes the end relinked next. One pass: on 84 benchmark instances, repeating it while it
+/// improved moved the mean ratio to the best known value by about one millionth.
 pub(crate) fn relink_elite(
     state: &mut CoverState<'_>,
     elite: &[Vec<u32>],
