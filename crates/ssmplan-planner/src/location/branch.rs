@@ -68,10 +68,7 @@ impl Search<'_> {
         if !self.polished.insert(key) {
             return;
         }
-        let mut state = CoverState::new(self.cov);
-        for &j in open {
-            state.add(j);
-        }
+        let mut state = CoverState::with_open(self.cov, open.iter().copied());
         swap_search(&mut state, POLISH_MOVES);
         let value = state.covered();
         if value > self.tree.incumbent {

@@ -383,6 +383,15 @@ impl<'a> CoverState<'a> {
         }
     }
 
+    /// The candidates of `sites` opened in that order.
+    pub(crate) fn with_open(cov: &'a Coverage, sites: impl IntoIterator<Item = usize>) -> Self {
+        let mut state = Self::new(cov);
+        for j in sites {
+            state.add(j);
+        }
+        state
+    }
+
     /// Weight that candidate `j` would newly cover.
     #[inline]
     pub(crate) fn gain(&self, j: usize) -> f64 {

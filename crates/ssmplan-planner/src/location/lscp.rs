@@ -115,11 +115,7 @@ fn certify<'a>(
         let out = mclp_branch_and_bound(cov, k, (start.covered(), &start.chosen), &limits);
         work.iterations += usize::try_from(out.nodes).unwrap_or(usize::MAX);
         if out.value >= needed {
-            let mut fewer = CoverState::new(cov);
-            for &j in &out.set {
-                fewer.add(j as usize);
-            }
-            *state = fewer;
+            *state = CoverState::with_open(cov, out.set.iter().map(|&j| j as usize));
             work.iterations += remove_redundant(state, needed);
             continue;
         }
@@ -206,11 +202,7 @@ pub(super) fn solve(
         // A relaxed open set with one site fewer meets the target: take it and try again.
         match out.better {
             Some((covered, set)) if covered >= needed => {
-                let mut fewer_state = CoverState::new(&cov);
-                for j in set {
-                    fewer_state.add(j);
-                }
-                state = fewer_state;
+                state = CoverState::with_open(&cov, set);
                 work.iterations += 1 + remove_redundant(&mut state, needed);
                 fewer_covered = 0.0;
             }

@@ -221,10 +221,7 @@ fn restart(
         if set == current {
             continue;
         }
-        let mut next = CoverState::new(cov);
-        for j in set {
-            next.add(j);
-        }
+        let mut next = CoverState::with_open(cov, set);
         if searching {
             let round = improve(&mut next, params, mclp_rounds(params));
             out.moves += round.moves;
@@ -329,13 +326,8 @@ fn certify<'a>(
     }
     let limits = Limits::new(params, observer, cov.baseline);
     let out = mclp_branch_and_bound(cov, p, (covered, &state.chosen), &limits);
-    let better = (out.value > covered).then(|| {
-        let mut found = CoverState::new(cov);
-        for &j in &out.set {
-            found.add(j as usize);
-        }
-        found
-    });
+    let better = (out.value > covered)
+        .then(|| CoverState::with_open(cov, out.set.iter().map(|&j| j as usize)));
     Certified {
         state: better,
         bound: Some((

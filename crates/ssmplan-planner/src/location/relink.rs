@@ -37,10 +37,7 @@ pub(crate) fn relink_elite(
     for set in elite {
         let base = state.chosen.clone();
         for (from, to) in [(&base, set), (set, &base)] {
-            let mut walk = CoverState::new(state.cov);
-            for &j in from {
-                walk.add(j as usize);
-            }
+            let mut walk = CoverState::with_open(state.cov, from.iter().map(|&j| j as usize));
             let (moves, evaluations) = relink(&mut walk, to, max_moves, eps);
             out.moves += moves;
             out.evaluations += evaluations;
@@ -215,10 +212,7 @@ mod tests {
                     break (from, to);
                 }
             };
-            let mut state = CoverState::new(&cov);
-            for &j in &from {
-                state.add(j as usize);
-            }
+            let mut state = CoverState::with_open(&cov, from.iter().map(|&j| j as usize));
             let expected = recounted_walk(&state, &to);
             let (tables, _, _) = walk(&mut state, &to).expect("sets differ");
             let mut reached = state.chosen.clone();

@@ -241,10 +241,7 @@ mod tests {
             )
             .expect("synthetic");
             let cov = Coverage::build(&instance, 9_000.0 + 2_000.0 * seed as f64);
-            let mut state = CoverState::new(&cov);
-            for j in 0..6 {
-                state.add(j * 5);
-            }
+            let mut state = CoverState::with_open(&cov, (0..6).map(|j| j * 5));
             let mut tables = SwapTables::new(&state);
             let mut rng = SplitMix64::new(seed);
             for _ in 0..30 {
