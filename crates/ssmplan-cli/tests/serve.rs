@@ -123,3 +123,15 @@ fn an_address_in_use_is_a_clear_error() {
     );
     let _ = stop(&mut child);
 }
+
+#[test]
+fn a_sigterm_sent_as_soon_as_the_address_is_printed_stops_cleanly() {
+    // The handlers must be in place before the address is printed: a client (or a script)
+    // that stops the service right away must not meet the default disposition, which kills it.
+    for _ in 0..5 {
+        let (mut child, _) = start("127.0.0.1:0");
+        let (status, stderr) = stop(&mut child);
+        assert!(status.success(), "{status}: {stderr}");
+        assert!(stderr.contains("shutting down"), "{stderr}");
+    }
+}
