@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::coverage::Coverage;
-use super::numeric::{det_sums, lane_sum, lane_sum_pairs, top_k};
+use super::numeric::{det_sums, lane_sum, lane_sum_pairs, top_k, update_each, update_sum};
 use super::pmedian::Distances;
 
 /// Initial step factor of the Polyak rule.
@@ -185,18 +185,17 @@ pub(crate) fn mclp_upper_bound(
             break;
         }
         let beta = deflection(previous, dot);
-        for (d, dir) in direction.iter_mut().enumerate() {
+        let norm_2 = update_sum(&mut direction, |d, dir| {
             *dir = subgradient(d) + beta * *dir;
-        }
-        let [norm_2] = det_sums(groups, |d| [scale[d] * direction[d] * direction[d]]);
+            scale[d] * *dir * *dir
+        });
         if norm_2 == 0.0 {
             break;
         }
         let step = theta * (value - lower) / norm_2;
-        lambda
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(d, l)| *l = (*l - step * scale[d] * direction[d]).clamp(0.0, weight[d]));
+        update_each(&mut lambda, |d, l| {
+            *l = (*l - step * scale[d] * direction[d]).clamp(0.0, weight[d]);
+        });
     }
     LagrangeOutcome {
         bound: best,
@@ -339,18 +338,17 @@ pub(crate) fn pmedian_lower_bound(
             break;
         }
         let beta = deflection(previous, dot);
-        for (d, dir) in direction.iter_mut().enumerate() {
+        let norm_2 = update_sum(&mut direction, |d, dir| {
             *dir = subgradient(d) + beta * *dir;
-        }
-        let [norm_2] = det_sums(points, |d| [weight[d] * direction[d] * direction[d]]);
+            weight[d] * *dir * *dir
+        });
         if norm_2 == 0.0 {
             break;
         }
         let step = theta * (upper - value) / norm_2;
-        lambda
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(d, l)| *l = (*l + step * weight[d] * direction[d]).clamp(0.0, limit[d]));
+        update_each(&mut lambda, |d, l| {
+            *l = (*l + step * weight[d] * direction[d]).clamp(0.0, limit[d]);
+        });
     }
     LagrangeOutcome {
         bound: best,

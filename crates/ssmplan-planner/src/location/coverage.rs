@@ -4,11 +4,11 @@
 //! the same candidate set are merged. No dense matrix.
 
 use rayon::prelude::*;
-use rstar::RTree;
 use rstar::primitives::GeomWithData;
+use rstar::{AABB, RTree};
 
 use super::instance::LocationInstance;
-use super::numeric::{det_sum, morton_order};
+use super::numeric::{det_sum, dist_2, morton_order};
 
 /// Compressed sparse rows of 32-bit column indices.
 #[derive(Clone, Debug)]
@@ -70,6 +70,8 @@ impl Csr {
 const BUILD_BLOCK: usize = 1 << 16;
 /// Demand points queried by one parallel task (their rows share one buffer).
 const QUERY_CHUNK: usize = 256;
+/// Consecutive demand points that share one R-tree query (see [`Reach::extend_rows`]).
+const QUERY_BLOCK: usize = 16;
 
 /// A 64-bit hash of a candidate set (multiply-xorshift; deterministic, no random state).
 fn hash_row(row: &[u32]) -> u64 {
@@ -186,31 +188,73 @@ enum Reach<'a> {
 }
 
 impl Reach<'_> {
-    /// Appends the candidates within the radius of demand point `i`, in increasing order.
-    fn extend(&self, i: usize, items: &mut Vec<u32>) {
+    /// Appends, for each of `points` in turn, the candidates within the radius of that demand
+    /// point in increasing order, and calls `row_done` with the row and its end in `items` once
+    /// the row is complete.
+    ///
+    /// Straight lines: one R-tree query per [`QUERY_BLOCK`] consecutive points (Morton order
+    /// keeps them close) finds the candidates near their bounding box widened by the radius,
+    /// sorted once; each point then keeps those within the radius, tested with the same
+    /// squared distance as `locate_within_distance`. A point-by-point query cost about six
+    /// times more at 20 km, where each point has some 25 candidates in reach.
+    fn extend_rows(
+        &self,
+        points: &[usize],
+        items: &mut Vec<u32>,
+        mut row_done: impl FnMut(&[u32], usize),
+    ) {
         match self {
             Self::Planar {
                 demand,
                 tree,
                 radius_2,
             } => {
-                let q = demand[i];
-                let start = items.len();
-                items.extend(
-                    tree.locate_within_distance([q.x, q.y], *radius_2)
-                        .map(|g| g.data),
-                );
-                items[start..].sort_unstable();
+                // A margin so that rounding in the box never drops a candidate the exact test
+                // keeps; extra candidates are filtered out below.
+                let reach = radius_2.sqrt() * (1.0 + 1e-9) + 1e-6;
+                let mut near: Vec<(u32, geo::Coord<f64>)> = Vec::new();
+                for block in points.chunks(QUERY_BLOCK) {
+                    let (mut low, mut high) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+                    for &i in block {
+                        let q = demand[i];
+                        low = [low[0].min(q.x), low[1].min(q.y)];
+                        high = [high[0].max(q.x), high[1].max(q.y)];
+                    }
+                    let envelope = AABB::from_corners(
+                        [low[0] - reach, low[1] - reach],
+                        [high[0] + reach, high[1] + reach],
+                    );
+                    near.clear();
+                    near.extend(tree.locate_in_envelope(&envelope).map(|g| {
+                        let [x, y] = *g.geom();
+                        (g.data, geo::Coord { x, y })
+                    }));
+                    near.sort_unstable_by_key(|&(j, _)| j);
+                    for &i in block {
+                        let q = demand[i];
+                        let start = items.len();
+                        items.extend(
+                            near.iter()
+                                .filter(|&&(_, c)| dist_2(c, q) <= *radius_2)
+                                .map(|&(j, _)| j),
+                        );
+                        row_done(&items[start..], items.len());
+                    }
+                }
             }
             Self::Table { costs, radius } => {
-                let (sites, cost) = costs.candidate_costs(i);
-                items.extend(
-                    sites
-                        .iter()
-                        .zip(cost)
-                        .filter(|&(_, &c)| c <= *radius)
-                        .map(|(&j, _)| j),
-                );
+                for &i in points {
+                    let (sites, cost) = costs.candidate_costs(i);
+                    let start = items.len();
+                    items.extend(
+                        sites
+                            .iter()
+                            .zip(cost)
+                            .filter(|&(_, &c)| c <= *radius)
+                            .map(|(&j, _)| j),
+                    );
+                    row_done(&items[start..], items.len());
+                }
             }
         }
     }
@@ -290,12 +334,10 @@ impl Coverage {
                     let mut hashes = Vec::with_capacity(points.len());
                     let mut ends = Vec::with_capacity(points.len());
                     let mut items = Vec::new();
-                    for &i in points {
-                        let start = items.len();
-                        reach.extend(i, &mut items);
-                        hashes.push(hash_row(&items[start..]));
-                        ends.push(items.len());
-                    }
+                    reach.extend_rows(points, &mut items, |row, end| {
+                        hashes.push(hash_row(row));
+                        ends.push(end);
+                    });
                     (hashes, ends, items)
                 })
                 .collect();

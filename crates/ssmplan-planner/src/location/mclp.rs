@@ -93,7 +93,7 @@ pub(crate) fn lazy_greedy(
 }
 
 /// What a swap local search did.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct SwapOutcome {
     /// Improving swaps made.
     pub moves: usize,
@@ -196,6 +196,10 @@ pub(crate) fn resequence(cov: &Coverage, chosen: &[u32]) -> (Vec<usize>, Vec<f64
 /// Restarts the local search (when `searching`) from each of `starts` (skipping the current
 /// set) and leaves in `state` the best strictly better result; stops once a result reaches the
 /// proven bound `upper`.
+///
+/// The restarts are independent (each kick sequence follows `params.seed`), so they run in
+/// parallel; their results are then taken in the order of `starts`, exactly as one after the
+/// other would take them, and those after the one that reaches `upper` are dropped.
 fn restart(
     state: &mut CoverState<'_>,
     starts: Vec<Vec<usize>>,
@@ -213,26 +217,35 @@ fn restart(
         gains: None,
         elite: vec![(covered, state.chosen.clone())],
     };
+    if proven(covered, upper, cov.total) {
+        return out;
+    }
+    let searched: Vec<(CoverState<'_>, SwapOutcome)> = starts
+        .into_par_iter()
+        .filter(|set| *set != current)
+        .map(|set| {
+            let mut next = CoverState::with_open(cov, set);
+            let round = if searching {
+                improve(&mut next, params, mclp_rounds(params))
+            } else {
+                SwapOutcome::default()
+            };
+            (next, round)
+        })
+        .collect();
     let mut improved = false;
-    for set in starts {
-        if proven(covered, upper, cov.total) {
-            break;
-        }
-        if set == current {
-            continue;
-        }
-        let mut next = CoverState::with_open(cov, set);
-        if searching {
-            let round = improve(&mut next, params, mclp_rounds(params));
-            out.moves += round.moves;
-            out.evaluations += round.evaluations;
-        }
+    for (next, round) in searched {
+        out.moves += round.moves;
+        out.evaluations += round.evaluations;
         let value = next.covered();
         out.elite.push((value, next.chosen.clone()));
         if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
             *state = next;
             covered = value;
             improved = true;
+        }
+        if proven(covered, upper, cov.total) {
+            break;
         }
     }
     out.gains = improved.then(|| state.gains());

@@ -32,19 +32,27 @@ pub(crate) fn dist(a: Coord<f64>, b: Coord<f64>) -> f64 {
 /// Items summed sequentially per chunk; the chunk partials are then summed in chunk order.
 const SUM_CHUNK: usize = 4096;
 
+/// Items under which the chunks of a sum are computed on the calling thread: below it, handing
+/// chunks to other threads costs more than it saves (the Lagrangian iterations over about 5,000
+/// demand groups spent more time in that hand-over than in the sums). The order of the
+/// additions is the same either way.
+pub(crate) const PARALLEL_MIN: usize = 16 * SUM_CHUNK;
+
 /// Sum of `f(0) + ... + f(n - 1)` in an order fixed by `n` alone (chunks of [`SUM_CHUNK`] summed
 /// in parallel, partials summed in order), so the result never depends on the thread count.
 pub(crate) fn det_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
+    let chunk = |c: usize| {
+        let end = ((c + 1) * SUM_CHUNK).min(n);
+        (c * SUM_CHUNK..end).map(&f).fold(0.0, |acc, x| acc + x)
+    };
     if n <= SUM_CHUNK {
-        return (0..n).map(f).fold(0.0, |acc, x| acc + x);
+        return chunk(0);
     }
-    let partials: Vec<f64> = (0..n.div_ceil(SUM_CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let end = ((c + 1) * SUM_CHUNK).min(n);
-            (c * SUM_CHUNK..end).map(&f).fold(0.0, |acc, x| acc + x)
-        })
-        .collect();
+    let chunks = 0..n.div_ceil(SUM_CHUNK);
+    if n <= PARALLEL_MIN {
+        return chunks.map(chunk).fold(0.0, |acc, x| acc + x);
+    }
+    let partials: Vec<f64> = chunks.into_par_iter().map(chunk).collect();
     partials.iter().fold(0.0, |acc, x| acc + x)
 }
 
@@ -112,10 +120,12 @@ pub(crate) fn det_sums<const K: usize>(n: usize, f: impl Fn(usize) -> [f64; K] +
     if n <= SUM_CHUNK {
         return chunk(0);
     }
-    let partials: Vec<[f64; K]> = (0..n.div_ceil(SUM_CHUNK))
-        .into_par_iter()
-        .map(chunk)
-        .collect();
+    let chunks = 0..n.div_ceil(SUM_CHUNK);
+    let partials: Vec<[f64; K]> = if n <= PARALLEL_MIN {
+        chunks.map(chunk).collect()
+    } else {
+        chunks.into_par_iter().map(chunk).collect()
+    };
     let mut total = [0.0; K];
     for partial in partials {
         for (t, x) in total.iter_mut().zip(partial) {
@@ -123,6 +133,44 @@ pub(crate) fn det_sums<const K: usize>(n: usize, f: impl Fn(usize) -> [f64; K] +
         }
     }
     total
+}
+
+/// Applies `f(i, &mut values[i])` to every item: in parallel above [`PARALLEL_MIN`] items, on
+/// the calling thread below (each item is updated on its own, so the result is the same).
+pub(crate) fn update_each(values: &mut [f64], f: impl Fn(usize, &mut f64) + Sync + Send) {
+    if values.len() <= PARALLEL_MIN {
+        values.iter_mut().enumerate().for_each(|(i, v)| f(i, v));
+    } else {
+        values.par_iter_mut().enumerate().for_each(|(i, v)| f(i, v));
+    }
+}
+
+/// Applies `f(i, &mut values[i])` to every item and returns the sum of what it returns, in the
+/// order of [`det_sum`] (so the same bits as updating first and summing after, in one pass).
+pub(crate) fn update_sum(
+    values: &mut [f64],
+    f: impl Fn(usize, &mut f64) -> f64 + Sync + Send,
+) -> f64 {
+    let chunk = |(c, items): (usize, &mut [f64])| {
+        let base = c * SUM_CHUNK;
+        items
+            .iter_mut()
+            .enumerate()
+            .fold(0.0, |acc, (i, v)| acc + f(base + i, v))
+    };
+    if values.len() <= PARALLEL_MIN {
+        return values
+            .chunks_mut(SUM_CHUNK)
+            .enumerate()
+            .map(chunk)
+            .fold(0.0, |acc, x| acc + x);
+    }
+    let partials: Vec<f64> = values
+        .par_chunks_mut(SUM_CHUNK)
+        .enumerate()
+        .map(chunk)
+        .collect();
+    partials.iter().fold(0.0, |acc, x| acc + x)
 }
 
 /// Orders `(value, index)` pairs by decreasing value, then increasing index.
