@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::coverage::Coverage;
-use super::numeric::{det_sums, lane_sum, lane_sum_pairs, top_k, update_each, update_sum};
+use super::numeric::{det_chunk_sums, det_sums, lane_sum, lane_sum_pairs, top_k, update_chunk_sum};
 use super::pmedian::Distances;
 
 /// Initial step factor of the Polyak rule.
@@ -136,19 +136,8 @@ pub(crate) fn mclp_upper_bound(
                 count[d as usize] += 1;
             }
         }
-        // Subgradient of L at lambda: (times d is covered by the open set) - y_d; one pass
-        // for the value, the covered weight and the deflection products.
-        let subgradient =
-            |d: usize| f64::from(count[d]) - if weight[d] > lambda[d] { 1.0 } else { 0.0 };
-        let [slack, covered, previous, dot] = det_sums(groups, |d| {
-            let g = subgradient(d);
-            [
-                (weight[d] - lambda[d]).max(0.0),
-                if count[d] > 0 { weight[d] } else { 0.0 },
-                scale[d] * direction[d] * direction[d],
-                scale[d] * g * direction[d],
-            ]
-        });
+        let [slack, covered, previous, dot] =
+            cover_sums(weight, &lambda, &count, &scale, &direction);
         let value = slack + open.iter().fold(0.0, |acc, &j| acc + claimed[j]);
         if elite_size > 0 {
             let mut set = open.clone();
@@ -185,17 +174,23 @@ pub(crate) fn mclp_upper_bound(
             break;
         }
         let beta = deflection(previous, dot);
-        let norm_2 = update_sum(&mut direction, |d, dir| {
-            *dir = subgradient(d) + beta * *dir;
-            scale[d] * *dir * *dir
+        let norm_2 = update_chunk_sum(&mut direction, |first, dirs| {
+            let r = first..first + dirs.len();
+            let items = dirs
+                .iter_mut()
+                .zip(&count[r.clone()])
+                .zip(weight[r.clone()].iter().zip(&lambda[r.clone()]))
+                .zip(&scale[r]);
+            items.fold(0.0, |acc, (((dir, &c), (&w, &l)), &s)| {
+                *dir = cover_subgradient(c, w, l) + beta * *dir;
+                acc + s * *dir * *dir
+            })
         });
         if norm_2 == 0.0 {
             break;
         }
         let step = theta * (value - lower) / norm_2;
-        update_each(&mut lambda, |d, l| {
-            *l = (*l - step * scale[d] * direction[d]).clamp(0.0, weight[d]);
-        });
+        move_multipliers(&mut lambda, &scale, &direction, weight, step);
     }
     LagrangeOutcome {
         bound: best,
@@ -203,6 +198,59 @@ pub(crate) fn mclp_upper_bound(
         elite,
         iterations: made,
     }
+}
+
+/// Component of the MCLP subgradient for a group covered `count` times by the relaxed open
+/// set, of weight `w` and multiplier `l`: `count - y_d` (`y_d = 1` when `w > l`).
+#[inline]
+fn cover_subgradient(count: u32, w: f64, l: f64) -> f64 {
+    f64::from(count) - if w > l { 1.0 } else { 0.0 }
+}
+
+/// The sums of one MCLP iteration over the groups, in one pass: the slack `sum (w - lambda)^+`,
+/// the weight the relaxed open set covers, and the deflection products `|direction|^2` and
+/// `<g, direction>` in the step metric `scale`.
+fn cover_sums(
+    weight: &[f64],
+    lambda: &[f64],
+    count: &[u32],
+    scale: &[f64],
+    direction: &[f64],
+) -> [f64; 4] {
+    det_chunk_sums(weight.len(), |r| {
+        let mut acc = [0.0; 4];
+        let items = weight[r.clone()]
+            .iter()
+            .zip(&lambda[r.clone()])
+            .zip(&count[r.clone()])
+            .zip(&scale[r.clone()])
+            .zip(&direction[r]);
+        for ((((&w, &l), &c), &s), &dir) in items {
+            let g = cover_subgradient(c, w, l);
+            acc[0] += (w - l).max(0.0);
+            acc[1] += if c > 0 { w } else { 0.0 };
+            acc[2] += s * dir * dir;
+            acc[3] += s * g * dir;
+        }
+        acc
+    })
+}
+
+/// One step down `direction`: `lambda = clamp(lambda - step * metric * direction, 0, cap)`
+/// item by item.
+fn move_multipliers(lambda: &mut [f64], metric: &[f64], direction: &[f64], cap: &[f64], step: f64) {
+    update_chunk_sum(lambda, |first, lambdas| {
+        let r = first..first + lambdas.len();
+        let items = lambdas
+            .iter_mut()
+            .zip(&metric[r.clone()])
+            .zip(&direction[r.clone()])
+            .zip(&cap[r]);
+        for (((l, &m), &dir), &c) in items {
+            *l = (*l - step * m * dir).clamp(0.0, c);
+        }
+        0.0
+    });
 }
 
 /// Camerini-Fratta-Maffioli deflection factor: the new direction is `g + beta * direction`
@@ -338,17 +386,19 @@ pub(crate) fn pmedian_lower_bound(
             break;
         }
         let beta = deflection(previous, dot);
-        let norm_2 = update_sum(&mut direction, |d, dir| {
-            *dir = subgradient(d) + beta * *dir;
-            weight[d] * *dir * *dir
+        let norm_2 = update_chunk_sum(&mut direction, |first, dirs| {
+            dirs.iter_mut().enumerate().fold(0.0, |acc, (i, dir)| {
+                let d = first + i;
+                *dir = subgradient(d) + beta * *dir;
+                acc + weight[d] * *dir * *dir
+            })
         });
         if norm_2 == 0.0 {
             break;
         }
         let step = theta * (upper - value) / norm_2;
-        update_each(&mut lambda, |d, l| {
-            *l = (*l + step * weight[d] * direction[d]).clamp(0.0, limit[d]);
-        });
+        // Up the subgradient: `lambda + step * w * direction`, the same bits.
+        move_multipliers(&mut lambda, weight, &direction, &limit, -step);
     }
     LagrangeOutcome {
         bound: best,

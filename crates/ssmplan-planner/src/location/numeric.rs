@@ -108,23 +108,33 @@ pub(crate) fn lane_sum_pairs<A: Copy, B: Copy>(a: &[A], b: &[B], f: impl Fn(A, B
 
 /// Like [`det_sum`] for `K` sums at once (one pass over the items).
 pub(crate) fn det_sums<const K: usize>(n: usize, f: impl Fn(usize) -> [f64; K] + Sync) -> [f64; K] {
-    let chunk = |c: usize| {
+    det_chunk_sums(n, |range| {
         let mut acc = [0.0; K];
-        for i in c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(n) {
+        for i in range {
             for (a, x) in acc.iter_mut().zip(f(i)) {
                 *a += x;
             }
         }
         acc
-    };
+    })
+}
+
+/// [`det_sums`] from the sums of whole chunks: `chunk(range)` adds up the items of `range` in
+/// order, each sum from 0 (the caller can slice its arrays once per chunk, which lets the
+/// compiler drop the bounds checks of item-by-item indexing).
+pub(crate) fn det_chunk_sums<const K: usize>(
+    n: usize,
+    chunk: impl Fn(std::ops::Range<usize>) -> [f64; K] + Sync,
+) -> [f64; K] {
+    let range = |c: usize| c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(n);
     if n <= SUM_CHUNK {
-        return chunk(0);
+        return chunk(0..n);
     }
     let chunks = 0..n.div_ceil(SUM_CHUNK);
     let partials: Vec<[f64; K]> = if n <= PARALLEL_MIN {
-        chunks.map(chunk).collect()
+        chunks.map(|c| chunk(range(c))).collect()
     } else {
-        chunks.into_par_iter().map(chunk).collect()
+        chunks.into_par_iter().map(|c| chunk(range(c))).collect()
     };
     let mut total = [0.0; K];
     for partial in partials {
@@ -135,29 +145,15 @@ pub(crate) fn det_sums<const K: usize>(n: usize, f: impl Fn(usize) -> [f64; K] +
     total
 }
 
-/// Applies `f(i, &mut values[i])` to every item: in parallel above [`PARALLEL_MIN`] items, on
-/// the calling thread below (each item is updated on its own, so the result is the same).
-pub(crate) fn update_each(values: &mut [f64], f: impl Fn(usize, &mut f64) + Sync + Send) {
-    if values.len() <= PARALLEL_MIN {
-        values.iter_mut().enumerate().for_each(|(i, v)| f(i, v));
-    } else {
-        values.par_iter_mut().enumerate().for_each(|(i, v)| f(i, v));
-    }
-}
-
-/// Applies `f(i, &mut values[i])` to every item and returns the sum of what it returns, in the
-/// order of [`det_sum`] (so the same bits as updating first and summing after, in one pass).
-pub(crate) fn update_sum(
+/// Runs `f(first, chunk)` on the chunks of [`SUM_CHUNK`] items of `values` (`first`: the index
+/// of the chunk's first item), in parallel above [`PARALLEL_MIN`] items, and returns the sum of
+/// what it returns in chunk order: updating and summing in one pass gives the same bits as
+/// updating first and summing after with [`det_sum`] when `f` adds its items in order from 0.
+pub(crate) fn update_chunk_sum(
     values: &mut [f64],
-    f: impl Fn(usize, &mut f64) -> f64 + Sync + Send,
+    f: impl Fn(usize, &mut [f64]) -> f64 + Sync + Send,
 ) -> f64 {
-    let chunk = |(c, items): (usize, &mut [f64])| {
-        let base = c * SUM_CHUNK;
-        items
-            .iter_mut()
-            .enumerate()
-            .fold(0.0, |acc, (i, v)| acc + f(base + i, v))
-    };
+    let chunk = |(c, items): (usize, &mut [f64])| f(c * SUM_CHUNK, items);
     if values.len() <= PARALLEL_MIN {
         return values
             .chunks_mut(SUM_CHUNK)
