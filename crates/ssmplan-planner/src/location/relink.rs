@@ -170,7 +170,7 @@ mod tests {
         Family, Objective, SolveParams, SyntheticParams, family_instance, solve, solve_exhaustive,
         synthetic_instance,
     };
-    use super::{SwapTables, entering, walk};
+    use super::{SwapTables, entering, relink, relink_elite, walk};
 
     /// `count` distinct candidates out of `m`, drawn from `rng`.
     fn random_set(rng: &mut SplitMix64, m: usize, count: usize) -> Vec<u32> {
@@ -311,5 +311,74 @@ mod tests {
         assert_eq!(without.objective, 446_915.0);
         assert!(relinked.objective >= 449_755.0, "{}", relinked.objective);
         assert!(with.objective >= 449_755.0, "{}", with.objective);
+    }
+
+    /// The order oracle of [`relink_elite`]: each set in turn, both directions from the end of
+    /// that moment, strictly better results kept. Returns the state, the work done (moves and
+    /// pairs scored) and the indices of the sets whose walks improved.
+    fn relink_one_after_the_other<'a>(
+        start: &CoverState<'a>,
+        elite: &[Vec<u32>],
+        eps: f64,
+    ) -> (CoverState<'a>, (usize, u64), Vec<usize>) {
+        let mut state = start.clone();
+        let mut best = state.covered();
+        let mut work = (0, 0);
+        let mut improving = Vec::new();
+        for (k, set) in elite.iter().enumerate() {
+            let base = state.chosen.clone();
+            for (from, to) in [(&base, set), (set, &base)] {
+                let mut walk = CoverState::with_open(state.cov, from.iter().map(|&j| j as usize));
+                let (moves, evaluations) = relink(&mut walk, to, 1_000, eps);
+                work = (work.0 + moves, work.1 + evaluations);
+                if walk.covered() > best + eps {
+                    best = walk.covered();
+                    state = walk;
+                    improving.push(k);
+                }
+            }
+        }
+        (state, work, improving)
+    }
+
+    #[test]
+    fn parallel_relinking_takes_the_walks_as_one_after_the_other() {
+        let mut rng = SplitMix64::new(5);
+        let mut redone = 0;
+        for case in 0..16u64 {
+            let instance =
+                synthetic_instance(&SyntheticParams::new(200 + case, 400, 36)).expect("synthetic");
+            let cov = Coverage::build(&instance, 5_000.0 + 500.0 * (case % 4) as f64);
+            let p = 4 + (case % 4) as usize;
+            // Random sets, not local optima: walks towards them improve often, also after the
+            // first set, which makes the parallel version redo the walks still to come.
+            let start = CoverState::with_open(
+                &cov,
+                random_set(&mut rng, 36, p).iter().map(|&j| j as usize),
+            );
+            let elite: Vec<Vec<u32>> = (0..6).map(|_| random_set(&mut rng, 36, p)).collect();
+            let eps = 1e-10 * cov.total;
+            let (expected, work, improving) = relink_one_after_the_other(&start, &elite, eps);
+            redone += usize::from(improving.iter().any(|&k| k + 1 < elite.len()));
+            for threads in [1, 3] {
+                let mut state = start.clone();
+                let done = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .expect("pool")
+                    .install(|| relink_elite(&mut state, &elite, 1_000, eps));
+                assert_eq!(
+                    state.chosen, expected.chosen,
+                    "case {case}, {threads} threads"
+                );
+                assert_eq!(state.covered(), expected.covered(), "case {case}");
+                assert_eq!((done.moves, done.evaluations), work, "case {case}");
+                assert_eq!(done.improved, !improving.is_empty(), "case {case}");
+            }
+        }
+        assert!(
+            redone >= 4,
+            "only {redone} cases improve before their last set"
+        );
     }
 }
