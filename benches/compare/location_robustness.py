@@ -16,6 +16,10 @@ not a proven optimum, and the table says so.
     python3 benches/compare/location_robustness.py --variant "--no-relink --kicks 0 --restarts 6"
     python3 benches/compare/location_robustness.py --report /tmp/robust.json
 
+Other instances and settings: `--instance-seeds 4,5 --settings 10:20` (p:r_km pairs);
+`--references OLD.json` takes the references of the instances an earlier run measured (and
+skips their long and certified runs), raised when a run of this one finds better.
+
 Runs use one thread (`RAYON_NUM_THREADS=1`) so that two can share the machine; times are the
 in-process solve time of one run.
 """
@@ -94,6 +98,12 @@ def main():
     parser.add_argument("--variant", action="append", default=[],
                         help="extra solver options to compare with the default (repeatable)")
     parser.add_argument("--exact-p", type=int, default=10, help="largest p on which the certified mode runs")
+    parser.add_argument("--exact-limit-s", type=float, default=60.0, help="time limit of the certified runs")
+    parser.add_argument("--instance-seeds", default=",".join(map(str, INSTANCE_SEEDS)),
+                        help="generator seeds of the instances")
+    parser.add_argument("--settings", default=",".join(f"{p}:{r:g}" for p, r in SETTINGS),
+                        help="p:radius_km pairs")
+    parser.add_argument("--references", help="JSON of an earlier run whose references are reused")
     parser.add_argument("--json")
     parser.add_argument("--report")
     args = parser.parse_args()
@@ -103,25 +113,38 @@ def main():
     binary = Path(args.bin)
     variants = [""] + args.variant
     seeds = [int(s) for s in args.seeds.split(",")]
+    settings = [(int(p), float(r)) for p, r in (pair.split(":") for pair in args.settings.split(","))]
+    known = {}
+    if args.references:
+        for old in json.loads(Path(args.references).read_text()):
+            known[(old["instance"], old["p"], old["radius_km"])] = old
     print(f"# {time.strftime('%Y-%m-%d %H:%M')} | binary {binary} | solver seeds {seeds}", flush=True)
     rows = []
     for family in FAMILIES:
-        for instance_seed in INSTANCE_SEEDS:
+        for instance_seed in [int(s) for s in args.instance_seeds.split(",")]:
             directory = Path(args.workdir) / f"{family}-s{instance_seed}"
             subprocess.run([str(binary), "gen", "--family", family, "--seed", str(instance_seed), "--demand",
                             "10000", "--candidates", "300", "--out", str(directory)], check=True,
                            capture_output=True)
-            for p, radius_km in SETTINGS:
+            for p, radius_km in settings:
                 row = {"instance": f"{family}-s{instance_seed}", "p": p, "radius_km": radius_km, "runs": {}}
                 for v in variants:
                     row["runs"][v] = {str(s): solve(binary, directory, p, radius_km,
                                                     shlex.split(v) + ["--seed", str(s)]) for s in seeds}
-                long = [solve(binary, directory, p, radius_km,
-                              ["--restarts", "16", "--perturbations", "300", "--seed", str(s)])["objective"]
-                        for s in (5, 6)]
-                row["proven"] = False
-                if p <= args.exact_p:
-                    exact = solve(binary, directory, p, radius_km, ["--exact", "--time-limit-s", "60"])
+                old = known.get((row["instance"], p, radius_km))
+                if old:
+                    long = [old["reference"]]
+                    row["proven"] = old["proven"]
+                    if "exact" in old:
+                        row["exact"] = old["exact"]
+                else:
+                    long = [solve(binary, directory, p, radius_km,
+                                  ["--restarts", "16", "--perturbations", "300", "--seed", str(s)])["objective"]
+                            for s in (5, 6)]
+                    row["proven"] = False
+                if not old and p <= args.exact_p:
+                    exact = solve(binary, directory, p, radius_km,
+                                  ["--exact", "--time-limit-s", f"{args.exact_limit_s:g}"])
                     long.append(exact["objective"])
                     row["proven"] = exact["status"] == "optimal"
                     row["exact"] = exact
