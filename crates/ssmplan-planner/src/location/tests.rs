@@ -1059,3 +1059,29 @@ fn observers_see_the_stages_and_bounds_that_bracket_the_optimum() {
     // Most searches go beyond their root (the unit tests report every node).
     assert!(reports >= 30, "{reports} reports");
 }
+
+#[test]
+fn a_start_covering_everything_in_reach_is_proven_at_the_root() {
+    // 10 sites of 30 km cover the whole 150 x 100 km square: the heuristic covers everything,
+    // and the certified search must prove it without branching (before, the Lagrangian bound
+    // stayed a hair above the total and the search ran to its limits).
+    let instance = family_instance(&Family::Uniform.params(1, 3_000, 120, 0)).expect("ok");
+    let objective = Objective::Mclp { radius_m: 30_000.0 };
+    let heuristic = solve(&instance, &objective, &SolveParams::new(10)).expect("solves");
+    let total: f64 = instance.weight().iter().sum();
+    assert_eq!(
+        heuristic.objective, total,
+        "the heuristic covers everything"
+    );
+    let certified = solve(
+        &instance,
+        &objective,
+        &SolveParams::new(10).exact(true).node_limit(50),
+    )
+    .expect("solves");
+    assert_eq!(certified.objective, total);
+    assert_eq!(certified.bound_kind, Some(BoundKind::Exact));
+    assert_eq!(certified.bound, Some(total));
+    // One node: the heuristic's swaps plus the root.
+    assert_eq!(certified.iterations, heuristic.iterations + 1);
+}
