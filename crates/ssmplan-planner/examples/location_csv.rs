@@ -6,7 +6,7 @@
 //!     gen --seed 1 --demand 10000 --candidates 300 [--existing 0] [--family towns] --out DIR
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
 //!     solve --model mclp|pmedian|lscp [--p 10] [--radius-km 10] [--target-share 1] \
-//!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300] [--restarts 10]
+//!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300] [--restarts 20]
 //!     [--kicks 4]
 //!     [--bound-pairs-limit 5000000] [--no-local-search] [--no-relink] [--exact [--time-limit-s S]
 //!     [--node-limit N]] DIR

@@ -113,8 +113,8 @@ pub struct SolveParams {
     /// restart, on top of [`SolveParams::perturbations`].
     #[serde(default = "defaults::kicks")]
     pub kicks: usize,
-    /// MCLP: path relinking between the best local optimum and the others (the start and
-    /// restart results), in both directions, keeping strictly better polished sets.
+    /// MCLP: path relinking between the best local optimum and the ten best others (among the
+    /// start and restart results), in both directions, keeping strictly better polished sets.
     #[serde(default = "defaults::relink")]
     pub relink: bool,
     /// Certified mode: after the heuristics, a branch-and-bound on the Lagrangian bound
@@ -134,7 +134,7 @@ pub struct SolveParams {
 }
 
 /// Default number of Lagrangian-guided restarts of the MCLP local search.
-const RESTARTS: usize = 10;
+const RESTARTS: usize = 20;
 /// Default number of kick rounds after each MCLP local search.
 const KICKS: usize = 4;
 
@@ -174,7 +174,7 @@ impl SolveParams {
     /// Options for `p` new sites (ignored by LSCP, which finds the number itself), with the
     /// defaults: local search on, at most 1,000 improving swaps, seed 0, no perturbation,
     /// 300 bound iterations on instances up to 5,000,000 demand-candidate pairs, p-median lists
-    /// up to 50,000,000 pairs; for MCLP 10 restarts, 4 kick rounds per local search and path
+    /// up to 50,000,000 pairs; for MCLP 20 restarts, 4 kick rounds per local search and path
     /// relinking.
     #[must_use]
     pub fn new(p: usize) -> Self {
@@ -197,8 +197,8 @@ impl SolveParams {
     }
 
     /// MCLP: number of local searches restarted from the best distinct open sets met by the
-    /// Lagrangian iterations (default 10; each costs one local search and its kicks, about a
-    /// millisecond at 10,000 x 300). The result is kept only when strictly better; every one
+    /// Lagrangian iterations (default 20; each costs one local search and its kicks, about a
+    /// millisecond at 10,000 x 300, and they run in parallel). The result is kept only when strictly better; every one
     /// joins the elite that the path relinking works on.
     #[must_use]
     pub fn restarts(mut self, n: usize) -> Self {
