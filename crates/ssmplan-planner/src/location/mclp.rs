@@ -204,8 +204,8 @@ pub(crate) fn resequence(cov: &Coverage, chosen: &[u32]) -> (Vec<usize>, Vec<f64
 /// proven bound `upper`.
 ///
 /// The restarts are independent (each kick sequence follows `params.seed`), so they run in
-/// parallel; their results are then taken in the order of `starts`, exactly as one after the
-/// other would take them, and those after the one that reaches `upper` are dropped.
+/// parallel, in batches; their results are then taken in the order of `starts`, exactly as one
+/// after the other would take them, and those after the one that reaches `upper` are dropped.
 fn restart(
     state: &mut CoverState<'_>,
     starts: Vec<Vec<usize>>,
@@ -223,35 +223,39 @@ fn restart(
         gains: None,
         elite: vec![(covered, state.chosen.clone())],
     };
-    if proven(covered, upper, cov.total) {
-        return out;
-    }
-    let searched: Vec<(CoverState<'_>, SwapOutcome)> = starts
-        .into_par_iter()
-        .filter(|set| *set != current)
-        .map(|set| {
-            let mut next = CoverState::with_open(cov, set);
-            let round = if searching {
-                improve(&mut next, params, mclp_rounds(params))
-            } else {
-                SwapOutcome::default()
-            };
-            (next, round)
-        })
-        .collect();
+    let starts: Vec<Vec<usize>> = starts.into_iter().filter(|set| *set != current).collect();
     let mut improved = false;
-    for (next, round) in searched {
-        out.moves += round.moves;
-        out.evaluations += round.evaluations;
-        let value = next.covered();
-        out.elite.push((value, next.chosen.clone()));
-        if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
-            *state = next;
-            covered = value;
-            improved = true;
-        }
+    // Batches of two per thread: a result that reaches the bound stops the search after its
+    // batch, not after every restart.
+    'batches: for batch in starts.chunks(2 * rayon::current_num_threads()) {
         if proven(covered, upper, cov.total) {
             break;
+        }
+        let searched: Vec<(CoverState<'_>, SwapOutcome)> = batch
+            .par_iter()
+            .map(|set| {
+                let mut next = CoverState::with_open(cov, set.iter().copied());
+                let round = if searching {
+                    improve(&mut next, params, mclp_rounds(params))
+                } else {
+                    SwapOutcome::default()
+                };
+                (next, round)
+            })
+            .collect();
+        for (next, round) in searched {
+            out.moves += round.moves;
+            out.evaluations += round.evaluations;
+            let value = next.covered();
+            out.elite.push((value, next.chosen.clone()));
+            if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
+                *state = next;
+                covered = value;
+                improved = true;
+            }
+            if proven(covered, upper, cov.total) {
+                break 'batches;
+            }
         }
     }
     out.gains = improved.then(|| state.gains());

@@ -39,7 +39,8 @@ const SUM_CHUNK: usize = 4096;
 pub(crate) const PARALLEL_MIN: usize = 16 * SUM_CHUNK;
 
 /// Sum of `f(0) + ... + f(n - 1)` in an order fixed by `n` alone (chunks of [`SUM_CHUNK`] summed
-/// in parallel, partials summed in order), so the result never depends on the thread count.
+/// one by one, in parallel above [`PARALLEL_MIN`] items; partials summed in order), so the result
+/// never depends on the thread count.
 pub(crate) fn det_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
     let chunk = |c: usize| {
         let end = ((c + 1) * SUM_CHUNK).min(n);
