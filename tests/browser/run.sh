@@ -8,9 +8,11 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CHROMIUM="${SSMPLAN_CHROMIUM:-/usr/bin/chromium}"
-# The test profile's binary: `cargo test --workspace` (run just before in .ci/run) has built
-# every dependency for it, so only the CLI crate is compiled here (seconds, not the minutes of a
-# release build). Its dependencies are optimised (see [profile.dev.package."*"]).
+# The test profile's binary, as `cargo test --workspace` (run just before in .ci/run) builds it:
+# step 3 asks for the same build, so it is a no-op there. Building the CLI package alone instead
+# resolves other features for the shared dependencies and compiled a second copy of them (about
+# 4 minutes of a clean clone's CI). Its dependencies are optimised (see
+# [profile.dev.package."*"]).
 BIN="$ROOT/target/debug/ssmplan"
 
 say() { printf 'browser test: %s\n' "$*"; }
@@ -44,10 +46,11 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
-# 3. The server: build (a no-op when up to date), start on a free port, wait for /api/health.
+# 3. The server: build (a no-op after `cargo test --workspace`), start on a free port, wait for
+# /api/health.
 cd "$ROOT"
 if command -v cargo >/dev/null 2>&1; then
-  cargo build --profile test --locked -q -p ssmplan-cli --bin ssmplan
+  cargo test --workspace --no-run --locked -q
 elif [ ! -x "$BIN" ]; then
   echo "browser test: neither cargo nor $BIN found" >&2
   exit 1
