@@ -42,19 +42,8 @@ pub(crate) const PARALLEL_MIN: usize = 16 * SUM_CHUNK;
 /// one by one, in parallel above [`PARALLEL_MIN`] items; partials summed in order), so the result
 /// never depends on the thread count.
 pub(crate) fn det_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
-    let chunk = |c: usize| {
-        let end = ((c + 1) * SUM_CHUNK).min(n);
-        (c * SUM_CHUNK..end).map(&f).fold(0.0, |acc, x| acc + x)
-    };
-    if n <= SUM_CHUNK {
-        return chunk(0);
-    }
-    let chunks = 0..n.div_ceil(SUM_CHUNK);
-    if n <= PARALLEL_MIN {
-        return chunks.map(chunk).fold(0.0, |acc, x| acc + x);
-    }
-    let partials: Vec<f64> = chunks.into_par_iter().map(chunk).collect();
-    partials.iter().fold(0.0, |acc, x| acc + x)
+    let [sum] = det_chunk_sums(n, |range| [range.map(&f).fold(0.0, |acc, x| acc + x)]);
+    sum
 }
 
 /// Partial sums of [`lane_sum`] and [`lane_sum_pairs`].

@@ -198,8 +198,8 @@ impl SolveParams {
 
     /// MCLP: number of local searches restarted from the best distinct open sets met by the
     /// Lagrangian iterations (default 20; each costs one local search and its kicks, about a
-    /// millisecond at 10,000 x 300, and they run in parallel). The result is kept only when strictly better; every one
-    /// joins the elite that the path relinking works on.
+    /// millisecond at 10,000 x 300, and they run in parallel). The result is kept only when
+    /// strictly better; the ten best distinct results join the path relinking.
     #[must_use]
     pub fn restarts(mut self, n: usize) -> Self {
         self.restarts = n;
