@@ -296,11 +296,11 @@ pub struct SolveArgs {
     /// unreachable; --radius is in the table's unit and --unit does not apply.
     #[arg(long, value_name = "FILE")]
     pub costs: Option<PathBuf>,
-    /// Seed of the perturbation rounds and of the MCLP kicks.
+    /// Seed of the perturbation rounds (the rest of the search is not random).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Extra seeded perturbation rounds after each local search (MCLP runs 4 kick rounds
-    /// after each of its local searches anyway).
+    /// Extra seeded perturbation rounds after each local search (each swaps a random third of
+    /// the new sites and searches again).
     #[arg(long, default_value_t = 0)]
     pub perturbations: usize,
     /// Add the time of each stage to the output (which then differs between runs).
@@ -399,12 +399,13 @@ pub struct RecommendArgs {
     /// Inhabitants per SSM of the norm (a new site whose catchment reaches it is a new SSM).
     #[arg(long, default_value_t = 50_000.0)]
     pub norm: f64,
-    /// Seed of the solver's perturbation rounds and MCLP kicks (recorded in the output).
+    /// Seed of the solver's perturbation rounds (recorded in the output; the rest of the search
+    /// is not random).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Extra seeded perturbation rounds after each local search (MCLP already runs 4 kick
-    /// rounds after each of its local searches, seeded by --seed; more rounds can improve hard
-    /// instances). The same seed always gives the same answer.
+    /// Extra seeded perturbation rounds after each local search (each swaps a random third of
+    /// the new sites and searches again; more rounds can improve hard instances). The same
+    /// seed always gives the same answer.
     #[arg(long, default_value_t = 0)]
     pub perturbations: usize,
     /// Certified mode (mclp, pmedian, lscp): prove the optimum by branch-and-bound on the

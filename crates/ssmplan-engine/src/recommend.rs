@@ -328,7 +328,7 @@ pub fn recommend(
         json!(format!(
             "lazy greedy + swap local search{}{}; bound: {}",
             if args.model == ModelArg::Mclp {
-                " + Lagrangian restarts with seeded kicks + path relinking"
+                " + Lagrangian restarts + path relinking + tabu search"
             } else {
                 ""
             },

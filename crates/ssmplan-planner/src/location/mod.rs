@@ -12,8 +12,9 @@
 //! 2. a best-improvement swap local search: fast vertex substitution on incremental
 //!    gain / loss / extra tables for MCLP and LSCP (a swap updates only what the two sites
 //!    reach, `swap.rs`), Resende-Werneck nearest / second-nearest bookkeeping for p-median;
-//!    for MCLP, seeded kick rounds after each local search ([`SolveParams::kicks`]), and for
-//!    every model optional perturbation rounds ([`SolveParams::perturbations`]);
+//!    for MCLP, optional seeded kick rounds after each local search ([`SolveParams::kicks`],
+//!    off by default since the tabu search), and for every model optional perturbation rounds
+//!    ([`SolveParams::perturbations`]);
 //! 3. a Lagrangian relaxation solved by scaled, deflected subgradient steps, which gives the
 //!    bound and, on the way, open sets that the local search restarts from: the one covering
 //!    the most when it beats the local optimum, and (MCLP) the best
@@ -24,7 +25,12 @@
 //!    optimum towards each other one and back, by the best swap that brings in a site of the
 //!    other end, polishing the best set met on the way. With 50 sites of 10 km over a region
 //!    they just cover, this lifts the heuristic from 99.37 % to the best set known;
-//! 5. optionally ([`SolveParams::exact`], MCLP), a certified mode: a depth-first
+//! 5. (MCLP) a tabu search from the best set ([`SolveParams::tabu`], `tabu.rs`): two walks of
+//!    1,000 best allowed swaps, improving or not, with recently moved sites barred for a few
+//!    steps (two tenures, in parallel); the best set met is kept. With ten sites of 20 km that
+//!    nearly tile the region, this reaches optima that differ from the swap local optima in
+//!    most of their sites;
+//! 6. optionally ([`SolveParams::exact`], MCLP), a certified mode: a depth-first
 //!    branch-and-bound on the same Lagrangian bound, warm-started from the heuristic solution,
 //!    with reduced-cost fixing at every node (a candidate whose forced opening or closing
 //!    cannot beat the incumbent is fixed in the subtree). It proves the optimum
@@ -100,6 +106,7 @@ mod relink;
 mod solution;
 mod swap;
 mod synthetic;
+mod tabu;
 #[cfg(test)]
 mod tests;
 mod tree;

@@ -113,7 +113,10 @@ pub struct SolveParams {
     /// restart, on top of [`SolveParams::perturbations`].
     #[serde(default = "defaults::kicks")]
     pub kicks: usize,
-    /// MCLP: path relinking between the best local optimum and the ten best others (among the
+    /// MCLP: steps of each tabu walk from the best set of the other stages.
+    #[serde(default = "defaults::tabu")]
+    pub tabu: usize,
+    /// MCLP: path relinking between the best local optimum and the three best others (among the
     /// start and restart results), in both directions, keeping strictly better polished sets.
     #[serde(default = "defaults::relink")]
     pub relink: bool,
@@ -135,8 +138,10 @@ pub struct SolveParams {
 
 /// Default number of Lagrangian-guided restarts of the MCLP local search.
 const RESTARTS: usize = 20;
-/// Default number of kick rounds after each MCLP local search.
-const KICKS: usize = 4;
+/// Default number of kick rounds after each MCLP local search: none since the tabu search (with
+/// it, kicks left more runs below 99.9 % of the optimum at p = 10 and 20 km, see
+/// `benches/compare/README_location.md`).
+const KICKS: usize = 0;
 
 /// Default values of [`SolveParams`].
 mod defaults {
@@ -159,6 +164,9 @@ mod defaults {
     pub(super) fn kicks() -> usize {
         KICKS
     }
+    pub(super) fn tabu() -> usize {
+        super::super::tabu::STEPS
+    }
     pub(super) fn relink() -> bool {
         true
     }
@@ -174,8 +182,8 @@ impl SolveParams {
     /// Options for `p` new sites (ignored by LSCP, which finds the number itself), with the
     /// defaults: local search on, at most 1,000 improving swaps, seed 0, no perturbation,
     /// 300 bound iterations on instances up to 5,000,000 demand-candidate pairs, p-median lists
-    /// up to 50,000,000 pairs; for MCLP 20 restarts, 4 kick rounds per local search and path
-    /// relinking.
+    /// up to 50,000,000 pairs; for MCLP 20 restarts, no kick rounds, path relinking and 1,000
+    /// tabu steps.
     #[must_use]
     pub fn new(p: usize) -> Self {
         Self {
@@ -189,6 +197,7 @@ impl SolveParams {
             max_pairs: defaults::max_pairs(),
             restarts: defaults::restarts(),
             kicks: defaults::kicks(),
+            tabu: defaults::tabu(),
             relink: defaults::relink(),
             exact: false,
             time_limit_s: None,
@@ -199,7 +208,7 @@ impl SolveParams {
     /// MCLP: number of local searches restarted from the best distinct open sets met by the
     /// Lagrangian iterations (default 20; each costs one local search and its kicks, about a
     /// millisecond at 10,000 x 300, and they run in parallel). The result is kept only when
-    /// strictly better; the ten best distinct results join the path relinking.
+    /// strictly better; the three best distinct results join the path relinking.
     #[must_use]
     pub fn restarts(mut self, n: usize) -> Self {
         self.restarts = n;
@@ -207,12 +216,26 @@ impl SolveParams {
     }
 
     /// MCLP: kick rounds after the local search of the greedy start and of every restart
-    /// (default 4): each swaps a seeded random third of the new sites for random candidates,
-    /// runs the local search again and keeps the result when strictly better. The local optima
-    /// they leave feed the path relinking. The seed is [`SolveParams::seed`]; 0 turns them off.
+    /// (default 0; 4 before the tabu search): each swaps a seeded random third of the new sites
+    /// for random candidates, runs the local search again and keeps the result when strictly
+    /// better. The local optima they leave feed the path relinking. The seed is
+    /// [`SolveParams::seed`].
     #[must_use]
     pub fn kicks(mut self, n: usize) -> Self {
         self.kicks = n;
+        self
+    }
+
+    /// MCLP: steps of each of the two tabu walks (default 1,000) that leave the best set of the
+    /// other stages when it is not proven optimal: each step makes the best swap that is not
+    /// barred (improving or not), and the best set met is kept when strictly better. A site
+    /// that left stays out for 20 steps (a third of the candidates not chosen when fewer); one
+    /// that entered stays in for half the new sites, at most 10 (first walk), or half that
+    /// (second walk). A walk stops early at a set that reaches the proven bound. 0 turns the
+    /// search off.
+    #[must_use]
+    pub fn tabu(mut self, steps: usize) -> Self {
+        self.tabu = steps;
         self
     }
 

@@ -173,54 +173,86 @@ impl SwapTables {
     }
 
     /// Swaps the site at position `slot` for candidate `incoming` (not chosen) in `state` and
-    /// updates the tables: the groups the old site reaches lose one cover, then those
-    /// `incoming` reaches gain one.
+    /// updates the tables, in one merged pass over the two sites' groups (both lists are in
+    /// increasing order):
+    /// - a group only the old site reaches loses one cover: if no chosen site covers it any
+    ///   more, it goes into the gains of its candidates and out of the row of `slot`; if one
+    ///   other site is left, it becomes that site's alone;
+    /// - a group only `incoming` reaches gains one cover: if none covered it, it goes out of the
+    ///   gains and into the row of `slot`; if one site did, it stops being that site's alone;
+    /// - a group both reach keeps its count and, when the site at `slot` covered it alone, its
+    ///   place in the row of `slot`: nothing to do. Neighbouring sites share most of their
+    ///   groups, which is where the local and tabu searches swap most.
     pub(crate) fn apply(&mut self, state: &mut CoverState<'_>, slot: usize, incoming: usize) {
+        let cov = state.cov;
         let old = state.chosen[slot] as usize;
         state.is_chosen[old] = false;
         self.position[old] = NOT_CHOSEN;
-        self.shift(state, old, slot, false);
-        // Everything the old site covered alone is gone: reset its row exactly.
-        self.loss[slot] = 0.0;
-        self.extra[slot * self.m..(slot + 1) * self.m].fill(0.0);
-        self.shift(state, incoming, slot, true);
+        let (leaving, entering) = (cov.by_candidate.row(old), cov.by_candidate.row(incoming));
+        let (mut a, mut b) = (0, 0);
+        loop {
+            match (leaving.get(a), entering.get(b)) {
+                (Some(&l), Some(&e)) if l == e => {
+                    a += 1;
+                    b += 1;
+                }
+                (Some(&l), Some(&e)) if e < l => {
+                    self.enter(state, e as usize, slot);
+                    b += 1;
+                }
+                (Some(&l), _) => {
+                    self.leave(state, l as usize, slot);
+                    a += 1;
+                }
+                (None, Some(&e)) => {
+                    self.enter(state, e as usize, slot);
+                    b += 1;
+                }
+                (None, None) => break,
+            }
+        }
         self.gain[incoming] = 0.0;
         self.position[incoming] = slot as u32;
         state.chosen[slot] = incoming as u32;
         state.is_chosen[incoming] = true;
     }
 
-    /// Counts one cover more (`adding`, the site entering at `slot`) or one less (the site
-    /// leaving `slot`, already marked not chosen) on every group `site` reaches, and moves the
-    /// groups' weights between the tables:
-    /// - a group no other chosen site covers goes out of (adding) or into (leaving) the gains of
-    ///   its candidates; entering, it is covered by `slot` alone;
-    /// - a group one other chosen site covers stops (adding) or starts (leaving) being covered
-    ///   by that site alone.
-    fn shift(&mut self, state: &mut CoverState<'_>, site: usize, slot: usize, adding: bool) {
+    /// One cover less on `group`, which the site leaving `slot` (already marked not chosen)
+    /// reaches and the site entering it does not.
+    fn leave(&mut self, state: &mut CoverState<'_>, group: usize, slot: usize) {
         let cov = state.cov;
-        let (sign, alone) = if adding { (-1.0, 0) } else { (1.0, 1) };
-        for &group in cov.by_candidate.row(site) {
-            let group = group as usize;
-            let weight = cov.weight[group];
-            let covering = cov.by_group.row(group);
-            let count = state.count[group];
-            if count == alone {
+        let weight = cov.weight[group];
+        let covering = cov.by_group.row(group);
+        match state.count[group] {
+            1 => {
                 for &k in covering {
-                    self.gain[k as usize] += sign * weight;
+                    self.gain[k as usize] += weight;
                 }
-                if adding {
-                    self.add_sole(slot, covering, weight);
-                }
-            } else if count == alone + 1 {
-                self.add_sole(self.chosen_among(covering, slot), covering, sign * weight);
+                self.add_sole(slot, covering, -weight);
             }
-            if adding {
-                state.count[group] += 1;
-            } else {
-                state.count[group] -= 1;
-            }
+            2 => self.add_sole(self.chosen_among(covering, slot), covering, weight),
+            _ => {}
         }
+        state.count[group] -= 1;
+    }
+
+    /// One cover more on `group`, which the site entering `slot` (not yet marked chosen)
+    /// reaches and the site leaving it does not.
+    fn enter(&mut self, state: &mut CoverState<'_>, group: usize, slot: usize) {
+        let cov = state.cov;
+        let weight = cov.weight[group];
+        let covering = cov.by_group.row(group);
+        match state.count[group] {
+            0 => {
+                for &k in covering {
+                    self.gain[k as usize] -= weight;
+                }
+                self.add_sole(slot, covering, weight);
+            }
+            1 => self.add_sole(self.chosen_among(covering, slot), covering, -weight),
+            _ => {}
+        }
+        state.count[group] += 1;
     }
 }
 
