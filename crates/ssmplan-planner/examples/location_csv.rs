@@ -7,7 +7,7 @@
 //! cargo run --release -p ssmplan-planner --example location_csv -- \
 //!     solve --model mclp|pmedian|lscp [--p 10] [--radius-km 10] [--target-share 1] \
 //!     [--repeat 1] [--perturbations 0] [--seed 0] [--bound-iterations 300] [--restarts 20]
-//!     [--kicks 0] [--tabu 1000]
+//!     [--kicks 0] [--tabu 60]
 //!     [--bound-pairs-limit 5000000] [--no-local-search] [--no-relink] [--exact [--time-limit-s S]
 //!     [--node-limit N]] DIR
 //! ```

@@ -483,7 +483,8 @@ pub(super) fn solve(
     if searching && params.tabu > 0 && !proven(tally.covered, tally.upper, cov.total) {
         observer.stage("tabu search");
         let eps = IMPROVEMENT_TOLERANCE * cov.total;
-        let walked = tabu_search(&mut state, params.tabu, tally.upper, eps);
+        let steps = params.tabu.saturating_mul(p);
+        let walked = tabu_search(&mut state, steps, tally.upper, eps);
         tally.iterations += walked.moves;
         tally.evaluations += walked.evaluations;
         if walked.improved {

@@ -26,7 +26,7 @@
 //!    other end, polishing the best set met on the way. With 50 sites of 10 km over a region
 //!    they just cover, this lifts the heuristic from 99.37 % to the best set known;
 //! 5. (MCLP) a tabu search from the best set ([`SolveParams::tabu`], `tabu.rs`): two walks of
-//!    1,000 best allowed swaps, improving or not, with recently moved sites barred for a few
+//!    60 best allowed swaps per new site, improving or not, with recently moved sites barred for a few
 //!    steps (two tenures, in parallel); the best set met is kept. With ten sites of 20 km that
 //!    nearly tile the region, this reaches optima that differ from the swap local optima in
 //!    most of their sites;

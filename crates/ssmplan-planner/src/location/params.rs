@@ -113,7 +113,7 @@ pub struct SolveParams {
     /// restart, on top of [`SolveParams::perturbations`].
     #[serde(default = "defaults::kicks")]
     pub kicks: usize,
-    /// MCLP: steps of each tabu walk from the best set of the other stages.
+    /// MCLP: steps per new site of each tabu walk from the best set of the other stages.
     #[serde(default = "defaults::tabu")]
     pub tabu: usize,
     /// MCLP: path relinking between the best local optimum and the three best others (among the
@@ -165,7 +165,7 @@ mod defaults {
         KICKS
     }
     pub(super) fn tabu() -> usize {
-        super::super::tabu::STEPS
+        super::super::tabu::STEPS_PER_SITE
     }
     pub(super) fn relink() -> bool {
         true
@@ -182,8 +182,8 @@ impl SolveParams {
     /// Options for `p` new sites (ignored by LSCP, which finds the number itself), with the
     /// defaults: local search on, at most 1,000 improving swaps, seed 0, no perturbation,
     /// 300 bound iterations on instances up to 5,000,000 demand-candidate pairs, p-median lists
-    /// up to 50,000,000 pairs; for MCLP 20 restarts, no kick rounds, path relinking and 1,000
-    /// tabu steps.
+    /// up to 50,000,000 pairs; for MCLP 20 restarts, no kick rounds, path relinking and two
+    /// tabu walks of 60 steps per new site.
     #[must_use]
     pub fn new(p: usize) -> Self {
         Self {
@@ -226,16 +226,16 @@ impl SolveParams {
         self
     }
 
-    /// MCLP: steps of each of the two tabu walks (default 1,000) that leave the best set of the
-    /// other stages when it is not proven optimal: each step makes the best swap that is not
+    /// MCLP: steps per new site (default 60: 600 steps at p = 10) of each of the two tabu walks
+    /// that leave the best set of the other stages when it is not proven optimal: each step makes the best swap that is not
     /// barred (improving or not), and the best set met is kept when strictly better. A site
     /// that left stays out for 20 steps (a third of the candidates not chosen when fewer); one
     /// that entered stays in for half the new sites, at most 10 (first walk), or half that
     /// (second walk). A walk stops early at a set that reaches the proven bound. 0 turns the
     /// search off.
     #[must_use]
-    pub fn tabu(mut self, steps: usize) -> Self {
-        self.tabu = steps;
+    pub fn tabu(mut self, steps_per_site: usize) -> Self {
+        self.tabu = steps_per_site;
         self
     }
 
