@@ -166,6 +166,7 @@ pub(crate) fn walk(state: &mut CoverState<'_>, target: &[u32]) -> Option<(SwapTa
 mod tests {
     use super::super::coverage::{CoverState, Coverage};
     use super::super::numeric::{Draw, SplitMix64};
+    use super::super::tests::covered_by_brute_force;
     use super::super::{
         Family, Objective, SolveParams, SyntheticParams, family_instance, solve, solve_exhaustive,
         synthetic_instance,
@@ -290,22 +291,9 @@ mod tests {
         let without = solve(&instance, &objective, &earlier.clone().relink(false)).expect("solve");
         let relinked = solve(&instance, &objective, &earlier).expect("solve");
         let with = solve(&instance, &objective, &SolveParams::new(50)).expect("solve");
-        let recount = |chosen: &[usize]| -> f64 {
-            instance
-                .demand()
-                .iter()
-                .zip(instance.weight())
-                .filter(|(d, _)| {
-                    chosen.iter().any(|&j| {
-                        let c = instance.candidates()[j];
-                        (c.x - d.x).hypot(c.y - d.y) <= radius_m
-                    })
-                })
-                .map(|(_, &w)| w)
-                .sum()
-        };
         for solution in [&without, &relinked, &with] {
-            assert_eq!(recount(&solution.chosen), solution.objective);
+            let recount = covered_by_brute_force(&instance, &solution.chosen, radius_m);
+            assert_eq!(recount, solution.objective);
             assert!(solution.bound.expect("bound") >= 449_755.0);
         }
         assert_eq!(without.objective, 446_915.0);

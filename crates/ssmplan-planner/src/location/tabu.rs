@@ -156,6 +156,7 @@ pub(crate) fn walk(
 mod tests {
     use super::super::coverage::{CoverState, Coverage};
     use super::super::mclp::{lazy_greedy, swap_search};
+    use super::super::tests::covered_by_brute_force;
     use super::super::{
         Family, LocationInstance, Objective, SolveParams, family_instance, solve, solve_exhaustive,
     };
@@ -334,18 +335,7 @@ mod tests {
         let with = solve(&instance, &objective, &SolveParams::new(10)).expect("solve");
         let without = solve(&instance, &objective, &SolveParams::new(10).tabu(0)).expect("solve");
         for solution in [&with, &without] {
-            let recount: f64 = instance
-                .demand()
-                .iter()
-                .zip(instance.weight())
-                .filter(|(d, _)| {
-                    solution.chosen.iter().any(|&j| {
-                        let c = instance.candidates()[j];
-                        (c.x - d.x).hypot(c.y - d.y) <= radius_m
-                    })
-                })
-                .map(|(_, &w)| w)
-                .sum();
+            let recount = covered_by_brute_force(&instance, &solution.chosen, radius_m);
             assert_eq!(recount, solution.objective);
             assert!(solution.bound.expect("bound") >= 402_904.0);
         }

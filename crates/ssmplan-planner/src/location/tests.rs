@@ -73,6 +73,31 @@ fn small_case(rng: &mut SplitMix64, case: usize) -> (LocationInstance, usize) {
     (instance, p)
 }
 
+/// The weight within `radius_m` (straight lines, inclusive) of an existing site or one of
+/// `chosen`, counted by brute force over every demand point and site: the objective's oracle.
+pub(super) fn covered_by_brute_force(
+    instance: &LocationInstance,
+    chosen: &[usize],
+    radius_m: f64,
+) -> f64 {
+    let sites: Vec<Coord<f64>> = chosen
+        .iter()
+        .map(|&j| instance.candidates()[j])
+        .chain(instance.existing().iter().copied())
+        .collect();
+    instance
+        .demand()
+        .iter()
+        .zip(instance.weight())
+        .filter(|(d, _)| {
+            sites
+                .iter()
+                .any(|c| (c.x - d.x).hypot(c.y - d.y) <= radius_m)
+        })
+        .map(|(_, &w)| w)
+        .sum()
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
