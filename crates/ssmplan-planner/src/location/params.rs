@@ -227,12 +227,12 @@ impl SolveParams {
     }
 
     /// MCLP: steps per new site (default 60: 600 steps at p = 10) of each of the two tabu walks
-    /// that leave the best set of the other stages when it is not proven optimal: each step makes the best swap that is not
-    /// barred (improving or not), and the best set met is kept when strictly better. A site
-    /// that left stays out for 20 steps (a third of the candidates not chosen when fewer); one
-    /// that entered stays in for half the new sites, at most 10 (first walk), or half that
-    /// (second walk). A walk stops early at a set that reaches the proven bound. 0 turns the
-    /// search off.
+    /// that leave the best set of the other stages when it is not proven optimal. Each step
+    /// makes the best swap that is not barred (improving or not), and the best set met is kept
+    /// when strictly better. A site that left stays out for 20 steps (a third of the candidates
+    /// not chosen when fewer); one that entered stays in for half the new sites, at most 10
+    /// (first walk), or half that (second walk). A walk stops early at a set that reaches the
+    /// proven bound. 0 turns the search off.
     #[must_use]
     pub fn tabu(mut self, steps_per_site: usize) -> Self {
         self.tabu = steps_per_site;

@@ -279,8 +279,8 @@ mod tests {
     /// The hard regime: 50 sites of 10 km over a 150 x 100 km square they just cover (the
     /// `uniform` family, seed 3). The search of earlier versions (6 restarts, no kicks, no
     /// relinking, no tabu search) stops at 446,915, 99.37 % of the best set known (449,755);
-    /// relinking alone reaches the best known, and so does the default search. Objectives are recounted by
-    /// brute force over every demand point and chosen site.
+    /// relinking alone reaches the best known, and so does the default search. Objectives are
+    /// recounted by brute force over every demand point and chosen site.
     #[test]
     fn relinking_lifts_fifty_sites_over_a_uniform_square() {
         let instance =
