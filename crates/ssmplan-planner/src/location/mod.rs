@@ -26,10 +26,10 @@
 //!    other end, polishing the best set met on the way. With 50 sites of 10 km over a region
 //!    they just cover, this lifts the heuristic from 99.37 % to the best set known;
 //! 5. (MCLP) a tabu search from the best set ([`SolveParams::tabu`], `tabu.rs`): two walks of
-//!    60 best allowed swaps per new site, improving or not, with recently moved sites barred for a few
-//!    steps (two tenures, in parallel); the best set met is kept. With ten sites of 20 km that
-//!    nearly tile the region, this reaches optima that differ from the swap local optima in
-//!    most of their sites;
+//!    60 best allowed swaps per new site, improving or not, with recently moved sites barred
+//!    for a few steps (two tenures, in parallel); the best set met is kept. With ten sites of
+//!    20 km that nearly tile the region, this reaches optima that differ from the swap local
+//!    optima in most of their sites;
 //! 6. optionally ([`SolveParams::exact`], MCLP), a certified mode: a depth-first
 //!    branch-and-bound on the same Lagrangian bound, warm-started from the heuristic solution,
 //!    with reduced-cost fixing at every node (a candidate whose forced opening or closing
