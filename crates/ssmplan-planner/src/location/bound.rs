@@ -6,8 +6,11 @@
 
 use rayon::prelude::*;
 
+use super::claims::ClaimPlan;
 use super::coverage::Coverage;
-use super::numeric::{det_chunk_sums, det_sums, lane_sum, lane_sum_pairs, top_k, update_chunk_sum};
+use super::numeric::{
+    PARALLEL_MIN, det_chunk_sums, det_sums, lane_sum_pairs, top_k, update_chunk_sum,
+};
 use super::pmedian::Distances;
 
 /// Initial step factor of the Polyak rule.
@@ -123,12 +126,11 @@ pub(crate) fn mclp_upper_bound(
         checkpoint: f64::INFINITY,
     };
     let mut made = 0;
+    let plan = ClaimPlan::new(&cov.by_candidate, &cov.by_group);
+    let mut claimed = vec![0.0; sites];
     for iteration in 0..iterations {
         made = iteration + 1;
-        let claimed: Vec<f64> = (0..sites)
-            .into_par_iter()
-            .map(|j| lane_sum(cov.by_candidate.row(j), |d| lambda[d as usize]))
-            .collect();
+        plan.claims(&lambda, &mut claimed);
         let open = top_k(&claimed, p);
         count.fill(0);
         for &j in &open {
@@ -136,7 +138,7 @@ pub(crate) fn mclp_upper_bound(
                 count[d as usize] += 1;
             }
         }
-        let [slack, covered, previous, dot] =
+        let [slack, covered, previous, dot, g_norm_2] =
             cover_sums(weight, &lambda, &count, &scale, &direction);
         let value = slack + open.iter().fold(0.0, |acc, &j| acc + claimed[j]);
         if elite_size > 0 {
@@ -174,23 +176,23 @@ pub(crate) fn mclp_upper_bound(
             break;
         }
         let beta = deflection(previous, dot);
-        let norm_2 = update_chunk_sum(&mut direction, |first, dirs| {
-            let r = first..first + dirs.len();
-            let items = dirs
-                .iter_mut()
-                .zip(&count[r.clone()])
-                .zip(weight[r.clone()].iter().zip(&lambda[r.clone()]))
-                .zip(&scale[r]);
-            items.fold(0.0, |acc, (((dir, &c), (&w, &l)), &s)| {
-                *dir = cover_subgradient(c, w, l) + beta * *dir;
-                acc + s * *dir * *dir
-            })
-        });
-        if norm_2 == 0.0 {
+        // |g + beta * direction|^2 from the sums above: with the deflection factor of
+        // [`deflection`], it is at least a quarter of |g|^2 (Cauchy-Schwarz), so expanding it
+        // loses no precision that matters, and one pass then moves both vectors.
+        let norm_2 = g_norm_2 + beta * (2.0 * dot + beta * previous);
+        if norm_2 <= 0.0 {
             break;
         }
         let step = theta * (value - lower) / norm_2;
-        move_multipliers(&mut lambda, &scale, &direction, weight, step);
+        cover_step(
+            &mut lambda,
+            &mut direction,
+            &count,
+            weight,
+            &scale,
+            beta,
+            step,
+        );
     }
     LagrangeOutcome {
         bound: best,
@@ -208,17 +210,17 @@ fn cover_subgradient(count: u32, w: f64, l: f64) -> f64 {
 }
 
 /// The sums of one MCLP iteration over the groups, in one pass: the slack `sum (w - lambda)^+`,
-/// the weight the relaxed open set covers, and the deflection products `|direction|^2` and
-/// `<g, direction>` in the step metric `scale`.
+/// the weight the relaxed open set covers, and the products `|direction|^2`, `<g, direction>`
+/// and `|g|^2` in the step metric `scale` (for the deflection and the step's norm).
 fn cover_sums(
     weight: &[f64],
     lambda: &[f64],
     count: &[u32],
     scale: &[f64],
     direction: &[f64],
-) -> [f64; 4] {
+) -> [f64; 5] {
     det_chunk_sums(weight.len(), |r| {
-        let mut acc = [0.0; 4];
+        let mut acc = [0.0; 5];
         let items = weight[r.clone()]
             .iter()
             .zip(&lambda[r.clone()])
@@ -231,9 +233,44 @@ fn cover_sums(
             acc[1] += if c > 0 { w } else { 0.0 };
             acc[2] += s * dir * dir;
             acc[3] += s * g * dir;
+            acc[4] += s * g * g;
         }
         acc
     })
+}
+
+/// One MCLP step, item by item: `direction = g + beta * direction`, then
+/// `lambda = clamp(lambda - step * scale * direction, 0, weight)`.
+fn cover_step(
+    lambda: &mut [f64],
+    direction: &mut [f64],
+    count: &[u32],
+    weight: &[f64],
+    scale: &[f64],
+    beta: f64,
+    step: f64,
+) {
+    let update = |first: usize, lambdas: &mut [f64], dirs: &mut [f64]| {
+        let r = first..first + lambdas.len();
+        let items = lambdas
+            .iter_mut()
+            .zip(dirs)
+            .zip(count[r.clone()].iter().zip(&weight[r.clone()]))
+            .zip(&scale[r]);
+        for (((l, dir), (&c, &w)), &s) in items {
+            *dir = cover_subgradient(c, w, *l) + beta * *dir;
+            *l = (*l - step * s * *dir).clamp(0.0, w);
+        }
+    };
+    if lambda.len() <= PARALLEL_MIN {
+        update(0, lambda, direction);
+    } else {
+        lambda
+            .par_chunks_mut(PARALLEL_MIN)
+            .zip(direction.par_chunks_mut(PARALLEL_MIN))
+            .enumerate()
+            .for_each(|(c, (lambdas, dirs))| update(c * PARALLEL_MIN, lambdas, dirs));
+    }
 }
 
 /// One step down `direction`: `lambda = clamp(lambda - step * metric * direction, 0, cap)`

@@ -43,6 +43,12 @@ impl Csr {
         self.items.len()
     }
 
+    /// Appends a row.
+    pub(crate) fn push_row(&mut self, row: impl IntoIterator<Item = u32>) {
+        self.items.extend(row);
+        self.offsets.push(self.items.len());
+    }
+
     /// The transpose, with `columns` rows; each row lists the original rows in increasing order.
     pub(crate) fn transpose(&self, columns: usize) -> Csr {
         let mut offsets = vec![0usize; columns + 1];

@@ -87,6 +87,7 @@
 
 mod bound;
 mod branch;
+mod claims;
 mod costs;
 #[cfg(test)]
 mod costs_tests;

@@ -58,6 +58,9 @@ pub(crate) struct SwapTables {
     extra: Vec<f64>,
     /// Position of each chosen candidate in `chosen`, [`NOT_CHOSEN`] otherwise.
     position: Vec<u32>,
+    /// For each group, the exclusive or of the positions of the chosen sites that cover it:
+    /// the position of that site when only one does, without scanning the group's candidates.
+    owners: Vec<u32>,
 }
 
 impl SwapTables {
@@ -67,8 +70,12 @@ impl SwapTables {
         let cov = state.cov;
         let m = cov.candidates();
         let mut position = vec![NOT_CHOSEN; m];
+        let mut owners = vec![0; cov.demand()];
         for (i, &j) in state.chosen.iter().enumerate() {
             position[j as usize] = i as u32;
+            for &group in cov.by_candidate.row(j as usize) {
+                owners[group as usize] ^= i as u32;
+            }
         }
         let mut tables = Self {
             m,
@@ -76,6 +83,7 @@ impl SwapTables {
             loss: vec![0.0; state.chosen.len()],
             extra: vec![0.0; state.chosen.len() * m],
             position,
+            owners,
         };
         for (group, &count) in state.count.iter().enumerate() {
             let weight = cov.weight[group];
@@ -86,7 +94,7 @@ impl SwapTables {
                         tables.gain[k as usize] += weight;
                     }
                 }
-                1 => tables.add_sole(tables.chosen_among(covering, 0), covering, weight),
+                1 => tables.add_sole(tables.owners[group] as usize, covering, weight),
                 _ => {}
             }
         }
@@ -152,16 +160,6 @@ impl SwapTables {
         (moves, evaluations)
     }
 
-    /// Position of the one chosen site among `covering` (a group's candidates); `fallback`
-    /// when none is (never, for a group the caller knows to be covered).
-    fn chosen_among(&self, covering: &[u32], fallback: usize) -> usize {
-        covering
-            .iter()
-            .map(|&k| self.position[k as usize])
-            .find(|&pos| pos != NOT_CHOSEN)
-            .map_or(fallback, |pos| pos as usize)
-    }
-
     /// Adds `weight` to the loss of position `slot` and to its extra for every candidate of
     /// `covering` (`weight` negative: removes it).
     fn add_sole(&mut self, slot: usize, covering: &[u32], weight: f64) {
@@ -217,41 +215,49 @@ impl SwapTables {
         state.is_chosen[incoming] = true;
     }
 
-    /// One cover less on `group`, which the site leaving `slot` (already marked not chosen)
-    /// reaches and the site entering it does not.
+    /// One cover less on `group`, which the site leaving `slot` reaches and the site entering
+    /// it does not.
     fn leave(&mut self, state: &mut CoverState<'_>, group: usize, slot: usize) {
         let cov = state.cov;
         let weight = cov.weight[group];
         let covering = cov.by_group.row(group);
+        self.owners[group] ^= slot as u32;
         match state.count[group] {
             1 => {
+                // Out of the row of `slot`, into the gains, in one pass.
+                self.loss[slot] -= weight;
+                let row = &mut self.extra[slot * self.m..(slot + 1) * self.m];
                 for &k in covering {
                     self.gain[k as usize] += weight;
+                    row[k as usize] -= weight;
                 }
-                self.add_sole(slot, covering, -weight);
             }
-            2 => self.add_sole(self.chosen_among(covering, slot), covering, weight),
+            2 => self.add_sole(self.owners[group] as usize, covering, weight),
             _ => {}
         }
         state.count[group] -= 1;
     }
 
-    /// One cover more on `group`, which the site entering `slot` (not yet marked chosen)
-    /// reaches and the site leaving it does not.
+    /// One cover more on `group`, which the site entering `slot` reaches and the site leaving
+    /// it does not.
     fn enter(&mut self, state: &mut CoverState<'_>, group: usize, slot: usize) {
         let cov = state.cov;
         let weight = cov.weight[group];
         let covering = cov.by_group.row(group);
         match state.count[group] {
             0 => {
+                // Out of the gains, into the row of `slot`, in one pass.
+                self.loss[slot] += weight;
+                let row = &mut self.extra[slot * self.m..(slot + 1) * self.m];
                 for &k in covering {
                     self.gain[k as usize] -= weight;
+                    row[k as usize] += weight;
                 }
-                self.add_sole(slot, covering, weight);
             }
-            1 => self.add_sole(self.chosen_among(covering, slot), covering, -weight),
+            1 => self.add_sole(self.owners[group] as usize, covering, -weight),
             _ => {}
         }
+        self.owners[group] ^= slot as u32;
         state.count[group] += 1;
     }
 }
@@ -290,6 +296,7 @@ mod tests {
             assert_eq!(tables.gain, fresh.gain, "seed {seed}");
             assert_eq!(tables.loss, fresh.loss, "seed {seed}");
             assert_eq!(tables.extra, fresh.extra, "seed {seed}");
+            assert_eq!(tables.owners, fresh.owners, "seed {seed}");
             let before = state.covered();
             for i in 0..state.chosen.len() {
                 for j in (0..cov.candidates()).filter(|&j| !state.is_chosen[j]) {
