@@ -114,7 +114,8 @@ pub(crate) fn mclp_upper_bound(
     let weight = &cov.weight;
     let scale: Vec<f64> = weight.iter().map(|x| x.sqrt()).collect();
     let mut lambda: Vec<f64> = weight.iter().map(|x| x / 2.0).collect();
-    let mut count = vec![0u32; groups];
+    // Cover counts as floats: the passes over the groups then need no integer conversion.
+    let mut count = vec![0.0; groups];
     let mut direction = vec![0.0; groups];
     let mut best = f64::INFINITY;
     let mut better = None;
@@ -132,10 +133,10 @@ pub(crate) fn mclp_upper_bound(
         made = iteration + 1;
         plan.claims(&lambda, &mut claimed);
         let open = top_k(&claimed, p);
-        count.fill(0);
+        count.fill(0.0);
         for &j in &open {
             for &d in cov.by_candidate.row(j) {
-                count[d as usize] += 1;
+                count[d as usize] += 1.0;
             }
         }
         let [slack, covered, previous, dot, g_norm_2] =
@@ -205,8 +206,8 @@ pub(crate) fn mclp_upper_bound(
 /// Component of the MCLP subgradient for a group covered `count` times by the relaxed open
 /// set, of weight `w` and multiplier `l`: `count - y_d` (`y_d = 1` when `w > l`).
 #[inline]
-fn cover_subgradient(count: u32, w: f64, l: f64) -> f64 {
-    f64::from(count) - if w > l { 1.0 } else { 0.0 }
+fn cover_subgradient(count: f64, w: f64, l: f64) -> f64 {
+    count - if w > l { 1.0 } else { 0.0 }
 }
 
 /// The sums of one MCLP iteration over the groups, in one pass: the slack `sum (w - lambda)^+`,
@@ -215,7 +216,7 @@ fn cover_subgradient(count: u32, w: f64, l: f64) -> f64 {
 fn cover_sums(
     weight: &[f64],
     lambda: &[f64],
-    count: &[u32],
+    count: &[f64],
     scale: &[f64],
     direction: &[f64],
 ) -> [f64; 5] {
@@ -230,7 +231,7 @@ fn cover_sums(
         for ((((&w, &l), &c), &s), &dir) in items {
             let g = cover_subgradient(c, w, l);
             acc[0] += (w - l).max(0.0);
-            acc[1] += if c > 0 { w } else { 0.0 };
+            acc[1] += if c > 0.0 { w } else { 0.0 };
             acc[2] += s * dir * dir;
             acc[3] += s * g * dir;
             acc[4] += s * g * g;
@@ -244,7 +245,7 @@ fn cover_sums(
 fn cover_step(
     lambda: &mut [f64],
     direction: &mut [f64],
-    count: &[u32],
+    count: &[f64],
     weight: &[f64],
     scale: &[f64],
     beta: f64,
