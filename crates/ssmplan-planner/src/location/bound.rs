@@ -95,6 +95,9 @@ impl Pace {
 /// raised whenever a relaxed open set covers more). With `stop_below`, stops once the bound
 /// drops below it or a relaxed open set covers it.
 ///
+/// The claims `c_j` come from a [`ClaimPlan`]: each from a neighbouring candidate's claim and
+/// the groups where their lists differ (3.5 to 8.8 times fewer reads than the lists at 20 km).
+///
 /// `known_upper` is a bound already proven by other means (infinity if none). Every
 /// [`STALL_ITERATIONS`] iterations, a search whose bound is still above it and fell by less,
 /// over those iterations, than its distance to it stops: at that pace it would not improve on

@@ -4,6 +4,7 @@
 //! (`tabu.rs`), and the submodular and Lagrangian upper bounds.
 
 use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 
@@ -206,8 +207,9 @@ pub(crate) fn resequence(cov: &Coverage, chosen: &[u32]) -> (Vec<usize>, Vec<f64
 /// proven bound `upper`.
 ///
 /// The restarts are independent (each kick sequence follows `params.seed`), so they run in
-/// parallel, in batches; their results are then taken in the order of `starts`, exactly as one
-/// after the other would take them, and those after the one that reaches `upper` are dropped.
+/// parallel; their results are then taken in the order of `starts`, exactly as one after the
+/// other would take them, and those after the first one that reaches `upper` are dropped (a
+/// restart that reaches it stops those after it that have not begun).
 fn restart(
     state: &mut CoverState<'_>,
     starts: Vec<Vec<usize>>,
@@ -227,37 +229,49 @@ fn restart(
     };
     let starts: Vec<Vec<usize>> = starts.into_iter().filter(|set| *set != current).collect();
     let mut improved = false;
-    // Batches of two per thread: a result that reaches the bound stops the search after its
-    // batch, not after every restart.
-    'batches: for batch in starts.chunks(2 * rayon::current_num_threads()) {
+    if proven(covered, upper, cov.total) {
+        return out;
+    }
+    let search = |set: &[usize]| {
+        let mut next = CoverState::with_open(cov, set.iter().copied());
+        let round = if searching {
+            improve(&mut next, params, mclp_rounds(params))
+        } else {
+            SwapOutcome::default()
+        };
+        (next, round)
+    };
+    // The first restart known to reach the bound: those after it are not begun (one that is
+    // needed after all, in the rare case where the bound is reached only within the
+    // tolerance, is searched when its turn comes).
+    let first_proven = AtomicUsize::new(usize::MAX);
+    let searched: Vec<Option<(CoverState<'_>, SwapOutcome)>> = starts
+        .par_iter()
+        .enumerate()
+        .map(|(k, set)| {
+            if first_proven.load(AtomicOrdering::Relaxed) < k {
+                return None;
+            }
+            let result = search(set);
+            if proven(result.0.covered(), upper, cov.total) {
+                first_proven.fetch_min(k, AtomicOrdering::Relaxed);
+            }
+            Some(result)
+        })
+        .collect();
+    for (set, result) in starts.iter().zip(searched) {
+        let (next, round) = result.unwrap_or_else(|| search(set));
+        out.moves += round.moves;
+        out.evaluations += round.evaluations;
+        let value = next.covered();
+        out.elite.push((value, next.chosen.clone()));
+        if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
+            *state = next;
+            covered = value;
+            improved = true;
+        }
         if proven(covered, upper, cov.total) {
             break;
-        }
-        let searched: Vec<(CoverState<'_>, SwapOutcome)> = batch
-            .par_iter()
-            .map(|set| {
-                let mut next = CoverState::with_open(cov, set.iter().copied());
-                let round = if searching {
-                    improve(&mut next, params, mclp_rounds(params))
-                } else {
-                    SwapOutcome::default()
-                };
-                (next, round)
-            })
-            .collect();
-        for (next, round) in searched {
-            out.moves += round.moves;
-            out.evaluations += round.evaluations;
-            let value = next.covered();
-            out.elite.push((value, next.chosen.clone()));
-            if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
-                *state = next;
-                covered = value;
-                improved = true;
-            }
-            if proven(covered, upper, cov.total) {
-                break 'batches;
-            }
         }
     }
     out.gains = improved.then(|| state.gains());
