@@ -547,3 +547,76 @@ pub(super) fn solve(
         evaluations,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::coverage::{CoverState, Coverage};
+    use super::super::numeric::{Draw, SplitMix64};
+    use super::super::{SyntheticParams, synthetic_instance};
+    use super::{IMPROVEMENT_TOLERANCE, SolveParams, improve, proven, restart};
+
+    /// The parallel restarts give what taking them one after the other gives (an oracle that
+    /// searches every start in turn): the best strictly better state, the moves and the local
+    /// optima of the restarts up to the first that reaches the bound, none after it; on 1 and
+    /// 3 threads.
+    #[test]
+    fn parallel_restarts_stop_where_one_after_the_other_stops() {
+        let instance = synthetic_instance(&SyntheticParams::new(4, 1_500, 60)).expect("synthetic");
+        let cov = Coverage::build(&instance, 9_000.0);
+        let params = SolveParams::new(5);
+        let mut rng = SplitMix64::new(4);
+        let starts: Vec<Vec<usize>> = (0..12)
+            .map(|_| {
+                let mut set: Vec<usize> = Vec::new();
+                while set.len() < 5 {
+                    let j = rng.below(cov.candidates());
+                    if !set.contains(&j) {
+                        set.push(j);
+                    }
+                }
+                set.sort_unstable();
+                set
+            })
+            .collect();
+        let searched: Vec<(f64, usize)> = starts
+            .iter()
+            .map(|set| {
+                let mut state = CoverState::with_open(&cov, set.iter().copied());
+                let moves = improve(&mut state, &params, 0).moves;
+                (state.covered(), moves)
+            })
+            .collect();
+        // A start state that is none of the restarts' starts.
+        let first = CoverState::with_open(&cov, 0..5);
+        assert!(starts.iter().all(|set| *set != [0, 1, 2, 3, 4]));
+        // The bound: the best of the first six restarts, so that some come after it.
+        let upper = searched[..6].iter().fold(0.0, |a: f64, r| a.max(r.0));
+        let (mut covered, mut moves, mut taken) = (first.covered(), 0, 0);
+        for &(value, made) in &searched {
+            moves += made;
+            taken += 1;
+            if value > covered + IMPROVEMENT_TOLERANCE * cov.total {
+                covered = value;
+            }
+            if proven(covered, upper, cov.total) {
+                break;
+            }
+        }
+        assert!(taken < starts.len(), "the bound stops the restarts early");
+        for threads in [1, 3] {
+            let mut state = first.clone();
+            let out = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool")
+                .install(|| restart(&mut state, starts.clone(), &params, true, upper));
+            assert_eq!(
+                state.covered().to_bits(),
+                covered.to_bits(),
+                "{threads} threads"
+            );
+            assert_eq!(out.moves, moves, "{threads} threads");
+            assert_eq!(out.elite.len(), 1 + taken, "{threads} threads");
+        }
+    }
+}
