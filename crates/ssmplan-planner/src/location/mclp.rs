@@ -552,6 +552,7 @@ pub(super) fn solve(
 mod tests {
     use super::super::coverage::{CoverState, Coverage};
     use super::super::numeric::{Draw, SplitMix64};
+    use super::super::tests::on_threads;
     use super::super::{SyntheticParams, synthetic_instance};
     use super::{IMPROVEMENT_TOLERANCE, SolveParams, improve, proven, restart};
 
@@ -605,11 +606,9 @@ mod tests {
         assert!(taken < starts.len(), "the bound stops the restarts early");
         for threads in [1, 3] {
             let mut state = first.clone();
-            let out = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("pool")
-                .install(|| restart(&mut state, starts.clone(), &params, true, upper));
+            let out = on_threads(threads, || {
+                restart(&mut state, starts.clone(), &params, true, upper)
+            });
             assert_eq!(
                 state.covered().to_bits(),
                 covered.to_bits(),

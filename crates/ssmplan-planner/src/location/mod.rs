@@ -15,9 +15,11 @@
 //!    for MCLP, optional seeded kick rounds after each local search ([`SolveParams::kicks`],
 //!    off by default since the tabu search), and for every model optional perturbation rounds
 //!    ([`SolveParams::perturbations`]);
-//! 3. a Lagrangian relaxation solved by scaled, deflected subgradient steps, which gives the
-//!    bound and, on the way, open sets that the local search restarts from: the one covering
-//!    the most when it beats the local optimum, and (MCLP) the best
+//! 3. a Lagrangian relaxation solved by scaled, deflected subgradient steps (for MCLP, each
+//!    candidate's claim is summed from a neighbouring candidate's, over the groups where their
+//!    lists differ, `claims.rs`), which gives the bound and, on the way, open sets that the
+//!    local search restarts from: the one covering the most when it beats the local optimum,
+//!    and (MCLP) the best
 //!    [`SolveParams::restarts`] distinct ones, kept when strictly better (on the clustered
 //!    family with four wide clusters this lifts the swap local optimum from 97.4 % to the
 //!    optimum; see `benches/compare/README_location.md`);

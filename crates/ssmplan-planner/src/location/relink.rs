@@ -166,7 +166,7 @@ pub(crate) fn walk(state: &mut CoverState<'_>, target: &[u32]) -> Option<(SwapTa
 mod tests {
     use super::super::coverage::{CoverState, Coverage};
     use super::super::numeric::{Draw, SplitMix64};
-    use super::super::tests::covered_by_brute_force;
+    use super::super::tests::{covered_by_brute_force, on_threads};
     use super::super::{
         Family, Objective, SolveParams, SyntheticParams, family_instance, solve, solve_exhaustive,
         synthetic_instance,
@@ -350,11 +350,7 @@ mod tests {
             redone += usize::from(improving.iter().any(|&k| k + 1 < elite.len()));
             for threads in [1, 3] {
                 let mut state = start.clone();
-                let done = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .expect("pool")
-                    .install(|| relink_elite(&mut state, &elite, 1_000, eps));
+                let done = on_threads(threads, || relink_elite(&mut state, &elite, 1_000, eps));
                 assert_eq!(
                     state.chosen, expected.chosen,
                     "case {case}, {threads} threads"

@@ -73,6 +73,15 @@ fn small_case(rng: &mut SplitMix64, case: usize) -> (LocationInstance, usize) {
     (instance, p)
 }
 
+/// Runs `f` on a pool of `threads` threads (for the tests that compare thread counts).
+pub(super) fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool")
+        .install(f)
+}
+
 /// The weight within `radius_m` (straight lines, inclusive) of an existing site or one of
 /// `chosen`, counted by brute force over every demand point and site: the objective's oracle.
 pub(super) fn covered_by_brute_force(
@@ -688,16 +697,12 @@ fn solutions_are_deterministic_across_thread_counts() {
     ];
     let params = SolveParams::new(6).perturbations(2).seed(9);
     let run = |threads: usize| -> Vec<Solution> {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool")
-            .install(|| {
-                objectives
-                    .iter()
-                    .map(|o| solve(&instance, o, &params).expect("solves"))
-                    .collect()
-            })
+        on_threads(threads, || {
+            objectives
+                .iter()
+                .map(|o| solve(&instance, o, &params).expect("solves"))
+                .collect()
+        })
     };
     let one = run(1);
     let three = run(3);
@@ -906,11 +911,9 @@ fn certified_mode_is_deterministic_across_thread_counts() {
     let objective = Objective::Mclp { radius_m: 10_000.0 };
     let params = SolveParams::new(5).exact(true).node_limit(40);
     let run = |threads: usize| -> Solution {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool")
-            .install(|| solve(&instance, &objective, &params).expect("solves"))
+        on_threads(threads, || {
+            solve(&instance, &objective, &params).expect("solves")
+        })
     };
     let one = run(1);
     let three = run(3);
