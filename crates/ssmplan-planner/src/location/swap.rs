@@ -19,9 +19,6 @@
 
 use super::coverage::CoverState;
 
-/// Marks a candidate that is not chosen in [`SwapTables::position`].
-const NOT_CHOSEN: u32 = u32::MAX;
-
 /// Largest `gain[j] + extra[j]` (minus infinity for an empty row), in eight lanes.
 fn row_max(gain: &[f64], extra: &[f64]) -> f64 {
     const LANES: usize = 8;
@@ -56,8 +53,6 @@ pub(crate) struct SwapTables {
     loss: Vec<f64>,
     /// `extra[i * m + j]`: weight covered only by the site at position `i` and also by `j`.
     extra: Vec<f64>,
-    /// Position of each chosen candidate in `chosen`, [`NOT_CHOSEN`] otherwise.
-    position: Vec<u32>,
     /// For each group, the exclusive or of the positions of the chosen sites that cover it:
     /// the position of that site when only one does, without scanning the group's candidates.
     owners: Vec<u32>,
@@ -69,10 +64,8 @@ impl SwapTables {
     pub(crate) fn new(state: &CoverState<'_>) -> Self {
         let cov = state.cov;
         let m = cov.candidates();
-        let mut position = vec![NOT_CHOSEN; m];
         let mut owners = vec![0; cov.demand()];
         for (i, &j) in state.chosen.iter().enumerate() {
-            position[j as usize] = i as u32;
             for &group in cov.by_candidate.row(j as usize) {
                 owners[group as usize] ^= i as u32;
             }
@@ -82,7 +75,6 @@ impl SwapTables {
             gain: vec![0.0; m],
             loss: vec![0.0; state.chosen.len()],
             extra: vec![0.0; state.chosen.len() * m],
-            position,
             owners,
         };
         for (group, &count) in state.count.iter().enumerate() {
@@ -185,7 +177,6 @@ impl SwapTables {
         let cov = state.cov;
         let old = state.chosen[slot] as usize;
         state.is_chosen[old] = false;
-        self.position[old] = NOT_CHOSEN;
         let (leaving, entering) = (cov.by_candidate.row(old), cov.by_candidate.row(incoming));
         let (mut a, mut b) = (0, 0);
         loop {
@@ -210,7 +201,6 @@ impl SwapTables {
             }
         }
         self.gain[incoming] = 0.0;
-        self.position[incoming] = slot as u32;
         state.chosen[slot] = incoming as u32;
         state.is_chosen[incoming] = true;
     }
