@@ -96,7 +96,7 @@ impl Pace {
 /// drops below it or a relaxed open set covers it.
 ///
 /// The claims `c_j` come from a [`ClaimPlan`]: each from a neighbouring candidate's claim and
-/// the groups where their lists differ (3.5 to 8.8 times fewer reads than the lists at 20 km).
+/// the groups where their lists differ (3.3 to 7.9 times fewer reads than the lists at 20 km).
 ///
 /// `known_upper` is a bound already proven by other means (infinity if none). Every
 /// [`STALL_ITERATIONS`] iterations, a search whose bound is still above it and fell by less,

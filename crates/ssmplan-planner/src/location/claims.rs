@@ -6,8 +6,8 @@
 //! which reads only the groups where the two lists differ. A [`ClaimPlan`] fixes, once per
 //! coverage, which candidate each one starts from (its parent) and the two difference lists;
 //! each Lagrangian iteration then reads those lists instead of every list. At 20 km on the
-//! benchmark families (10,000 points x 300 candidates), the lists hold 81,209 to 172,880 pairs
-//! and the plans 1,658 to 36,968 (3.5 to 8.8 times fewer reads; 1.7 to 5.3 times at 10 km).
+//! benchmark families (10,000 points x 300 candidates, seed 1), the lists hold 14,661 to 172,880
+//! pairs and the plans read 1,856 to 39,632 groups (3.3 to 7.9 times fewer).
 //!
 //! The parents come from a minimum spanning tree (Prim) of the candidates, where each edge
 //! costs the size of the two lists' symmetric difference and a virtual root reaches every
