@@ -162,6 +162,18 @@ impl SwapTables {
         }
     }
 
+    /// Moves `weight` from the gains of the candidates of `covering` into the loss of position
+    /// `slot` and its extra for each of them, in one pass (`weight` negative: back into the
+    /// gains).
+    fn claim_sole(&mut self, slot: usize, covering: &[u32], weight: f64) {
+        self.loss[slot] += weight;
+        let row = &mut self.extra[slot * self.m..(slot + 1) * self.m];
+        for &k in covering {
+            self.gain[k as usize] -= weight;
+            row[k as usize] += weight;
+        }
+    }
+
     /// Swaps the site at position `slot` for candidate `incoming` (not chosen) in `state` and
     /// updates the tables, in one merged pass over the two sites' groups (both lists are in
     /// increasing order):
@@ -213,15 +225,7 @@ impl SwapTables {
         let covering = cov.by_group.row(group);
         self.owners[group] ^= slot as u32;
         match state.count[group] {
-            1 => {
-                // Out of the row of `slot`, into the gains, in one pass.
-                self.loss[slot] -= weight;
-                let row = &mut self.extra[slot * self.m..(slot + 1) * self.m];
-                for &k in covering {
-                    self.gain[k as usize] += weight;
-                    row[k as usize] -= weight;
-                }
-            }
+            1 => self.claim_sole(slot, covering, -weight),
             2 => self.add_sole(self.owners[group] as usize, covering, weight),
             _ => {}
         }
@@ -235,15 +239,7 @@ impl SwapTables {
         let weight = cov.weight[group];
         let covering = cov.by_group.row(group);
         match state.count[group] {
-            0 => {
-                // Out of the gains, into the row of `slot`, in one pass.
-                self.loss[slot] += weight;
-                let row = &mut self.extra[slot * self.m..(slot + 1) * self.m];
-                for &k in covering {
-                    self.gain[k as usize] -= weight;
-                    row[k as usize] += weight;
-                }
-            }
+            0 => self.claim_sole(slot, covering, weight),
             1 => self.add_sole(self.owners[group] as usize, covering, -weight),
             _ => {}
         }
