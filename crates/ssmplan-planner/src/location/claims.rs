@@ -95,15 +95,13 @@ impl ClaimPlan {
             .map(|&j| {
                 let own = by_candidate.row(j as usize);
                 let from = parent[j as usize];
-                if from == ROOT {
-                    return (ROOT, own.to_vec(), Vec::new());
+                if from != ROOT {
+                    let (plus, minus) = differences(own, by_candidate.row(from as usize));
+                    if plus.len() + minus.len() < own.len() {
+                        return (from, plus, minus);
+                    }
                 }
-                let (plus, minus) = differences(own, by_candidate.row(from as usize));
-                if plus.len() + minus.len() >= own.len() {
-                    (ROOT, own.to_vec(), Vec::new())
-                } else {
-                    (from, plus, minus)
-                }
+                (ROOT, own.to_vec(), Vec::new())
             })
             .collect();
         let mut plan = Self {
